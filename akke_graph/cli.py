@@ -1,0 +1,100 @@
+"""The ``akke-graph`` command line: a thin click layer over the library.
+
+Commands live in ``akke_graph/commands/<area>.py`` and are imported only when run, so that
+``akke-graph --help`` starts fast. Every :class:`~akke_graph.errors.AkkeError` becomes a message
+on stderr and an exit code here, once: 0 ok, 1 the data does not conform, 2 error.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+
+import click
+
+from akke_graph import __version__
+from akke_graph.errors import EXIT_ERROR, AkkeError
+
+# name -> (module:attribute, one-line help shown by ``akke-graph --help`` without importing it)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "validate": ("akke_graph.commands.validate:validate",
+                 "Validate the graph (or given files) against the SHACL shapes."),
+    "query": ("akke_graph.commands.query:query",
+              "Run a canned or ad-hoc SPARQL query, embedded or against an endpoint."),
+    "publish": ("akke_graph.commands.publish:publish",
+                "Write an open-data release: dumps, DCAT-AP, pages, pictures."),
+    "diff": ("akke_graph.commands.publish:diff",
+             "Compare two releases or RDF files: triples added and removed."),
+    "serve": ("akke_graph.commands.serve:serve",
+              "Serve the graph over SPARQL and the release as linked data."),
+    "push": ("akke_graph.commands.serve:push",
+             "Load the validated graph into any SPARQL 1.1 store."),
+    "link": ("akke_graph.commands.link:link",
+             "Link organisations, places and themes to national registries."),
+}
+
+
+def _available(target: str) -> bool:
+    module = target.split(":", 1)[0]
+    return importlib.util.find_spec(module) is not None
+
+
+class AkkeGroup(click.Group):
+    """A group whose commands are imported lazily and whose errors become exit codes."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(n for n, (target, _) in COMMANDS.items() if _available(target))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        entry = COMMANDS.get(name)
+        if entry is None or not _available(entry[0]):
+            return None
+        module, attribute = entry[0].split(":")
+        return getattr(importlib.import_module(module), attribute)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(n, COMMANDS[n][1]) for n in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except AkkeError as exc:
+            click.echo(f"akke-graph: {exc}", err=True)
+            report = getattr(exc, "report_text", "")
+            if report:
+                click.echo(report, err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("akke-graph: interrupted", err=True)
+            ctx.exit(130)
+        return None
+
+
+@click.group(cls=AkkeGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="akke-graph")
+@click.option("--project", type=click.Path(file_okay=False, exists=True), default=None,
+              help="Project folder (holding pyproject.toml with [tool.akke-graph]); default: the "
+                   "nearest one at or above the current folder.")
+@click.pass_context
+def cli(ctx: click.Context, project: str | None) -> None:
+    """akke-graph: a linked-data knowledge graph of Finland's regional innovation ecosystems.
+
+    Validate the graph, query it, publish it as open data, serve it over SPARQL, push it to a
+    triple store and link it to national registries. Exit codes: 0 ok, 1 the data does not
+    conform to the shapes, 2 error.
+    """
+    if project:
+        os.environ["AKKE_GRAPH_PROJECT"] = project
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        cli.main(prog_name="akke-graph")
+    except AkkeError as exc:  # raised outside a command, e.g. while building one
+        click.echo(f"akke-graph: {exc}", err=True)
+        sys.exit(exc.exit_code if exc.exit_code else EXIT_ERROR)

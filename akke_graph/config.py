@@ -1,0 +1,128 @@
+"""The one configuration: ``[tool.akke-graph]`` in the project's ``pyproject.toml``.
+
+Paths in the table are relative to the folder holding ``pyproject.toml``; secrets never live here
+(they come from environment variables, read where they are used).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from akke_graph.errors import ConfigError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+DEFAULT_BASE_IRI = "https://w3id.org/akke/"
+ENV_PROJECT = "AKKE_GRAPH_PROJECT"
+
+
+@dataclass(frozen=True)
+class Config:
+    """Where the project's folders are and which base IRI its entities live under."""
+
+    root: Path
+    base_iri: str = DEFAULT_BASE_IRI
+    ontology_dir: Path = field(default=Path("ontology"))
+    data_dir: Path = field(default=Path("data"))
+    shapes_dir: Path = field(default=Path("shapes"))
+    queries_dir: Path = field(default=Path("queries"))
+    build_dir: Path = field(default=Path("build"))
+    release_dir: Path = field(default=Path("dist"))
+    endpoint: str | None = None
+
+    @property
+    def id_base(self) -> str:
+        """Prefix of every own entity IRI (``{base}id/``)."""
+        return self.base_iri + "id/"
+
+    @property
+    def ontology_iri(self) -> str:
+        return self.base_iri + "ontology"
+
+    @property
+    def ontology_ns(self) -> str:
+        return self.base_iri + "ontology#"
+
+    def graph_iri(self, path: Path) -> str:
+        """The named-graph IRI of a source file: ``{base}graph/{path below root, no suffix}``."""
+        try:
+            rel = path.resolve().relative_to(self.root.resolve())
+        except ValueError:
+            rel = Path(path.name)
+        return self.base_iri + "graph/" + rel.with_suffix("").as_posix()
+
+    def display_path(self, path: Path) -> str:
+        """A path as the user should see it: relative to the project root where possible."""
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
+    def with_base(self, base_iri: str) -> "Config":
+        return replace(self, base_iri=normalise_base(base_iri))
+
+
+def normalise_base(base_iri: str) -> str:
+    """A base IRI must be absolute http(s) and end with ``/`` or ``#``."""
+    if not base_iri.startswith(("http://", "https://")) or any(c in base_iri for c in ' <>"{}|^`\\'):
+        raise ConfigError(f"base IRI {base_iri!r} is not an absolute http(s) IRI",
+                          hint="write it like https://example.org/akke/")
+    return base_iri if base_iri.endswith(("/", "#")) else base_iri + "/"
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The nearest folder at or above ``start`` whose pyproject.toml has ``[tool.akke-graph]``."""
+    env = os.environ.get(ENV_PROJECT)
+    here = Path(env) if env else (start or Path.cwd())
+    here = here.resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file() and "[tool.akke-graph]" in candidate.read_text(encoding="utf-8"):
+            return folder
+    raise ConfigError(
+        f"no akke-graph project found at or above {here}",
+        hint="run the command inside the project folder, or pass --project DIR "
+             f"(or set {ENV_PROJECT})")
+
+
+def load_config(root: Path | None = None) -> Config:
+    """Read ``[tool.akke-graph]`` into a :class:`Config`."""
+    root = find_root(root) if root is None or not (root / "pyproject.toml").is_file() else root
+    pyproject = root / "pyproject.toml"
+    try:
+        table = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}).get("akke-graph")
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{pyproject}: {exc}", hint="fix the TOML syntax") from None
+    if table is None:
+        raise ConfigError(f"{pyproject} has no [tool.akke-graph] table",
+                          hint="add one; see the README for the keys")
+    known = {"base-iri", "ontology", "data", "shapes", "queries", "build", "release", "endpoint"}
+    unknown = sorted(set(table) - known)
+    if unknown:
+        raise ConfigError(f"{pyproject}: unknown key(s) in [tool.akke-graph]: {', '.join(unknown)}",
+                          hint=f"known keys: {', '.join(sorted(known))}")
+
+    def folder(key: str, default: str) -> Path:
+        value = table.get(key, default)
+        if not isinstance(value, str):
+            raise ConfigError(f"{pyproject}: [tool.akke-graph] {key} must be a string path")
+        return (root / value).resolve()
+
+    endpoint = table.get("endpoint")
+    return Config(
+        root=root.resolve(),
+        base_iri=normalise_base(table.get("base-iri", DEFAULT_BASE_IRI)),
+        ontology_dir=folder("ontology", "ontology"),
+        data_dir=folder("data", "data"),
+        shapes_dir=folder("shapes", "shapes"),
+        queries_dir=folder("queries", "queries"),
+        build_dir=folder("build", "build"),
+        release_dir=folder("release", "dist"),
+        endpoint=endpoint if isinstance(endpoint, str) and endpoint else None,
+    )

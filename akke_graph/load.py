@@ -1,0 +1,142 @@
+"""Load the ontology and the data into one RDF dataset, one named graph per source file.
+
+Each file's named graph IRI is ``{base}graph/{path}`` (see :meth:`Config.graph_iri`), and the file
+is parsed with that IRI as its base, so ``<>`` inside a data file means "this file's graph": that
+is how a file names its sources (``<> prov:wasDerivedFrom <source>``). The loader marks every data
+graph as a ``void:Dataset`` so that the provenance shape can require those sources.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import pyoxigraph as ox
+
+from akke_graph.config import Config
+from akke_graph.errors import InputError
+from akke_graph.store import Store, open_store
+from akke_graph.terms import RDF_TYPE, VOID
+
+RDF_SUFFIXES = {".ttl": "turtle", ".nt": "nt", ".trig": "trig", ".jsonld": "json-ld"}
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One parsed file: where it is, which named graph holds it, and whether it is data."""
+
+    path: Path
+    display: str
+    graph: str
+    is_data: bool
+
+
+@dataclass
+class LoadedGraph:
+    """The project's dataset in a store, plus the map from named graphs back to their files."""
+
+    config: Config
+    store: Store
+    files: dict[str, SourceFile] = field(default_factory=dict)
+
+    def files_of(self, node: ox.NamedNode | ox.BlankNode) -> list[SourceFile]:
+        """The files in which ``node`` is described (appears as a subject), in load order."""
+        if isinstance(node, ox.NamedNode) and node.value in self.files:
+            return [self.files[node.value]]
+        rows = self.store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", {"s": node})
+        graphs = {r["g"].value for r in rows if "g" in r}
+        return [f for g, f in self.files.items() if g in graphs]
+
+    @property
+    def data_files(self) -> list[SourceFile]:
+        return [f for f in self.files.values() if f.is_data]
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+
+def rdf_files(folder: Path) -> list[Path]:
+    """RDF files below ``folder``, recursively, in a stable order."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in RDF_SUFFIXES)
+
+
+def _expand(paths: Iterable[Path]) -> Iterator[Path]:
+    for path in paths:
+        if path.is_dir():
+            yield from rdf_files(path)
+        elif path.is_file():
+            yield path
+        else:
+            raise InputError(str(path), "no such file or folder",
+                             hint="check the path; give Turtle files or folders holding them")
+
+
+def read_rdf(path: Path, display: str) -> tuple[bytes, str]:
+    """The bytes and format name of an RDF file, or an :class:`InputError` saying what is wrong."""
+    fmt = RDF_SUFFIXES.get(path.suffix)
+    if fmt is None:
+        raise InputError(display, f"unknown file type {path.suffix!r}",
+                         hint=f"use one of {', '.join(sorted(RDF_SUFFIXES))}")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(display, f"cannot read the file: {exc.strerror}") from None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(display, "the file is not UTF-8 text", line=line,
+                         hint="save it as UTF-8") from None
+    return data, fmt
+
+
+def syntax_error(display: str, exc: SyntaxError) -> InputError:
+    """Turn a parser error into ``file:line: what is wrong (column N)``."""
+    why = str(exc.msg or exc)
+    # Oxigraph says "Parser error at line 4 between columns 1 and 5: A dot is expected ..."
+    if why.startswith("Parser error") and ": " in why:
+        why = why.split(": ", 1)[1]
+    if exc.offset:
+        why = f"{why} (column {exc.offset})"
+    return InputError(display, f"syntax error: {why}", line=exc.lineno,
+                      hint="fix the syntax at that line (a missing '.', ';', quote or @prefix is typical)")
+
+
+def load_file(store: Store, path: Path, display: str, graph: str) -> None:
+    """Parse one file into named graph ``graph`` of ``store``."""
+    data, fmt = read_rdf(path, display)
+    try:
+        store.load(data, fmt, graph=graph, base_iri=graph)
+    except SyntaxError as exc:
+        raise syntax_error(display, exc) from None
+    except ValueError as exc:
+        raise InputError(display, f"cannot be loaded: {exc}") from None
+
+
+def load(config: Config, paths: Iterable[Path] | None = None, *, store: Store | str = "oxigraph",
+         include_ontology: bool = True) -> LoadedGraph:
+    """Load the ontology and either the project's data or the given files/folders.
+
+    With ``paths``, those files are loaded together with the ontology only, so a user can check a
+    new file before adding it to ``data/``.
+    """
+    target = open_store(store) if isinstance(store, str) else store
+    loaded = LoadedGraph(config=config, store=target)
+    ontology_files = rdf_files(config.ontology_dir) if include_ontology else []
+    data_files = rdf_files(config.data_dir) if paths is None else list(_expand(paths))
+    marks = []
+    for path, is_data in [(p, False) for p in ontology_files] + [(p, True) for p in data_files]:
+        graph = config.graph_iri(path)
+        if graph in loaded.files:
+            continue
+        display = config.display_path(path)
+        load_file(target, path, display, graph)
+        if is_data:
+            node = ox.NamedNode(graph)
+            marks.append(ox.Quad(node, RDF_TYPE, ox.NamedNode(VOID + "Dataset"), node))
+        loaded.files[graph] = SourceFile(path=path, display=display, graph=graph, is_data=is_data)
+    target.add(marks)
+    return loaded
