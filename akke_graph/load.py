@@ -44,7 +44,7 @@ class LoadedGraph:
         """The files in which ``node`` is described (appears as a subject), in load order."""
         if isinstance(node, ox.NamedNode) and node.value in self.files:
             return [self.files[node.value]]
-        rows = self.store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", {"s": node})
+        rows = self.store.select("SELECT DISTINCT ?s ?g WHERE { GRAPH ?g { ?s ?p ?o } }", {"s": node})
         graphs = {r["g"].value for r in rows if "g" in r}
         return [f for g, f in self.files.items() if g in graphs]
 

@@ -125,7 +125,7 @@ class OxigraphStore(Store):
             result = self.store.query(sparql, use_default_graph_as_union=True, substitutions=subs or None)
         except SyntaxError as exc:
             raise QueryError(f"the query does not parse: {exc.msg if hasattr(exc, 'msg') else exc}") from None
-        except OSError as exc:
+        except (OSError, RuntimeError, ValueError) as exc:
             raise QueryError(f"the query failed: {exc}") from None
         if isinstance(result, bool):
             return result

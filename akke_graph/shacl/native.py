@@ -1,0 +1,308 @@
+"""The native SHACL engine: runs the shapes as set-based SPARQL queries on the store.
+
+Each shape costs a handful of queries over *all* its focus nodes at once (value constraints in one
+query with a flag per constraint, cardinalities in one aggregate query, then the property-pair,
+``sh:uniqueLang``, ``sh:hasValue``, ``sh:closed`` and SHACL-SPARQL constraints), instead of one
+evaluation per focus node. A shape that uses something this engine does not compile is handed to
+pyshacl, the reference engine, and reported in ``ShaclOutcome.delegated``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+import pyoxigraph as ox
+
+from akke_graph.shacl.compiler import (PAIR_COMPONENTS, VALUE_COMPONENTS, Compiler, fresh, safe,
+                                       term)
+from akke_graph.shacl.results import ShaclOutcome, ValidationResult
+from akke_graph.shacl.shapes import Shape, ShapeReader, ShapesGraph, prefixes_of, read_shapes
+from akke_graph.store import Store
+from akke_graph.terms import RDFS, SH
+
+COMPONENT = {
+    "class": "ClassConstraintComponent", "datatype": "DatatypeConstraintComponent",
+    "nodeKind": "NodeKindConstraintComponent", "minCount": "MinCountConstraintComponent",
+    "maxCount": "MaxCountConstraintComponent", "minExclusive": "MinExclusiveConstraintComponent",
+    "minInclusive": "MinInclusiveConstraintComponent", "maxExclusive": "MaxExclusiveConstraintComponent",
+    "maxInclusive": "MaxInclusiveConstraintComponent", "minLength": "MinLengthConstraintComponent",
+    "maxLength": "MaxLengthConstraintComponent", "pattern": "PatternConstraintComponent",
+    "languageIn": "LanguageInConstraintComponent", "uniqueLang": "UniqueLangConstraintComponent",
+    "equals": "EqualsConstraintComponent", "disjoint": "DisjointConstraintComponent",
+    "lessThan": "LessThanConstraintComponent", "lessThanOrEquals": "LessThanOrEqualsConstraintComponent",
+    "not": "NotConstraintComponent", "and": "AndConstraintComponent", "or": "OrConstraintComponent",
+    "xone": "XoneConstraintComponent", "node": "NodeConstraintComponent",
+    "qualifiedMinCount": "QualifiedMinCountConstraintComponent",
+    "qualifiedMaxCount": "QualifiedMaxCountConstraintComponent",
+    "closed": "ClosedConstraintComponent", "hasValue": "HasValueConstraintComponent",
+    "in": "InConstraintComponent", "sparql": "SPARQLConstraintComponent",
+}
+
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_PLACEHOLDER = re.compile(r"\{([$?])([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+class NativeEngine:
+    """Validates one store against one shapes graph."""
+
+    def __init__(self, store: Store, graph: ShapesGraph) -> None:
+        self.store = store
+        self.graph = graph
+        self.reader = ShapeReader(graph)
+        self.compiler = Compiler(graph, self.reader.shape)
+        self.results: set[ValidationResult] = set()
+        self.prefixes: dict[str, str] = {}
+        self._subclasses: dict[str, list[str]] = {}
+
+    # --- driving ----------------------------------------------------------------------------
+
+    def run(self) -> ShaclOutcome:
+        outcome = ShaclOutcome(engine="native")
+        for shape in read_shapes(self.graph, self.reader):
+            if shape.deactivated:
+                continue
+            try:
+                focus = self.focus_pattern(shape)
+                self.check_compilable(shape)
+            except ValueError as exc:
+                outcome.delegated.append(f"{shape.node} ({exc})")
+                continue
+            self.validate_shape(shape, focus)
+        outcome.results = sorted(self.results, key=ValidationResult.key)
+        return outcome
+
+    def check_compilable(self, shape: Shape) -> None:
+        """Raise ``ValueError`` naming the first feature of ``shape`` this engine cannot run."""
+        if shape.unsupported:
+            raise ValueError(", ".join(shape.unsupported))
+        for component in ("node", "not"):
+            for nested in shape.params.get(component, []):
+                self.compiler.conforms(self.reader.shape(nested), "?_x")
+        for component in ("and", "or", "xone"):
+            for head in shape.params.get(component, []):
+                for nested in self.graph.items(head):
+                    self.compiler.conforms(self.reader.shape(nested), "?_x")
+        for qualified in shape.params.get("qualifiedValueShape", []):
+            self.compiler.conforms(self.reader.shape(qualified), "?_x")
+        if shape.param("qualifiedValueShapesDisjoint") is not None and \
+                shape.param("qualifiedValueShapesDisjoint").value == "true":
+            raise ValueError("sh:qualifiedValueShapesDisjoint")
+        for prop in shape.properties:
+            if prop.properties and shape.is_property:
+                raise ValueError("property shapes nested in property shapes")
+            self.check_compilable(prop)
+        for constraint in shape.params.get("sparql", []):
+            text = self.sparql_select(constraint)
+            if "$currentShape" in text or "$shapesGraph" in text:
+                raise ValueError("$currentShape/$shapesGraph in a SPARQL constraint")
+
+    def validate_shape(self, shape: Shape, focus: str) -> None:
+        if shape.deactivated:
+            return
+        self.value_constraints(shape, focus)
+        if shape.is_property:
+            self.count_constraints(shape, focus)
+            self.pair_constraints(shape, focus)
+            self.unique_lang(shape, focus)
+            self.has_value(shape, focus)
+        else:
+            self.closed(shape, focus)
+        for constraint in shape.params.get("sparql", []):
+            self.sparql_constraint(shape, constraint, focus)
+        for prop in shape.properties:
+            self.validate_shape(prop, focus)
+
+    # --- focus nodes ------------------------------------------------------------------------
+
+    def subclasses(self, cls: str) -> list[str]:
+        if cls not in self._subclasses:
+            rows = self.store.select(f"SELECT DISTINCT ?c WHERE {{ ?c <{RDFS}subClassOf>* <{cls}> }}")
+            found = {r["c"].value for r in rows if isinstance(r.get("c"), ox.NamedNode)} | {cls}
+            self._subclasses[cls] = sorted(found)
+        return self._subclasses[cls]
+
+    def focus_pattern(self, shape: Shape) -> str:
+        """A group pattern binding ``?this`` to each focus node of ``shape`` once."""
+        parts = []
+        for kind, value in shape.targets:
+            if kind == "targetClass":
+                classes = " ".join(f"<{c}>" for c in self.subclasses(value.value))
+                parts.append(f"VALUES ?_cls {{ {classes} }} ?this a ?_cls .")
+            elif kind == "targetNode":
+                parts.append(f"VALUES ?this {{ {term(value)} }}")
+            elif kind == "targetSubjectsOf":
+                parts.append(f"?this {term(value)} ?_any .")
+            elif kind == "targetObjectsOf":
+                parts.append(f"?_any {term(value)} ?this .")
+            else:
+                select = self.graph.value(value, SH + "select")
+                if select is None:
+                    raise ValueError("a custom sh:target that is not a SPARQL target")
+                self.prefixes.update(prefixes_of(self.graph, value))
+                parts.append("{ " + select.value + " }")
+        if not parts:
+            raise ValueError("no target")
+        union = " UNION ".join("{ " + p + " }" for p in parts)
+        return f"{{ SELECT DISTINCT ?this WHERE {{ {union} }} }}"
+
+    # --- queries ----------------------------------------------------------------------------
+
+    def select(self, body: str, extra_prefixes: dict[str, str] | None = None) -> list[dict]:
+        prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in {**self.prefixes, **(extra_prefixes or {})}.items())
+        return self.store.select(prologue + body)
+
+    def add(self, shape: Shape, focus: object, component: str, value: object = None,
+            path: object = None, path_text: str | None = None, constraint: object = None,
+            messages: Iterable[ox.Literal] | None = None) -> None:
+        self.results.add(ValidationResult(
+            focus=focus, component=SH + COMPONENT[component], severity=shape.severity.value,
+            source_shape=shape.node, path=path if path is not None else shape.path,
+            path_text=path_text if path_text is not None else shape.sparql_path,
+            value=value, source_constraint=constraint,
+            messages=tuple(messages if messages is not None else shape.messages)))
+
+    def value_constraints(self, shape: Shape, focus: str) -> None:
+        """All value-level constraints of a shape in one query, one flag per constraint."""
+        checks = [(c, p) for c in VALUE_COMPONENTS for p in shape.params.get(c, [])]
+        if not shape.is_property and shape.param("hasValue") is not None:
+            checks.append(("hasValue", shape.param("hasValue")))
+        if not checks:
+            return
+        v = "?v" if shape.is_property else "?this"
+        binds, flags = [], []
+        for i, (component, param) in enumerate(checks):
+            if component == "hasValue":
+                condition = f"sameTerm(?this, {term(param)})"
+            else:
+                condition = self.compiler.value_condition(shape, component, param, v)
+            binds.append(f"BIND({safe(condition)} AS ?k{i})")
+            flags.append(f"!?k{i}")
+        values = f"?this {shape.sparql_path} ?v ." if shape.is_property else ""
+        flag_vars = " ".join(f"?k{i}" for i in range(len(checks)))
+        rows = self.select(f"SELECT ?this {'?v' if shape.is_property else ''} {flag_vars} WHERE {{ "
+                           f"{focus} {values} {' '.join(binds)} FILTER({' || '.join(flags)}) }}")
+        for row in rows:
+            for i, (component, _) in enumerate(checks):
+                flag = row.get(f"k{i}")
+                if isinstance(flag, ox.Literal) and flag.value == "false":
+                    value = row.get("v") if shape.is_property else row["this"]
+                    self.add(shape, row["this"], component, value=value)
+
+    def count_constraints(self, shape: Shape, focus: str) -> None:
+        """minCount, maxCount and qualified counts in one aggregate query."""
+        low, high = shape.param("minCount"), shape.param("maxCount")
+        qualified = shape.param("qualifiedValueShape")
+        qmin, qmax = shape.param("qualifiedMinCount"), shape.param("qualifiedMaxCount")
+        having, extra = [], ""
+        if low is not None and int(low.value) > 0:
+            having.append(f"COUNT(DISTINCT ?v) < {int(low.value)}")
+        if high is not None:
+            having.append(f"COUNT(DISTINCT ?v) > {int(high.value)}")
+        if qualified is not None and (qmin is not None or qmax is not None):
+            condition = self.compiler.conforms(self.reader.shape(qualified), "?v")
+            extra = f"BIND(IF({condition}, ?v, ?_unbound) AS ?q)"
+            if qmin is not None and int(qmin.value) > 0:
+                having.append(f"COUNT(DISTINCT ?q) < {int(qmin.value)}")
+            if qmax is not None:
+                having.append(f"COUNT(DISTINCT ?q) > {int(qmax.value)}")
+        if not having:
+            return
+        rows = self.select(
+            f"SELECT ?this (COUNT(DISTINCT ?v) AS ?n) (COUNT(DISTINCT ?q) AS ?nq) WHERE {{ {focus} "
+            f"OPTIONAL {{ ?this {shape.sparql_path} ?v . {extra} }} }} GROUP BY ?this "
+            f"HAVING ({' || '.join(having)})")
+        for row in rows:
+            n, nq = int(row["n"].value), int(row["nq"].value)
+            if low is not None and n < int(low.value):
+                self.add(shape, row["this"], "minCount")
+            if high is not None and n > int(high.value):
+                self.add(shape, row["this"], "maxCount")
+            if extra and qmin is not None and nq < int(qmin.value):
+                self.add(shape, row["this"], "qualifiedMinCount")
+            if extra and qmax is not None and nq > int(qmax.value):
+                self.add(shape, row["this"], "qualifiedMaxCount")
+
+    def pair_constraints(self, shape: Shape, focus: str) -> None:
+        for component in PAIR_COMPONENTS:
+            for other in shape.params.get(component, []):
+                pattern = self.compiler.pair_violation(shape, component, other, "?this", "?v", fresh("w"))
+                for row in self.select(f"SELECT DISTINCT ?this ?v WHERE {{ {focus} {pattern} }}"):
+                    self.add(shape, row["this"], component, value=row.get("v"))
+
+    def unique_lang(self, shape: Shape, focus: str) -> None:
+        flag = shape.param("uniqueLang")
+        if flag is None or flag.value != "true":
+            return
+        p = shape.sparql_path
+        rows = self.select(f"SELECT DISTINCT ?this (LCASE(lang(?a)) AS ?lang) WHERE {{ {focus} "
+                           f"?this {p} ?a . ?this {p} ?b . FILTER(!sameTerm(?a, ?b) && lang(?a) != \"\" "
+                           f"&& LCASE(lang(?a)) = LCASE(lang(?b))) }}")
+        for row in rows:
+            self.add(shape, row["this"], "uniqueLang")
+
+    def has_value(self, shape: Shape, focus: str) -> None:
+        value = shape.param("hasValue")
+        if value is None:
+            return
+        rows = self.select(f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {shape.sparql_path} {term(value)} }} }}")
+        for row in rows:
+            self.add(shape, row["this"], "hasValue")
+
+    def closed(self, shape: Shape, focus: str) -> None:
+        flag = shape.param("closed")
+        if flag is None or flag.value != "true":
+            return
+        condition = self.compiler.closed_filter(shape, "?p")
+        for row in self.select(f"SELECT ?this ?p ?o WHERE {{ {focus} ?this ?p ?o FILTER({condition}) }}"):
+            self.add(shape, row["this"], "closed", value=row["o"], path=row["p"],
+                     path_text=f"<{row['p'].value}>")
+
+    # --- SHACL-SPARQL -----------------------------------------------------------------------
+
+    def sparql_select(self, constraint: object) -> str:
+        select = self.graph.value(constraint, SH + "select")
+        if select is None:
+            raise ValueError("a SPARQL constraint without sh:select")
+        return select.value
+
+    def sparql_constraint(self, shape: Shape, constraint: object, focus: str) -> None:
+        """Run ``sh:select`` once over all focus nodes: ``$this`` becomes ``?this`` joined with them."""
+        deactivated = self.graph.value(constraint, SH + "deactivated")
+        if isinstance(deactivated, ox.Literal) and deactivated.value == "true":
+            return
+        text = self.sparql_select(constraint)
+        if shape.sparql_path:
+            text = text.replace("$PATH", shape.sparql_path)
+        text = text.replace("$this", "?this")
+        match = _WHERE.search(text)
+        if match is None:
+            raise ValueError("a SPARQL constraint without WHERE")
+        query = text[: match.end()] + " " + focus + " " + text[match.end():]
+        messages = [m for m in self.graph.objects(constraint, SH + "message") if isinstance(m, ox.Literal)]
+        messages = messages or shape.messages
+        for row in self.select(query, prefixes_of(self.graph, constraint)):
+            path = row.get("path")
+            self.add(shape, row["this"], "sparql", value=row.get("value"),
+                     path=path if path is not None else shape.path,
+                     path_text=f"<{path.value}>" if isinstance(path, ox.NamedNode) else shape.sparql_path,
+                     constraint=constraint,
+                     messages=[substitute(m, row) for m in messages])
+
+
+def substitute(message: ox.Literal, row: dict) -> ox.Literal:
+    """Fill ``{?var}`` and ``{$var}`` in a SPARQL constraint's message from one result row."""
+    def fill(match: re.Match[str]) -> str:
+        name = "this" if match.group(2) == "this" else match.group(2)
+        value = row.get(name)
+        if value is None:
+            return match.group(0)
+        return value.value if isinstance(value, (ox.NamedNode, ox.Literal)) else str(value)
+
+    text = _PLACEHOLDER.sub(fill, message.value)
+    return ox.Literal(text, language=message.language) if message.language else ox.Literal(text)
+
+
+def validate_native(store: Store, graph: ShapesGraph) -> ShaclOutcome:
+    """Validate ``store`` against ``graph`` with the native engine."""
+    return NativeEngine(store, graph).run()

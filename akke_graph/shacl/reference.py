@@ -1,0 +1,59 @@
+"""pyshacl, the reference SHACL engine, with its report read back into :class:`ValidationResult`.
+
+Used for ``validate --engine pyshacl``, for shapes the native engine delegates, and by the
+differential tests that require both engines to agree result for result.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from akke_graph.shacl.results import ShaclOutcome, ValidationResult
+from akke_graph.shacl.shapes import ShapeReader, ShapesGraph
+from akke_graph.store import Store
+from akke_graph.terms import RDF, SH, from_rdflib, to_rdflib
+
+
+def to_rdflib_graph(triples: object) -> object:
+    """pyoxigraph triples or quads → one rdflib Graph (named graphs merged)."""
+    from rdflib import Graph
+
+    graph = Graph()
+    for t in triples:  # type: ignore[attr-defined]
+        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+    return graph
+
+
+def validate_pyshacl(store: Store, shapes: ShapesGraph, only: set[str] | None = None) -> ShaclOutcome:
+    """Validate with pyshacl (SHACL-SPARQL and SPARQL targets on); ``only`` limits the shapes run."""
+    import pyshacl
+
+    data = to_rdflib_graph(store.quads())
+    triples = shapes.triples
+    if only is not None:
+        starts = {SH + k for k in ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf", "target")}
+        triples = [t for t in triples if t.predicate.value not in starts or str(t.subject) in only]
+    _, report, _ = pyshacl.validate(data, shacl_graph=to_rdflib_graph(triples), advanced=True,
+                                    inference="none", allow_warnings=True)
+    return ShaclOutcome(results=read_report(report), engine="pyshacl")
+
+
+def read_report(report: object) -> list[ValidationResult]:
+    """The results of an rdflib ``sh:ValidationReport`` graph."""
+    graph = ShapesGraph(ox.Triple(from_rdflib(s), from_rdflib(p), from_rdflib(o))
+                        for s, p, o in report)  # type: ignore[attr-defined]
+    reader = ShapeReader(graph)
+    results = set()
+    for node in graph.subjects(RDF + "type", ox.NamedNode(SH + "ValidationResult")):
+        path = graph.value(node, SH + "resultPath")
+        results.add(ValidationResult(
+            focus=graph.value(node, SH + "focusNode"),
+            component=graph.value(node, SH + "sourceConstraintComponent").value,
+            severity=graph.value(node, SH + "resultSeverity").value,
+            source_shape=graph.value(node, SH + "sourceShape"),
+            path=path,
+            path_text=reader.path_to_sparql(path) if path is not None else None,
+            value=graph.value(node, SH + "value"),
+            source_constraint=graph.value(node, SH + "sourceConstraint"),
+            messages=tuple(m for m in graph.objects(node, SH + "resultMessage") if isinstance(m, ox.Literal))))
+    return sorted(results, key=ValidationResult.key)

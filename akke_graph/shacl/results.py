@@ -1,0 +1,86 @@
+"""SHACL validation results in one form for both engines, and the standard report graph."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from akke_graph.terms import RDF, SH
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+SEVERITIES = (SH + "Violation", SH + "Warning", SH + "Info")
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """One ``sh:ValidationResult``: which node broke which constraint of which shape, and how."""
+
+    focus: Term
+    component: str
+    severity: str
+    source_shape: Term
+    path: Term | None = None
+    path_text: str | None = None
+    value: Term | None = None
+    source_constraint: Term | None = None
+    messages: tuple[ox.Literal, ...] = ()
+
+    def key(self) -> tuple[str, str, str, str, str]:
+        """What two engines must agree on: focus node, path, component, value, severity."""
+        return (str(self.focus), self.path_text or "", self.component,
+                str(self.value) if self.value is not None else "", self.severity)
+
+    def message(self, lang: str) -> str | None:
+        """The message in ``lang``, else in English, else any."""
+        by_lang = {m.language or "": m.value for m in self.messages}
+        return by_lang.get(lang) or by_lang.get("en") or by_lang.get("") or next(iter(by_lang.values()), None)
+
+    @property
+    def severity_name(self) -> str:
+        return self.severity.rsplit("#", 1)[-1]
+
+
+@dataclass
+class ShaclOutcome:
+    """What an engine returns: the results and the shapes it could not run itself."""
+
+    results: list[ValidationResult] = field(default_factory=list)
+    delegated: list[str] = field(default_factory=list)
+    engine: str = "native"
+
+    @property
+    def conforms(self) -> bool:
+        return not any(r.severity == SH + "Violation" for r in self.results)
+
+
+def report_triples(outcome: ShaclOutcome) -> list[ox.Triple]:
+    """The standard SHACL validation report (``sh:ValidationReport``) as triples."""
+    def nn(local: str) -> ox.NamedNode:
+        return ox.NamedNode(SH + local)
+
+    report = ox.BlankNode()
+    triples = [ox.Triple(report, ox.NamedNode(RDF + "type"), nn("ValidationReport")),
+               ox.Triple(report, nn("conforms"), ox.Literal("true" if outcome.conforms else "false",
+                                                            datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")))]
+    for r in sorted(outcome.results, key=ValidationResult.key):
+        node = ox.BlankNode()
+        triples += [ox.Triple(report, nn("result"), node),
+                    ox.Triple(node, ox.NamedNode(RDF + "type"), nn("ValidationResult")),
+                    ox.Triple(node, nn("focusNode"), r.focus),
+                    ox.Triple(node, nn("resultSeverity"), ox.NamedNode(r.severity)),
+                    ox.Triple(node, nn("sourceConstraintComponent"), ox.NamedNode(r.component)),
+                    ox.Triple(node, nn("sourceShape"), r.source_shape)]
+        if isinstance(r.path, ox.NamedNode):
+            triples.append(ox.Triple(node, nn("resultPath"), r.path))
+        elif r.path_text:
+            # A complex path is given as its SPARQL form: the shape's own path node is a blank
+            # node of the shapes graph and would mean nothing in a separate report.
+            triples.append(ox.Triple(node, nn("resultPath"), ox.Literal(r.path_text)))
+        if r.value is not None:
+            triples.append(ox.Triple(node, nn("value"), r.value))
+        if r.source_constraint is not None:
+            triples.append(ox.Triple(node, nn("sourceConstraint"), r.source_constraint))
+        triples += [ox.Triple(node, nn("resultMessage"), m) for m in r.messages]
+    return triples
