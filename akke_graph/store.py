@@ -127,8 +127,8 @@ class OxigraphStore(Store):
             raise QueryError(f"the query does not parse: {exc.msg if hasattr(exc, 'msg') else exc}") from None
         except (OSError, RuntimeError, ValueError) as exc:
             raise QueryError(f"the query failed: {exc}") from None
-        if isinstance(result, bool):
-            return result
+        if isinstance(result, (bool, ox.QueryBoolean)):
+            return bool(result)
         if isinstance(result, ox.QuerySolutions):
             names = [v.value for v in result.variables]
             return [{n: s[n] for n in names if s[n] is not None} for s in result]
@@ -185,7 +185,7 @@ class RdflibStore(Store):
     def graphs(self) -> list[str]:
         from rdflib import URIRef
 
-        return sorted(str(g.identifier) for g in self.dataset.contexts()
+        return sorted(str(g.identifier) for g in self.dataset.graphs()
                       if isinstance(g.identifier, URIRef) and len(g))
 
     def _query(self, sparql: str, substitutions: Mapping[str, Term] | None) -> object:
