@@ -58,9 +58,11 @@ def safe(expression: str) -> str:
 class Compiler:
     """Turns shapes into SPARQL fragments; knows the shapes graph for lists and nested shapes."""
 
-    def __init__(self, graph: ShapesGraph, shape_of: Callable[[object], Shape]) -> None:
+    def __init__(self, graph: ShapesGraph, shape_of: Callable[[object], Shape],
+                 subclasses: Callable[[str], list[str]] | None = None) -> None:
         self.graph = graph
         self.shape_of = shape_of
+        self.subclasses = subclasses
 
     # --- value-level constraints ------------------------------------------------------------
 
@@ -68,7 +70,10 @@ class Compiler:
         """A boolean SPARQL expression, true when value ``v`` satisfies the constraint."""
         g = self.graph
         if component == "class":
-            return f"EXISTS {{ {v} {CLASS_PATH} {term(param)} }}"
+            if self.subclasses is None:
+                return f"EXISTS {{ {v} {CLASS_PATH} {term(param)} }}"
+            # The data's subclasses of the class, looked up once: direct type lookups are cheap.
+            return "(" + " || ".join(f"EXISTS {{ {v} a <{c}> }}" for c in self.subclasses(param.value)) + ")"
         if component == "datatype":
             dt = term(param)
             if param.value == RDF + "langString":

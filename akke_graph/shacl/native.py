@@ -50,7 +50,7 @@ class NativeEngine:
         self.store = store
         self.graph = graph
         self.reader = ShapeReader(graph)
-        self.compiler = Compiler(graph, self.reader.shape)
+        self.compiler = Compiler(graph, self.reader.shape, self.subclasses)
         self.results: set[ValidationResult] = set()
         self.prefixes: dict[str, str] = {}
         self._subclasses: dict[str, list[str]] = {}
