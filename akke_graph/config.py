@@ -35,6 +35,8 @@ class Config:
     build_dir: Path = field(default=Path("build"))
     release_dir: Path = field(default=Path("dist"))
     endpoint: str | None = None
+    publisher: str | None = None
+    contact_email: str | None = None
 
     @property
     def id_base(self) -> str:
@@ -102,7 +104,8 @@ def load_config(root: Path | None = None) -> Config:
     if table is None:
         raise ConfigError(f"{pyproject} has no [tool.akke-graph] table",
                           hint="add one; see the README for the keys")
-    known = {"base-iri", "ontology", "data", "shapes", "queries", "build", "release", "endpoint"}
+    known = {"base-iri", "ontology", "data", "shapes", "queries", "build", "release", "endpoint",
+             "publisher", "contact-email"}
     unknown = sorted(set(table) - known)
     if unknown:
         raise ConfigError(f"{pyproject}: unknown key(s) in [tool.akke-graph]: {', '.join(unknown)}",
@@ -125,4 +128,13 @@ def load_config(root: Path | None = None) -> Config:
         build_dir=folder("build", "build"),
         release_dir=folder("release", "dist"),
         endpoint=endpoint if isinstance(endpoint, str) and endpoint else None,
+        publisher=_optional_string(table, "publisher", pyproject),
+        contact_email=_optional_string(table, "contact-email", pyproject),
     )
+
+
+def _optional_string(table: dict, key: str, pyproject: Path) -> str | None:
+    value = table.get(key)
+    if value is not None and not isinstance(value, str):
+        raise ConfigError(f"{pyproject}: [tool.akke-graph] {key} must be a string")
+    return value or None

@@ -1,0 +1,83 @@
+"""``akke-graph publish`` and ``akke-graph diff``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from akke_graph.commands.common import default_lang, lang_option, project_config, store_option
+
+DONE = {"fi": "Julkaisu {version} kirjoitettu kansioon {out}: {files} tiedostoa, {triples} kolmikkoa, {seconds:.2f} s.",
+        "en": "Release {version} written to {out}: {files} files, {triples} triples, {seconds:.2f} s."}
+
+
+@click.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Release folder (default: the project's release folder, dist/). Written whole or not at all.")
+@click.option("--base-iri", default=None, metavar="IRI",
+              help="Re-base every own IRI onto this base (e.g. https://data.example.fi/akke/) in every output.")
+@click.option("--version", "version", default=None, metavar="V",
+              help="Version of the release (default: today's date, YYYY-MM-DD).")
+@click.option("--previous", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
+              metavar="DIR", help="An earlier release: write CHANGES.md and changes/added.nt, removed.nt against it.")
+@click.option("--without-persons", is_flag=True,
+              help="Leave persons and their names out of every output (the organisations' roles stay).")
+@store_option
+@lang_option
+@click.option("--quiet", "-q", is_flag=True, help="No progress lines, only errors and the final line.")
+def publish(out: Path | None, base_iri: str | None, version: str | None, previous: Path | None,
+            without_persons: bool, store_spec: str, lang: str | None, quiet: bool) -> None:
+    """Validate the graph and write an open-data release.
+
+    The release folder holds the dumps (Turtle, N-Triples, JSON-LD, TriG), SHA256SUMS, a DCAT-AP 3
+    description (catalog.ttl), an HTML page and RDF files for every entity, the ontology and
+    shapes, the canned queries, the registry mappings, pictures, and server snippets for content
+    negotiation. Nothing is written when the graph does not conform (exit 1).
+    """
+    import signal
+
+    from akke_graph.publish.release import STEPS, PublishOptions
+    from akke_graph.publish.release import publish as run_publish
+
+    lang = lang or default_lang()
+
+    def progress(step: str, index: int, total: int, seconds: float) -> None:
+        if not quiet:
+            label = STEPS[step][0 if lang == "fi" else 1]
+            click.echo(f"  [{index:2}/{total}] {label} … {seconds:.2f} s", err=True)
+
+    def terminate(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)   # unwinds, so the temporary folder is removed
+
+    signal.signal(signal.SIGTERM, terminate)
+    options = PublishOptions(out=out, base_iri=base_iri, version=version, previous=previous,
+                             without_persons=without_persons, store=store_spec, lang=lang)
+    result = run_publish(project_config(), options, progress)
+    click.echo(DONE[lang].format(version=result.version, out=result.out, files=result.files,
+                                 triples=result.triples, seconds=result.seconds))
+
+
+@click.command()
+@click.argument("old", type=click.Path(exists=True, path_type=Path))
+@click.argument("new", type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json", "nt"]), default="markdown",
+              show_default=True, help="markdown as in CHANGES.md; json for programs; nt: added then removed "
+                                      "N-Triples, each line prefixed with + or -.")
+def diff(old: Path, new: Path, fmt: str) -> None:
+    """Compare two releases (folders) or RDF files: the triples added and removed, by entity.
+
+    Exit 0 whether or not they differ; 2 when a file cannot be read.
+    """
+    from akke_graph.publish.diff import changes_json, changes_markdown, diff_paths
+
+    result = diff_paths(old, new)
+    if fmt == "json":
+        click.echo(changes_json(result), nl=False)
+    elif fmt == "nt":
+        for line in result.added:
+            click.echo(f"+ {line}")
+        for line in result.removed:
+            click.echo(f"- {line}")
+    else:
+        click.echo(changes_markdown(result, str(old), str(new)), nl=False)

@@ -1,0 +1,189 @@
+"""The steps that fill a release folder, in order: dumps, catalogue, pages, ontology and shapes,
+queries, mappings, pictures, changes, landing pages, a final check, checksums and manifest."""
+
+from __future__ import annotations
+
+import re
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from akke_graph.errors import PublishError
+from akke_graph.load import LoadedGraph, rdf_files
+from akke_graph.publish.catalog import ReleaseInfo, write_catalog
+from akke_graph.publish.checksums import SUMS, digest_files, release_files, write_sha256sums
+from akke_graph.publish.dumps import CONTEXT_PATH, DUMPS, ntriples, write_dumps
+from akke_graph.publish.index_page import Download, write_index_pages
+from akke_graph.publish.model import ReleaseGraph
+from akke_graph.publish.ontology_doc import write_ontology_doc
+from akke_graph.publish.pages import kinds, write_entity_pages, write_server_config
+from akke_graph.publish.pictures import write_pictures
+from akke_graph.publish.rebase import Rebaser, copy_rebased
+from akke_graph.publish.release import MANIFEST, PublishOptions, Run, manifest, read_manifest
+from akke_graph.publish.site import Site
+
+MAPPINGS_PATH = "mappings/akke-graph.sssom.tsv"
+
+
+def note(text: str) -> None:
+    print(f"akke-graph: note: {text}", file=sys.stderr)
+
+
+class ReleaseWriter:
+    """Writes every part of one release into ``folder`` (a temporary folder)."""
+
+    def __init__(self, graph: ReleaseGraph, folder: Path, options: PublishOptions, previous: Path | None,
+                 now: datetime, run: Run) -> None:
+        self.graph, self.folder, self.options, self.previous, self.run = graph, folder, options, previous, run
+        before = read_manifest(previous) if previous else {}
+        self.previous_version = before.get("version")
+        stamp = now.isoformat().replace("+00:00", "Z")
+        self.info = ReleaseInfo(version=options.version or now.date().isoformat(),
+                                issued=before.get("issued") or now.date().isoformat(),
+                                modified=stamp, without_persons=options.without_persons)
+        self.notes: list[str] = []
+        self.has_queries = self._queries_available()
+        sections = ("ontology", *(("queries",) if self.has_queries else ()), "catalog")
+        self.site = Site(graph, sections=sections)
+        self.digests: dict[str, tuple[int, str]] = {}
+        self.entities: list = []
+        self.pictures: dict[str, dict[str, str]] = {}
+        self.extra: list[Download] = []
+
+    def skip(self, text: str) -> None:
+        self.notes.append(text)
+        note(text)
+
+    def _queries_available(self) -> bool:
+        try:
+            import akke_graph.queries  # noqa: F401
+        except ImportError:
+            self.skip("the canned-query module is not installed: queries/ is left out of the release")
+            return False
+        if not rdf_query_files(self.graph.config.queries_dir):
+            self.skip(f"no queries in {self.graph.config.display_path(self.graph.config.queries_dir)}: "
+                      "queries/ is left out of the release")
+            return False
+        return True
+
+    # --- steps ---------------------------------------------------------------------------------
+
+    def dumps(self) -> None:
+        write_dumps(self.graph, self.folder, self.info.version)
+        self.digests.update(digest_files(self.folder, [f.path for f in DUMPS]))
+
+    def catalog(self) -> None:
+        write_catalog(self.graph, self.info, self.folder, self.digests)
+
+    def pages(self) -> None:
+        self.entities = write_entity_pages(self.graph, self.folder)
+        write_server_config(self.graph, self.folder)
+
+    def ontology(self) -> None:
+        config = self.graph.config
+        rebaser = self.graph.rebaser
+        for path in rdf_files(config.ontology_dir):
+            copy_rebased(path, self.folder / "ontology" / path.name, rebaser)
+            self.extra.append(Download(f"ontology/{path.name}", {"fi": "ontologia", "en": "ontology"}))
+        for path in rdf_files(config.shapes_dir):
+            copy_rebased(path, self.folder / "shapes" / path.name, rebaser)
+            self.extra.append(Download(f"shapes/{path.name}", {"fi": "SHACL-muodot", "en": "SHACL shapes"}))
+        write_ontology_doc(self.graph, self.site, self.folder)
+
+    def queries(self) -> None:
+        if not self.has_queries:
+            return
+        from akke_graph.publish.queries_page import write_queries
+
+        write_queries(self.graph, self.site, self.folder)
+        self.extra.append(Download("queries/queries.ttl", {"fi": "valmiit kyselyt RDF:nä", "en": "canned queries as RDF"}))
+
+    def mappings(self) -> None:
+        try:
+            from akke_graph.link.export import mappings_sssom
+        except ImportError:
+            self.skip("the linking module is not installed: mappings/ is left out of the release")
+            return
+        graph = self.graph
+        view = LoadedGraph(config=graph.config, store=graph.store, files=graph.files)
+        text = graph.rebaser.text(mappings_sssom(view, mapping_set_id=graph.base + "mappings",
+                                                 version=self.info.version))
+        target = self.folder / MAPPINGS_PATH
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        self.extra.append(Download(MAPPINGS_PATH, {"fi": "linkitykset rekistereihin (SSSOM)",
+                                                   "en": "links to registries (SSSOM)"}))
+
+    def draw(self) -> None:
+        self.pictures = write_pictures(self.graph, self.folder)
+
+    def changes(self) -> None:
+        if self.previous is None:
+            return
+        from akke_graph.publish.diff import diff_triples, read_triples, write_changes
+
+        removed = self.graph.removed
+        redact = None
+        if removed is not None and removed.iris:
+            traces = removed.traces()
+            redact = lambda line: any(t in line for t in traces)  # noqa: E731
+        before = read_triples(self.previous)
+        previous_base = read_manifest(self.previous).get("base_iri") or self.graph.rebaser.old
+        moved = Rebaser(previous_base, self.graph.base)
+        if moved.active:  # compare content, not the move of every IRI onto the new base
+            before = [ox.Triple(q.subject, q.predicate, q.object)
+                      for q in ox.parse(moved.data(ntriples(before)), format=ox.RdfFormat.N_TRIPLES)]
+        diff = diff_triples(before, self.graph.triples, redact=redact)
+        write_changes(diff, self.folder, self.previous_version or self.previous.name, self.info.version)
+        self.extra += [Download("CHANGES.md", {"fi": "muutokset edelliseen julkaisuun", "en": "changes since the previous release"}),
+                       Download("changes/added.nt", {"fi": "lisätyt kolmikot", "en": "triples added"}),
+                       Download("changes/removed.nt", {"fi": "poistetut kolmikot", "en": "triples removed"})]
+
+    def index(self) -> None:
+        downloads = [Download(f.path, {"fi": f"koko tietoverkko, {f.name}", "en": f"the whole graph, {f.name}"},
+                              *self.digests[f.path]) for f in DUMPS]
+        downloads += [Download(CONTEXT_PATH, {"fi": "JSON-LD-konteksti", "en": "JSON-LD context"}),
+                      Download("catalog.ttl", {"fi": "aineistokuvaus (DCAT-AP 3, VoID)", "en": "dataset description (DCAT-AP 3, VoID)"}),
+                      *self.extra,
+                      Download(MANIFEST, {"fi": "julkaisun tiedot", "en": "release manifest"}),
+                      Download(SUMS, {"fi": "tarkistussummat", "en": "checksums"})]
+        write_index_pages(self.graph, self.site, self.folder, self.info, downloads, kinds(self.entities), self.pictures)
+
+    def check(self) -> None:
+        """Nothing of the old base IRI, and nothing of a removed person, in any file."""
+        rebaser, removed = self.graph.rebaser, self.graph.removed
+        traces = removed.traces() if removed is not None else []
+        pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, traces)) + r")(?!\w)") if traces else None
+        for rel in release_files(self.folder):
+            data = (self.folder / rel).read_bytes()
+            left = rebaser.leftovers(data)
+            if left:
+                raise PublishError(f"{rel} still contains the old base IRI {left[0]} after re-basing",
+                                   hint="this is a bug in akke-graph: please report it; nothing was published")
+            found = pattern.search(data.decode("utf-8", errors="replace")) if pattern else None
+            if found:
+                raise PublishError(f"{rel} still mentions a removed person ({found.group(0)!r})",
+                                   hint="this is a bug in akke-graph: please report it; nothing was published")
+
+    def checksums(self) -> None:
+        paths = [p for p in release_files(self.folder) if p not in (MANIFEST, SUMS)]
+        digests = digest_files(self.folder, paths)
+        (self.folder / MANIFEST).write_text(manifest(self, digests, dict(self.run.timings)), encoding="utf-8")
+        digests.update(digest_files(self.folder, [MANIFEST]))
+        write_sha256sums(self.folder, digests)
+        self.file_count = len(digests) + 1
+
+    def write(self) -> int:
+        """Run every step; returns the number of files written."""
+        for name, action in (("dumps", self.dumps), ("catalog", self.catalog), ("pages", self.pages),
+                             ("ontology", self.ontology), ("queries", self.queries), ("mappings", self.mappings),
+                             ("pictures", self.draw), ("changes", self.changes), ("index", self.index),
+                             ("check", self.check), ("checksums", self.checksums)):
+            self.run.step(name, action)
+        return self.file_count
+
+
+def rdf_query_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.rq")) if folder.is_dir() else []

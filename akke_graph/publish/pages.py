@@ -1,0 +1,169 @@
+"""Linked-data pages: one HTML page and small Turtle, JSON-LD and N-Triples files for every own
+entity ``{base}id/<kind>/<slug>`` (its hash sub-resources described inside), a listing page per
+kind, and the web-server snippets (Apache ``.htaccess``, nginx) that answer an entity IRI with
+HTML or RDF by content negotiation."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pyoxigraph as ox
+
+from akke_graph.publish.dumps import ntriples, turtle, used_prefixes
+from akke_graph.publish.jsonld import to_jsonld
+from akke_graph.publish.model import RDF_TYPE, ReleaseGraph, statement_key
+from akke_graph.publish.site import RDF_FORMATS, Page, Site, render
+from akke_graph.terms import DCTERMS, FOAF, RDFS, SKOS
+
+FIRST = (SKOS + "prefLabel", DCTERMS + "title", FOAF + "name", RDFS + "label", SKOS + "altLabel",
+         DCTERMS + "alternative", SKOS + "notation", DCTERMS + "description", SKOS + "definition")
+MAX_INCOMING = 500
+MAX_DEPTH = 3
+
+
+@dataclass
+class Entity:
+    """An own entity and the hash sub-resources described on its page."""
+
+    iri: ox.NamedNode
+    file: str                                   # id/<kind>/<slug>
+    parts: list[ox.NamedNode] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        return self.file.split("/")[1]
+
+    @property
+    def nodes(self) -> list[ox.NamedNode]:
+        return [self.iri, *self.parts]
+
+
+def entities(graph: ReleaseGraph, site: Site) -> list[Entity]:
+    """Every own entity that the graph mentions, sorted by file."""
+    found: dict[str, Entity] = {}
+    subjects = set(graph.subjects())
+    for term in subjects | {t.object for t in graph.triples}:
+        if not isinstance(term, ox.NamedNode):
+            continue
+        file = site.entity_file(term.value)
+        if file is None:
+            continue
+        main = term.value.split("#", 1)[0]
+        entity = found.setdefault(file, Entity(ox.NamedNode(main), file))
+        if "#" in term.value and term in subjects:
+            entity.parts.append(term)
+    for entity in found.values():
+        entity.parts.sort(key=lambda n: n.value)
+    return [found[k] for k in sorted(found)]
+
+
+def description(graph: ReleaseGraph, entity: Entity) -> list[ox.Triple]:
+    """The entity's own triples, its sub-resources' and the blank nodes hanging off them."""
+    out: list[ox.Triple] = []
+    todo: list[ox.NamedNode | ox.BlankNode] = list(entity.nodes)
+    seen = set(todo)
+    while todo:
+        node = todo.pop()
+        for prop, values in graph.out(node).items():
+            for value in values:
+                out.append(ox.Triple(node, ox.NamedNode(prop), value))
+                if isinstance(value, ox.BlankNode) and value not in seen:
+                    seen.add(value)
+                    todo.append(value)
+    return sorted(out, key=statement_key)
+
+
+def rows(page: Page, node: ox.NamedNode | ox.BlankNode, depth: int = 0) -> list[dict[str, object]]:
+    """Property rows of ``node`` for the template, blank nodes nested inside their row."""
+    graph = page.site.graph
+    props = graph.out(node)
+    order = sorted((p for p in props if p != RDF_TYPE),
+                   key=lambda p: (FIRST.index(p) if p in FIRST else len(FIRST), page.curie(p)))
+    result = []
+    for prop in order:
+        values = []
+        for obj in sorted(props[prop], key=lambda o: (str(getattr(o, "language", "") or ""), str(o))):
+            value = page.value(obj)
+            if isinstance(obj, ox.BlankNode) and depth < MAX_DEPTH:
+                value["nested"] = rows(page, obj, depth + 1)
+                value["types"] = [page.value(ox.NamedNode(t)) for t in graph.types(obj)]
+            values.append(value)
+        result.append({"prop": page.curie(prop), "href": page.href(ox.NamedNode(prop)), "iri": prop,
+                       "values": values})
+    return result
+
+
+def entity_context(page: Page, entity: Entity) -> dict[str, object]:
+    graph = page.site.graph
+    mine = set(entity.nodes)
+    incoming = sorted({(s, p) for node in entity.nodes for s, p in graph.incoming(node)
+                       if not (isinstance(s, ox.NamedNode) and s.value.split("#", 1)[0] == entity.iri.value)
+                       and s not in mine},
+                      key=lambda sp: (str(sp[0]), sp[1]))
+    sources: dict[str, tuple[object, set[str]]] = {}
+    for node in entity.nodes:
+        for file, docs in graph.sources_of(node):
+            sources.setdefault(file.display, (file, set()))[1].update(d.value for d in docs)
+    slug = entity.file.rsplit("/", 1)[1]
+    return {
+        "entity": entity,
+        "iri": entity.iri.value,
+        "title": page.label(entity.iri),
+        "title_en": graph.label(entity.iri, "en"),
+        "types": [page.value(ox.NamedNode(t)) for t in graph.types(entity.iri)],
+        "rows": rows(page, entity.iri),
+        "parts": [{"id": part.value.split("#", 1)[1], "iri": part.value, "label": page.label(part),
+                   "types": [page.value(ox.NamedNode(t)) for t in graph.types(part)], "rows": rows(page, part)}
+                  for part in entity.parts],
+        "incoming": [{"subject": page.value(s), "prop": page.curie(p), "prop_href": page.href(ox.NamedNode(p))}
+                     for s, p in incoming[:MAX_INCOMING]],
+        "incoming_more": max(0, len(incoming) - MAX_INCOMING),
+        "sources": [{"file": display, "docs": [page.value(ox.NamedNode(d)) for d in sorted(docs)]}
+                    for display, (_, docs) in sorted(sources.items())],
+        "formats": [{"href": f"{slug}.{ext}", "name": name, "media": media} for ext, name, media in RDF_FORMATS],
+        "kind_href": "index.html",
+    }
+
+
+def write_entity_pages(graph: ReleaseGraph, folder: Path) -> list[Entity]:
+    """Write ``id/<kind>/<slug>.{html,ttl,jsonld,nt}`` for every entity and a listing per kind."""
+    site = Site(graph)
+    found = entities(graph, site)
+    for entity in found:
+        page = Page(site, entity.file + ".html")
+        render("entity.html", folder / page.path, page=page, root=page.rel("index.html"), **entity_context(page, entity))
+        triples = description(graph, entity)
+        prefixes = used_prefixes(triples, graph.prefixes)
+        (folder / f"{entity.file}.ttl").write_bytes(turtle(triples, prefixes))
+        (folder / f"{entity.file}.nt").write_bytes(ntriples(triples))
+        (folder / f"{entity.file}.jsonld").write_bytes(to_jsonld(triples, prefixes))
+    by_kind: dict[str, list[Entity]] = defaultdict(list)
+    for entity in found:
+        by_kind[entity.kind].append(entity)
+    for kind, members in sorted(by_kind.items()):
+        page = Page(site, f"id/{kind}/index.html")
+        items = [{"href": e.file.rsplit("/", 1)[1] + ".html", "fi": graph.label(e.iri, "fi"),
+                  "en": graph.label(e.iri, "en"), "iri": e.iri.value} for e in members]
+        render("kind.html", folder / page.path, page=page, root=page.rel("index.html"), kind=kind, items=items)
+    return found
+
+
+def kinds(found: list[Entity]) -> list[tuple[str, int]]:
+    """(kind, number of entities) for the landing page."""
+    counts: dict[str, int] = defaultdict(int)
+    for entity in found:
+        counts[entity.kind] += 1
+    return sorted(counts.items())
+
+
+def write_server_config(graph: ReleaseGraph, folder: Path) -> None:
+    """``.htaccess`` (Apache) and ``nginx.conf``: 303 from an entity IRI to its HTML or RDF file."""
+    base_path = urlsplit(graph.base).path or "/"
+    ontology_files = sorted(p.name for p in graph.config.ontology_dir.glob("*.ttl"))
+    context = {"base": graph.base, "base_path": base_path, "formats": RDF_FORMATS,
+               "ontology_file": ontology_files[0] if ontology_files else "akke.ttl"}
+    render("htaccess", folder / ".htaccess", **context)
+    render("nginx.conf", folder / "nginx.conf", **context)

@@ -1,0 +1,90 @@
+"""``--without-persons``: take every person out of the release, for publishers who must not publish
+personal data.
+
+Removed: every ``foaf:Person`` node, its hash sub-resources and blank nodes, and every triple that
+mentions any of them (names included); the qualified associations and attributions whose agent is
+a person (an association without an agent would break the shapes, and its IRI carries the
+person's slug) — so a work package keeps its responsible organisations but no contact; and named
+graphs that are left describing nothing but themselves. Kept: the role concepts themselves
+(``role:contact-person`` stays in the role scheme) and every organisation's roles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from akke_graph.terms import FOAF, PROV, RDF_TYPE, RDFS, SKOS
+
+# Full names and family names identify a person; a given name alone ("Kari") also occurs in
+# ordinary words and place names, so it is not searched for on its own.
+NAME_PROPERTIES = (FOAF + "name", FOAF + "familyName", FOAF + "nick", RDFS + "label", SKOS + "prefLabel")
+
+
+@dataclass
+class RemovedPersons:
+    """What was taken out, so the finished release can be checked for any trace of it."""
+
+    iris: set[str] = field(default_factory=set)
+    names: set[str] = field(default_factory=set)
+    removed_triples: int = 0
+
+    def traces(self) -> list[str]:
+        """Strings that must not occur in any file of the release."""
+        slugs = {iri.rstrip("/").rsplit("/", 1)[-1] for iri in self.iris}
+        return sorted(self.names | self.iris | {s for s in slugs if len(s) > 3})
+
+
+def _nodes_to_remove(store: ox.Store) -> set[ox.NamedNode | ox.BlankNode]:
+    persons = {q.subject for q in store.quads_for_pattern(None, RDF_TYPE, ox.NamedNode(FOAF + "Person"), None)}
+    nodes = set(persons)
+    for person in persons:
+        # Qualified associations / attributions naming the person as their agent.
+        nodes.update(q.subject for q in store.quads_for_pattern(None, ox.NamedNode(PROV + "agent"), person, None))
+    person_iris = [p.value for p in persons if isinstance(p, ox.NamedNode)]
+    if person_iris:
+        for q in store.quads_for_pattern(None, None, None, None):
+            s = q.subject
+            if isinstance(s, ox.NamedNode) and "#" in s.value and s.value.split("#", 1)[0] in person_iris:
+                nodes.add(s)
+    # Blank nodes hanging off anything removed go with it.
+    todo = list(nodes)
+    while todo:
+        node = todo.pop()
+        for q in store.quads_for_pattern(node, None, None, None):
+            if isinstance(q.object, ox.BlankNode) and q.object not in nodes:
+                nodes.add(q.object)
+                todo.append(q.object)
+    return nodes
+
+
+def remove_persons(store: ox.Store) -> RemovedPersons:
+    """Remove persons from ``store`` in place; returns what was removed."""
+    removed = RemovedPersons()
+    persons = {q.subject for q in store.quads_for_pattern(None, RDF_TYPE, ox.NamedNode(FOAF + "Person"), None)}
+    for person in persons:
+        if isinstance(person, ox.NamedNode):
+            removed.iris.add(person.value)
+        for prop in NAME_PROPERTIES:
+            removed.names.update(q.object.value for q in store.quads_for_pattern(person, ox.NamedNode(prop), None, None)
+                                 if isinstance(q.object, ox.Literal))
+        given = [q.object.value for q in store.quads_for_pattern(person, ox.NamedNode(FOAF + "givenName"), None, None)]
+        family = [q.object.value for q in store.quads_for_pattern(person, ox.NamedNode(FOAF + "familyName"), None, None)]
+        removed.names.update(f"{g} {f}" for g in given for f in family)
+    doomed: set[ox.Quad] = set()
+    for node in _nodes_to_remove(store):
+        doomed.update(store.quads_for_pattern(node, None, None, None))
+        doomed.update(store.quads_for_pattern(None, None, node, None))
+    for quad in doomed:
+        store.remove(quad)
+    removed.removed_triples = len(doomed)
+    _drop_empty_graphs(store)
+    return removed
+
+
+def _drop_empty_graphs(store: ox.Store) -> None:
+    """Remove named graphs that only describe themselves (a source file whose content was all persons)."""
+    for graph in list(store.named_graphs()):
+        if all(q.subject == graph for q in store.quads_for_pattern(None, None, None, graph)):
+            store.remove_graph(graph)

@@ -1,0 +1,220 @@
+"""``akke-graph publish``: validate, then write a whole release or nothing.
+
+The release is built in a temporary folder beside ``--out`` and swapped into place only when it
+is complete (an atomic exchange of the two folders where the system offers one), so a run that is
+interrupted — killed, out of disk, a bug — leaves the previous release exactly as it was. Each
+step is timed; the timings are returned and recorded in ``release.json``.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import json
+import os
+import secrets
+import shutil
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+from akke_graph import __version__
+from akke_graph.config import Config
+from akke_graph.errors import InputError, PublishError
+
+MANIFEST = "release.json"
+PAUSE_ENV = "AKKE_GRAPH_PUBLISH_PAUSE"   # seconds to wait after each step (for interruption tests)
+STEPS: dict[str, tuple[str, str]] = {
+    "load": ("ladataan tietoverkko", "loading the graph"),
+    "validate": ("validoidaan", "validating"),
+    "prepare": ("valmistellaan julkaisua", "preparing the release graph"),
+    "dumps": ("kirjoitetaan dumpit", "writing the dumps"),
+    "catalog": ("kirjoitetaan DCAT-AP-kuvaus", "writing the DCAT-AP description"),
+    "pages": ("kirjoitetaan oliosivut", "writing the entity pages"),
+    "ontology": ("kirjoitetaan ontologia ja muodot", "writing the ontology and shapes"),
+    "queries": ("kirjoitetaan kyselyt", "writing the queries"),
+    "mappings": ("kirjoitetaan linkitykset", "writing the mappings"),
+    "pictures": ("piirretään kuvat", "drawing the pictures"),
+    "changes": ("verrataan edelliseen julkaisuun", "comparing with the previous release"),
+    "index": ("kirjoitetaan etusivut", "writing the landing pages"),
+    "check": ("tarkistetaan julkaisu", "checking the release"),
+    "checksums": ("lasketaan tarkistussummat", "writing checksums and manifest"),
+    "swap": ("siirretään julkaisu paikalleen", "moving the release into place"),
+}
+
+Progress = Callable[[str, int, int, float], None]
+
+
+@dataclass
+class PublishOptions:
+    """What the user asked for (``None`` means the default)."""
+
+    out: Path | None = None
+    base_iri: str | None = None
+    version: str | None = None
+    previous: Path | None = None
+    without_persons: bool = False
+    store: str = "oxigraph"
+    lang: str = "en"
+
+
+@dataclass
+class PublishResult:
+    """What was written, and how long each step took (seconds)."""
+
+    out: Path
+    version: str
+    triples: int
+    files: int
+    timings: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def seconds(self) -> float:
+        return sum(self.timings.values())
+
+
+def now_utc() -> datetime:
+    """Now, or ``SOURCE_DATE_EPOCH`` when set (reproducible releases)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    return datetime.now(tz=timezone.utc).replace(microsecond=0)
+
+
+def read_manifest(folder: Path) -> dict:
+    path = folder / MANIFEST
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        raise InputError(str(path), f"cannot be read as a release manifest: {exc}") from None
+
+
+def check_target(config: Config, out: Path) -> None:
+    """Refuse to replace a folder that is not a release, or one that holds the project."""
+    if out.exists() and not out.is_dir():
+        raise PublishError(f"{out} exists and is not a folder", hint="choose another --out")
+    project_parts = (config.root, config.data_dir, config.ontology_dir, config.shapes_dir, config.queries_dir)
+    if any(out == p or out in p.parents for p in project_parts):
+        raise PublishError(f"--out {out} would replace the project's own files",
+                           hint="publish into a folder of its own, e.g. dist/")
+    if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).is_file():
+        raise PublishError(f"{out} is not empty and is not an akke-graph release (no {MANIFEST})",
+                           hint="choose an empty or new folder for --out, or an earlier release")
+
+
+def clean_stale(out: Path) -> None:
+    """Remove temporary folders left by publish runs that were killed."""
+    for stale in out.parent.glob(f".{out.name}.tmp-*"):
+        try:
+            pid = int(stale.name.rsplit(".tmp-", 1)[1].split("-", 1)[0])
+            os.kill(pid, 0)
+            alive = pid != os.getpid()
+        except ProcessLookupError:
+            alive = False
+        except (ValueError, IndexError, PermissionError):
+            alive = True
+        if not alive:
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths with renameat2(RENAME_EXCHANGE); False where unsupported."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(str(a)), at_fdcwd, os.fsencode(str(b)), rename_exchange)
+    return result == 0
+
+
+def swap_into_place(tmp: Path, out: Path) -> None:
+    """Make ``tmp`` the release at ``out``; the previous release is removed only afterwards."""
+    if not out.exists():
+        os.rename(tmp, out)
+        return
+    if _exchange(tmp, out):
+        shutil.rmtree(tmp, ignore_errors=True)   # tmp now holds the previous release
+        return
+    old = out.with_name(f".{out.name}.old-{os.getpid()}-{secrets.token_hex(3)}")
+    os.rename(out, old)
+    os.rename(tmp, out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+class Run:
+    """Times the steps and reports them."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self.progress = progress
+        self.timings: dict[str, float] = {}
+        self.pause = float(os.environ.get(PAUSE_ENV, "0") or 0)
+
+    def step(self, name: str, action: Callable[[], object]) -> object:
+        started = time.perf_counter()
+        result = action()
+        self.timings[name] = round(time.perf_counter() - started, 4)
+        if self.progress:
+            self.progress(name, list(STEPS).index(name) + 1, len(STEPS), self.timings[name])
+        if self.pause:
+            time.sleep(self.pause)
+        return result
+
+
+def publish(config: Config, options: PublishOptions, progress: Progress | None = None) -> PublishResult:
+    """Validate the project's graph and write the release (see the module docstring)."""
+    from akke_graph.load import load
+    from akke_graph.publish.build import ReleaseWriter
+    from akke_graph.publish.model import build_release_graph
+    from akke_graph.validate import require_conformant
+
+    out = (options.out or config.release_dir).resolve()
+    check_target(config, out)
+    previous = options.previous.resolve() if options.previous else None
+    if previous is not None and not previous.is_dir():
+        raise InputError(str(options.previous), "--previous must be the folder of an earlier release")
+    run = Run(progress)
+    loaded = run.step("load", lambda: load(config, store=options.store))
+    run.step("validate", lambda: require_conformant(loaded, lang=options.lang))
+    graph = run.step("prepare", lambda: build_release_graph(
+        loaded, base_iri=options.base_iri, without_persons=options.without_persons,
+        revalidate=lambda changed: require_conformant(changed, lang=options.lang)))
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    clean_stale(out)
+    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
+    tmp.mkdir()
+    try:
+        writer = ReleaseWriter(graph, tmp, options, previous, now_utc(), run)  # type: ignore[arg-type]
+        files = writer.write()
+        run.step("swap", lambda: swap_into_place(tmp, out))
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return PublishResult(out=out, version=writer.info.version, triples=len(graph), files=files,  # type: ignore[arg-type]
+                         timings=dict(run.timings), notes=writer.notes)
+
+
+def manifest(writer: "object", digests: dict[str, tuple[int, str]], timings: dict[str, float]) -> str:
+    """The machine-readable ``release.json``."""
+    info, graph = writer.info, writer.graph  # type: ignore[attr-defined]
+    return json.dumps({
+        "name": "akke-graph",
+        "version": info.version,
+        "base_iri": graph.base,
+        "generated_at": info.modified,
+        "issued": info.issued,
+        "previous_version": writer.previous_version,  # type: ignore[attr-defined]
+        "without_persons": info.without_persons,
+        "licence": "https://creativecommons.org/licenses/by/4.0/",
+        "generator": f"akke-graph {__version__}",
+        "triples": len(graph),
+        "files": [{"path": p, "bytes": size, "sha256": sha} for p, (size, sha) in sorted(digests.items())],
+        "steps": timings,
+    }, ensure_ascii=False, indent=2) + "\n"

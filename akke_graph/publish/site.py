@@ -1,0 +1,178 @@
+"""What every HTML page of a release shares: the Jinja2 environment, the words of the page chrome
+in Finnish and English, and the map from IRIs to files of the release (``{base}id/<kind>/<slug>``
+↔ ``id/<kind>/<slug>.html``), so that every link between pages is relative and works from a
+folder, a web server or a USB stick, with no JavaScript and no network."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+from markupsafe import Markup, escape
+
+from akke_graph.publish.model import Label, ReleaseGraph
+from akke_graph.terms import XSD, compact
+
+SLUG = re.compile(r"^[A-Za-z0-9._~-]+$")
+RDF_FORMATS = (("ttl", "Turtle", "text/turtle"), ("jsonld", "JSON-LD", "application/ld+json"),
+               ("nt", "N-Triples", "application/n-triples"))
+
+WORDS: dict[str, tuple[str, str]] = {
+    "home": ("Etusivu", "Home"),
+    "ontology": ("Ontologia", "Ontology"),
+    "queries": ("Valmiit kyselyt", "Canned queries"),
+    "catalog": ("Aineistokuvaus (DCAT-AP)", "Dataset description (DCAT-AP)"),
+    "type": ("Tyyppi", "Type"),
+    "properties": ("Ominaisuudet", "Properties"),
+    "parts": ("Osat", "Parts"),
+    "incoming": ("Viittaukset tähän", "Links to this"),
+    "sources": ("Lähteet", "Sources"),
+    "source_file": ("lähdetiedosto", "source file"),
+    "rdf": ("RDF-muodot", "RDF formats"),
+    "iri": ("Tunniste", "Identifier"),
+    "none": ("ei yhtään", "none"),
+    "licence_line": ("Data: CC BY 4.0 -lisenssi.", "Data: CC BY 4.0 licence."),
+    "entities": ("Oliot", "Entities"),
+    "release": ("Julkaisu", "Release"),
+}
+
+KINDS: dict[str, tuple[str, str]] = {
+    "project": ("hankkeet", "projects"),
+    "programme": ("rahoitusohjelmat", "programmes"),
+    "agreement": ("ekosysteemisopimukset", "ecosystem agreements"),
+    "city-region": ("kaupunkiseudut", "city regions"),
+    "work-package": ("työpaketit", "work packages"),
+    "organisation": ("organisaatiot", "organisations"),
+    "person": ("henkilöt", "persons"),
+    "role": ("roolit", "roles"),
+    "theme": ("teemat", "themes"),
+    "scheme": ("sanastot", "schemes"),
+}
+
+
+def word(key: str, lang: str) -> str:
+    fi, en = WORDS[key]
+    return fi if lang == "fi" else en
+
+
+def both(key: str) -> Markup:
+    """A heading in Finnish with its English beside it, for the bilingual pages."""
+    fi, en = WORDS[key]
+    return Markup(f'{escape(fi)} <span class="alt" lang="en">· {escape(en)}</span>')
+
+
+def kind_name(kind: str, lang: str) -> str:
+    fi, en = KINDS.get(kind, (kind, kind))
+    return fi if lang == "fi" else en
+
+
+@lru_cache(maxsize=1)
+def environment() -> object:
+    """The Jinja2 environment over ``akke_graph/templates`` (autoescaping HTML and SVG)."""
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+    env = Environment(loader=PackageLoader("akke_graph", "templates"),
+                      autoescape=select_autoescape(["html", "svg"]), undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.globals.update(word=word, both=both, kind_name=kind_name)
+    return env
+
+
+def render(template: str, target: Path, **context: object) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(environment().get_template(template).render(**context), encoding="utf-8")  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Site:
+    """Maps IRIs of the graph to files of the release."""
+
+    graph: ReleaseGraph
+    sections: tuple[str, ...] = ("ontology", "catalog")   # top-level pages this release has
+
+    def entity_file(self, iri: str) -> str | None:
+        """``id/<kind>/<slug>`` (no extension) for an own entity IRI, hash part dropped."""
+        base = self.graph.config.id_base
+        if not iri.startswith(base):
+            return None
+        parts = iri[len(base):].split("#", 1)[0].split("/")
+        if len(parts) != 2 or not all(SLUG.match(p) for p in parts) or parts[1] == "index":
+            return None
+        return "id/" + "/".join(parts)
+
+    def target(self, iri: str) -> str | None:
+        """The release file (and fragment) that describes ``iri``, or None when it is not ours."""
+        entity = self.entity_file(iri)
+        if entity:
+            return entity + ".html" + ("#" + iri.split("#", 1)[1] if "#" in iri else "")
+        ontology_ns = self.graph.config.ontology_ns
+        if iri.startswith(ontology_ns) and SLUG.match(iri[len(ontology_ns):]):
+            return "ontology/index.html#" + iri[len(ontology_ns):]
+        if iri in (self.graph.config.ontology_iri, self.graph.config.ontology_ns):
+            return "ontology/index.html"
+        if iri == self.graph.base:
+            return "index.html"
+        if iri.startswith(self.graph.base + "catalog"):
+            return "catalog.ttl"
+        return None
+
+
+@dataclass
+class Page:
+    """One page being written: where it is, so links from it can be made relative."""
+
+    site: Site
+    path: str            # release-relative path of this page
+    lang: str = "fi"
+
+    def rel(self, target: str) -> str:
+        """Relative URL from this page to a release file (``target`` may carry a fragment)."""
+        file, _, fragment = target.partition("#")
+        if file == self.path:
+            url = ""
+        else:
+            here, there = self.path.split("/")[:-1], file.split("/")
+            common = 0
+            while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+                common += 1
+            url = "/".join([".."] * (len(here) - common) + there[common:])
+        if fragment:
+            url += "#" + fragment
+        return url or self.path.rsplit("/", 1)[-1]
+
+    def nav(self) -> list[dict[str, str]]:
+        """The site navigation, relative to this page, for the sections the release has."""
+        targets = {"home": "index.html" if self.lang == "fi" else "index.en.html",
+                   "ontology": "ontology/index.html", "queries": "queries/index.html", "catalog": "catalog.ttl"}
+        return [{"key": key, "href": self.rel(targets[key]), "text": word(key, self.lang)}
+                for key in ("home", *self.site.sections)]
+
+    def href(self, term: object) -> str | None:
+        if isinstance(term, ox.NamedNode):
+            target = self.site.target(term.value)
+            if target:
+                return self.rel(target)
+            if term.value.startswith(("http://", "https://")) and not term.value.startswith(self.site.graph.base):
+                return term.value
+        return None
+
+    def label(self, term: object) -> Label:
+        return self.site.graph.label(term, self.lang)  # type: ignore[arg-type]
+
+    def curie(self, iri: str) -> str:
+        return compact(iri, self.site.graph.prefixes).strip("<>")
+
+    def value(self, term: object) -> dict[str, object]:
+        """A term as the templates show it: text, language, link and title (the full IRI)."""
+        if isinstance(term, ox.Literal):
+            datatype = term.datatype.value
+            shown = None if term.language or datatype in (XSD + "string",) else self.curie(datatype)
+            return {"text": term.value, "lang": term.language, "href": None, "title": None, "datatype": shown}
+        if isinstance(term, ox.NamedNode):
+            label = self.label(term)
+            return {"text": label.text, "lang": label.lang, "href": self.href(term), "title": term.value,
+                    "datatype": None}
+        return {"text": "[ ]", "lang": None, "href": None, "title": None, "datatype": None}
