@@ -109,6 +109,7 @@ def load_file(store: Store, path: Path, display: str, graph: str) -> None:
     """Parse one file into named graph ``graph`` of ``store``."""
     data, fmt = read_rdf(path, display)
     try:
+        store.remove_graph(graph)   # a store on disk keeps the last load: replace, never add twice
         store.load(data, fmt, graph=graph, base_iri=graph)
     except SyntaxError as exc:
         raise syntax_error(display, exc) from None

@@ -122,6 +122,13 @@ def test_memory_store_gives_the_same_answer() -> None:
     assert ok("work-packages", "--store", "memory", "--format", "tsv") == ok("work-packages", "--format", "tsv")
 
 
+def test_store_on_disk_answers_the_same_every_time(tmp_path: Path) -> None:
+    spec = f"oxigraph:{tmp_path / 'store'}"
+    first = ok("triples-per-graph", "--store", spec, "--format", "tsv")
+    assert ok("triples-per-graph", "--store", spec, "--format", "tsv") == first == \
+        ok("triples-per-graph", "--format", "tsv")
+
+
 def test_ad_hoc_file(tmp_path: Path) -> None:
     path = tmp_path / "mine.rq"
     path.write_text("#+ summary: Themes of a work package\n"
