@@ -162,8 +162,12 @@ def score_company(entity: Entity, company: Company) -> tuple[float, str]:
 
 def score_item(entity: Entity, item: Item, business_id_property: str | None) -> tuple[float, str]:
     """Confidence that Wikidata ``item`` is ``entity``, and the evidence in words."""
-    name, match = name_similarity(entity.all_names(), item.names)
-    notes = [f"name {name:.2f} ({match!r})"]
+    label, label_match = name_similarity(entity.all_names(), [t for _, t in item.labels])
+    alias, alias_match = name_similarity(entity.all_names(), [t for _, t in item.aliases])
+    alias *= 0.9  # an alias is weaker evidence than the item's own label
+    name, match, which = ((label, label_match, "label") if label >= alias
+                          else (alias, alias_match, "alias"))
+    notes = [f"name {name:.2f} ({which} {match!r})"]
     country = 1.0 if WD + FINLAND in item.countries else 0.0
     notes.append("country Finland (Q33)" if country else
                  f"country {', '.join(qid(c) for c in item.countries) or 'not given'}")

@@ -21,9 +21,11 @@ class BusinessIdError(ValueError):
 
 def check_digit(first_seven: str) -> int | None:
     """The check digit of seven digits, or None when no valid ID has them (remainder 1)."""
-    if len(first_seven) != 7 or not first_seven.isdigit():
+    if len(first_seven) != 7 or not first_seven.isascii() or not first_seven.isdigit():
         raise BusinessIdError(f"{first_seven!r} is not seven digits")
-    remainder = sum(w * int(d) for w, d in zip(WEIGHTS, first_seven)) % 11
+    d = first_seven.encode("ascii")  # digits as bytes 48..57: fast on large graphs
+    remainder = (7 * d[0] + 9 * d[1] + 10 * d[2] + 5 * d[3] + 8 * d[4] + 4 * d[5] + 2 * d[6]
+                 - 45 * 48) % 11
     if remainder == 0:
         return 0
     if remainder == 1:
@@ -33,7 +35,7 @@ def check_digit(first_seven: str) -> int | None:
 
 def problem(text: str) -> str | None:
     """Why ``text`` is not a valid business ID in canonical form, or None when it is one."""
-    if not CANONICAL.match(text):
+    if len(text) != 9 or not CANONICAL.match(text):
         return f"{text!r} is not of the form NNNNNNN-C (seven digits, a hyphen, a check digit)"
     expected = check_digit(text[:7])
     if expected is None:
