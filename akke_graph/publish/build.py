@@ -3,6 +3,7 @@ queries, mappings, pictures, changes, landing pages, a final check, checksums an
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from datetime import datetime
@@ -10,9 +11,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from akke_graph import __version__
 from akke_graph.errors import PublishError
 from akke_graph.load import LoadedGraph, rdf_files
-from akke_graph.publish.catalog import ReleaseInfo, write_catalog
+from akke_graph.publish.catalog import CC_BY, ReleaseInfo, write_catalog
 from akke_graph.publish.checksums import SUMS, digest_files, release_files, write_sha256sums
 from akke_graph.publish.dumps import CONTEXT_PATH, DUMPS, ntriples, write_dumps
 from akke_graph.publish.index_page import Download, write_index_pages
@@ -21,7 +23,7 @@ from akke_graph.publish.ontology_doc import write_ontology_doc
 from akke_graph.publish.pages import kinds, write_entity_pages, write_server_config
 from akke_graph.publish.pictures import write_pictures
 from akke_graph.publish.rebase import Rebaser, copy_rebased
-from akke_graph.publish.release import MANIFEST, PublishOptions, Run, manifest, read_manifest
+from akke_graph.publish.release import MANIFEST, PublishOptions, Run, read_manifest
 from akke_graph.publish.site import Site
 
 MAPPINGS_PATH = "mappings/akke-graph.sssom.tsv"
@@ -170,10 +172,22 @@ class ReleaseWriter:
     def checksums(self) -> None:
         paths = [p for p in release_files(self.folder) if p not in (MANIFEST, SUMS)]
         digests = digest_files(self.folder, paths)
-        (self.folder / MANIFEST).write_text(manifest(self, digests, dict(self.run.timings)), encoding="utf-8")
+        (self.folder / MANIFEST).write_text(self.manifest(digests), encoding="utf-8")
         digests.update(digest_files(self.folder, [MANIFEST]))
         write_sha256sums(self.folder, digests)
         self.file_count = len(digests) + 1
+
+    def manifest(self, digests: dict[str, tuple[int, str]]) -> str:
+        """The machine-readable ``release.json`` (timings of the steps so far included)."""
+        info = self.info
+        return json.dumps({
+            "name": "akke-graph", "version": info.version, "base_iri": self.graph.base,
+            "generated_at": info.modified, "issued": info.issued, "previous_version": self.previous_version,
+            "without_persons": info.without_persons, "licence": CC_BY, "generator": f"akke-graph {__version__}",
+            "triples": len(self.graph),
+            "files": [{"path": p, "bytes": size, "sha256": sha} for p, (size, sha) in sorted(digests.items())],
+            "steps": dict(self.run.timings),
+        }, ensure_ascii=False, indent=2) + "\n"
 
     def write(self) -> int:
         """Run every step; returns the number of files written."""

@@ -49,7 +49,7 @@ class ReleaseGraph:
     files: dict[str, SourceFile]
     rebaser: Rebaser
     removed: RemovedPersons | None = None
-    _out: dict[Term, dict[str, list[Term]]] = field(default_factory=dict, repr=False)
+    _labels: dict[tuple[Term, str], Label] = field(default_factory=dict, repr=False)
 
     @property
     def base(self) -> str:
@@ -114,6 +114,12 @@ class ReleaseGraph:
     def label(self, term: Term, lang: str = "fi") -> Label:
         """The best human label of ``term`` in ``lang`` (falling back to the other language, then
         to a compact IRI)."""
+        key = (term, lang)
+        if key not in self._labels:
+            self._labels[key] = self._label(term, lang)
+        return self._labels[key]
+
+    def _label(self, term: Term, lang: str) -> Label:
         if isinstance(term, ox.Literal):
             return Label(term.value, term.language)
         props = self.out(term)

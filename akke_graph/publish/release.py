@@ -20,8 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from akke_graph import __version__
-from akke_graph.config import Config
+from akke_graph.config import Config, normalise_base
 from akke_graph.errors import InputError, PublishError
 
 MANIFEST = "release.json"
@@ -176,6 +175,8 @@ def publish(config: Config, options: PublishOptions, progress: Progress | None =
 
     out = (options.out or config.release_dir).resolve()
     check_target(config, out)
+    if options.base_iri:
+        normalise_base(options.base_iri)   # a bad IRI is an error before anything is loaded
     previous = options.previous.resolve() if options.previous else None
     if previous is not None and not previous.is_dir():
         raise InputError(str(options.previous), "--previous must be the folder of an earlier release")
@@ -200,21 +201,3 @@ def publish(config: Config, options: PublishOptions, progress: Progress | None =
     return PublishResult(out=out, version=writer.info.version, triples=len(graph), files=files,  # type: ignore[arg-type]
                          timings=dict(run.timings), notes=writer.notes)
 
-
-def manifest(writer: "object", digests: dict[str, tuple[int, str]], timings: dict[str, float]) -> str:
-    """The machine-readable ``release.json``."""
-    info, graph = writer.info, writer.graph  # type: ignore[attr-defined]
-    return json.dumps({
-        "name": "akke-graph",
-        "version": info.version,
-        "base_iri": graph.base,
-        "generated_at": info.modified,
-        "issued": info.issued,
-        "previous_version": writer.previous_version,  # type: ignore[attr-defined]
-        "without_persons": info.without_persons,
-        "licence": "https://creativecommons.org/licenses/by/4.0/",
-        "generator": f"akke-graph {__version__}",
-        "triples": len(graph),
-        "files": [{"path": p, "bytes": size, "sha256": sha} for p, (size, sha) in sorted(digests.items())],
-        "steps": timings,
-    }, ensure_ascii=False, indent=2) + "\n"

@@ -6,7 +6,7 @@ folder, a web server or a USB stick, with no JavaScript and no network."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -86,12 +86,19 @@ def render(template: str, target: Path, **context: object) -> None:
     target.write_text(environment().get_template(template).render(**context), encoding="utf-8")  # type: ignore[attr-defined]
 
 
-@dataclass(frozen=True)
+@dataclass
 class Site:
     """Maps IRIs of the graph to files of the release."""
 
     graph: ReleaseGraph
     sections: tuple[str, ...] = ("ontology", "catalog")   # top-level pages this release has
+    curies: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def curie(self, iri: str) -> str:
+        """``prefix:local`` where a prefix fits, else the IRI (cached: the same few terms recur)."""
+        if iri not in self.curies:
+            self.curies[iri] = compact(iri, self.graph.prefixes).strip("<>")
+        return self.curies[iri]
 
     def entity_file(self, iri: str) -> str | None:
         """``id/<kind>/<slug>`` (no extension) for an own entity IRI, hash part dropped."""
@@ -163,16 +170,34 @@ class Page:
         return self.site.graph.label(term, self.lang)  # type: ignore[arg-type]
 
     def curie(self, iri: str) -> str:
-        return compact(iri, self.site.graph.prefixes).strip("<>")
+        return self.site.curie(iri)
 
     def value(self, term: object) -> dict[str, object]:
-        """A term as the templates show it: text, language, link and title (the full IRI)."""
+        """A term as the templates show it: text, language, link, title (the full IRI), and the
+        ready HTML (built here rather than in a template macro: pages are many)."""
         if isinstance(term, ox.Literal):
             datatype = term.datatype.value
-            shown = None if term.language or datatype in (XSD + "string",) else self.curie(datatype)
-            return {"text": term.value, "lang": term.language, "href": None, "title": None, "datatype": shown}
-        if isinstance(term, ox.NamedNode):
+            shown = None if term.language or datatype == XSD + "string" else self.curie(datatype)
+            value = {"text": term.value, "lang": term.language, "href": None, "title": None, "datatype": shown}
+        elif isinstance(term, ox.NamedNode):
             label = self.label(term)
-            return {"text": label.text, "lang": label.lang, "href": self.href(term), "title": term.value,
-                    "datatype": None}
-        return {"text": "[ ]", "lang": None, "href": None, "title": None, "datatype": None}
+            value = {"text": label.text, "lang": label.lang, "href": self.href(term), "title": term.value,
+                     "datatype": None}
+        else:
+            value = {"text": "[ ]", "lang": None, "href": None, "title": None, "datatype": None}
+        value["html"] = value_html(value)
+        return value
+
+
+def value_html(v: dict[str, object]) -> Markup:
+    lang = f' lang="{escape(v["lang"])}"' if v["lang"] else ""
+    if v["href"]:
+        title = f' title="{escape(v["title"])}"' if v["title"] else ""
+        html = f'<a href="{escape(v["href"])}"{title}{lang}>{escape(v["text"])}</a>'
+    elif lang:
+        html = f'<span{lang}>{escape(v["text"])}</span><span class="lang">@{escape(v["lang"])}</span>'
+    else:
+        html = str(escape(v["text"]))
+    if v["datatype"]:
+        html += f'<span class="datatype">{escape(v["datatype"])}</span>'
+    return Markup(html)

@@ -1,0 +1,106 @@
+"""Benchmark of ``akke-graph publish``: the whole process (fresh Python, as a user runs it) and the
+time of each step (from the release's ``release.json``).
+
+    python benchmarks/publish_bench.py                      # the shipped data, 5 runs
+    python benchmarks/publish_bench.py --runs 3 --synthetic 10k 100k
+    python benchmarks/publish_bench.py --without-persons --base-iri https://data.example.fi/akke/
+
+Target on the shipped data: ≤ 3 s for the whole process. Prints a table (median, min, max) and
+the per-step medians; ``--json FILE`` also writes the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+TARGET_SECONDS = 3.0
+
+
+def one_run(project: Path, out: Path, extra: list[str]) -> tuple[float, float, dict[str, float]]:
+    """Publish once in a fresh process; (wall seconds, peak RSS in MiB, seconds per step)."""
+    if out.exists():
+        shutil.rmtree(out)
+    env = {**os.environ, "AKKE_GRAPH_PROJECT": str(project), "AKKE_GRAPH_LANG": "en"}
+    with tempfile.TemporaryFile() as log:
+        started = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "akke_graph", "publish", "--out", str(out), "--quiet", *extra],
+                                env=env, stdout=log, stderr=log)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        proc.returncode = code = os.waitstatus_to_exitcode(status)
+        if code != 0:
+            log.seek(0)
+            raise SystemExit(f"publish failed ({code}):\n{log.read().decode('utf-8', 'replace')}")
+    steps = json.loads((out / "release.json").read_text(encoding="utf-8"))["steps"]
+    return wall, usage.ru_maxrss / 1024, steps   # Linux reports KiB
+
+
+def bench(name: str, project: Path, runs: int, extra: list[str], work: Path) -> dict:
+    print(f"{name}: {runs} run(s) of akke-graph publish {' '.join(extra)}".rstrip(), file=sys.stderr, flush=True)
+    walls, rss, steps = [], [], []
+    for i in range(runs):
+        wall, peak, step = one_run(project, work / f"{name}-dist", extra)
+        walls.append(wall)
+        rss.append(peak)
+        steps.append(step)
+        print(f"  run {i + 1}: {wall:.2f} s", file=sys.stderr, flush=True)
+    triples = json.loads((work / f"{name}-dist" / "release.json").read_text(encoding="utf-8"))["triples"]
+    names = list(steps[0])
+    return {"name": name, "triples": triples, "runs": runs, "median_s": statistics.median(walls),
+            "min_s": min(walls), "max_s": max(walls), "peak_rss_mib": round(max(rss), 1),
+            "steps_median_s": {n: round(statistics.median(s.get(n, 0.0) for s in steps), 4) for n in names}}
+
+
+def report(results: list[dict]) -> str:
+    lines = [f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
+             "", "| data | triples | median s | min s | max s | peak RSS MiB | target |", "|---|---|---|---|---|---|---|"]
+    for r in results:
+        target = f"≤ {TARGET_SECONDS} s: {'met' if r['median_s'] <= TARGET_SECONDS else 'missed'}" if r["name"] == "shipped" else ""
+        lines.append(f"| {r['name']} | {r['triples']} | {r['median_s']:.2f} | {r['min_s']:.2f} | {r['max_s']:.2f} "
+                     f"| {r['peak_rss_mib']:.0f} | {target} |")
+    for r in results:
+        lines += ["", f"steps, {r['name']} (median s): " + ", ".join(f"{n} {s:.3f}" for n, s in r["steps_median_s"].items())]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--synthetic", nargs="*", default=[], metavar="SIZE",
+                        help="also publish synthetic graphs of these sizes (10k, 100k, 1m) from benchmarks.generate")
+    parser.add_argument("--without-persons", action="store_true")
+    parser.add_argument("--base-iri")
+    parser.add_argument("--json", type=Path, help="write the figures to this file")
+    args = parser.parse_args(argv)
+    extra = (["--without-persons"] if args.without_persons else []) + (["--base-iri", args.base_iri] if args.base_iri else [])
+    with tempfile.TemporaryDirectory(prefix="akke-publish-bench-") as tmp:
+        work = Path(tmp)
+        results = [bench("shipped", REPO, args.runs, extra, work)]
+        for size in args.synthetic:
+            from benchmarks.generate import parse_size, write_project
+
+            project = work / f"synthetic-{size}"
+            print(f"generating the synthetic {size} graph …", file=sys.stderr, flush=True)
+            write_project(project, parse_size(size))
+            results.append(bench(f"synthetic-{size}", project, max(1, min(args.runs, 3)), extra, work))
+    text = report(results)
+    print(text)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(REPO))
+    raise SystemExit(main())

@@ -1,0 +1,93 @@
+"""Fixtures for the release tests: releases published once per session (default, re-based,
+without persons) into temporary folders, a copy of the project to change, and helpers to run the
+real command line and to read every file of a release."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from akke_graph.config import Config, load_config
+from akke_graph.publish.release import PublishOptions, PublishResult, publish
+
+ROOT = Path(__file__).resolve().parents[2]
+NEW_BASE = "https://data.example.org/akke-release/"
+EPOCH = "1767225600"   # 2026-01-01T00:00:00Z: fixed time, so two runs can be compared byte for byte
+PROJECT_PARTS = ("pyproject.toml", "ontology", "data", "shapes", "queries")
+
+
+def run_cli(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None,
+            timeout: float = 120) -> subprocess.CompletedProcess:
+    """The real ``akke-graph`` command in a fresh Python process."""
+    full_env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "AKKE_GRAPH_LANG": "en", **(env or {})}
+    return subprocess.run([sys.executable, "-m", "akke_graph", *args], cwd=cwd, env=full_env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def copy_project(target: Path) -> Path:
+    """A copy of the project's configuration, ontology, data, shapes and queries."""
+    target.mkdir(parents=True, exist_ok=True)
+    for part in PROJECT_PARTS:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, target / part)
+        elif source.is_file():
+            shutil.copy2(source, target / part)
+    return target
+
+
+def release_text_files(folder: Path) -> Iterator[tuple[Path, str]]:
+    """Every file of a release with its content as text (undecodable bytes replaced)."""
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            yield path, path.read_bytes().decode("utf-8", errors="replace")
+
+
+def _publish(config: Config, out: Path, **options: object) -> PublishResult:
+    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+    try:
+        return publish(config, PublishOptions(out=out, lang="en", **options))  # type: ignore[arg-type]
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
+@pytest.fixture(scope="session")
+def release(tmp_path_factory: pytest.TempPathFactory, config: Config) -> Path:
+    """The shipped graph published with the defaults."""
+    out = tmp_path_factory.mktemp("release") / "dist"
+    _publish(config, out, version="1.0.0")
+    return out
+
+
+@pytest.fixture(scope="session")
+def rebased_release(tmp_path_factory: pytest.TempPathFactory, config: Config) -> Path:
+    out = tmp_path_factory.mktemp("rebased") / "dist"
+    _publish(config, out, base_iri=NEW_BASE, version="1.0.0")
+    return out
+
+
+@pytest.fixture(scope="session")
+def anonymous_release(tmp_path_factory: pytest.TempPathFactory, config: Config) -> Path:
+    out = tmp_path_factory.mktemp("anonymous") / "dist"
+    _publish(config, out, without_persons=True, version="1.0.0")
+    return out
+
+
+@pytest.fixture()
+def project_copy(tmp_path: Path) -> Path:
+    """A private copy of the project that a test may change."""
+    return copy_project(tmp_path / "project")
+
+
+@pytest.fixture()
+def publish_into():
+    """Publish a project (a folder with pyproject.toml) into a folder, in process."""
+    def run(project: Path, out: Path, **options: object) -> PublishResult:
+        return _publish(load_config(project), out, **options)
+    return run

@@ -1,0 +1,161 @@
+"""The linked-data pages: valid HTML (html5lib, strict) with ``lang`` set, every link and image
+resolving to a file (and fragment) of the release, a page and RDF files for every own entity, and
+the server snippets for content negotiation."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import html5lib
+import pyoxigraph as ox
+import pytest
+
+from akke_graph.publish.site import RDF_FORMATS
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def html_pages(folder: Path) -> list[Path]:
+    return sorted(folder.rglob("*.html"))
+
+
+def parse(path: Path):
+    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
+    return parser.parse(path.read_bytes())
+
+
+def ids_of(path: Path, cache: dict[Path, set[str]]) -> set[str]:
+    if path not in cache:
+        cache[path] = {el.get("id") for el in parse(path).iter() if el.get("id")}
+    return cache[path]
+
+
+@pytest.mark.parametrize("fixture", ["release", "anonymous_release", "rebased_release"])
+def test_every_link_resolves_to_a_file_of_the_release(fixture: str, request) -> None:
+    folder: Path = request.getfixturevalue(fixture)
+    broken, checked, ids = [], 0, {}
+    for page in html_pages(folder):
+        for element in parse(page).iter():
+            for attribute in ("href", "src"):
+                link = element.get(attribute)
+                if link is None:
+                    continue
+                parts = urlsplit(link)
+                if parts.scheme in ("http", "https", "mailto"):
+                    continue   # external links are not the release's to check
+                assert not parts.scheme and not parts.netloc, f"{page}: {link}"
+                target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+                checked += 1
+                if not target.is_file() or folder.resolve() not in target.parents:
+                    broken.append(f"{page.relative_to(folder)} → {link}")
+                elif parts.fragment and target.suffix == ".html" and parts.fragment not in ids_of(target, ids):
+                    broken.append(f"{page.relative_to(folder)} → {link} (no id {parts.fragment!r})")
+    assert checked > 1000
+    assert not broken, broken[:20]
+
+
+def test_html_parses_strictly_with_lang_set(release: Path) -> None:
+    pages = html_pages(release)
+    assert len(pages) > 50
+    for page in pages:
+        document = parse(page)   # strict: raises on any parse error
+        assert document.get("lang") in ("fi", "en"), page
+        for element in document.iter():
+            if element.tag == "script":
+                pytest.fail(f"{page} uses JavaScript")
+            if element.tag == "link" and element.get("rel") == "stylesheet":
+                pytest.fail(f"{page} loads an external stylesheet")
+            if element.get("src", "").startswith(("http://", "https://")):
+                pytest.fail(f"{page} loads {element.get('src')} from the network")
+
+
+def test_every_own_entity_has_a_page_and_rdf(release: Path, loaded, config) -> None:
+    entities = set()
+    for quad in loaded.store.quads():
+        for term in (quad.subject, quad.object):
+            if isinstance(term, ox.NamedNode) and term.value.startswith(config.id_base):
+                entities.add(term.value.split("#", 1)[0])
+    assert len(entities) > 50
+    for iri in entities:
+        stem = release / ("id/" + iri[len(config.id_base):])
+        assert stem.with_suffix(".html").is_file(), iri
+        for ext, _, _ in RDF_FORMATS:
+            assert Path(f"{stem}.{ext}").is_file(), (iri, ext)
+
+
+def test_entity_rdf_files_describe_the_entity_and_its_parts(release: Path, config) -> None:
+    stem = release / "id/project/akke-turku"
+    formats = {"ttl": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD, "nt": ox.RdfFormat.N_TRIPLES}
+    parsed = {ext: {(str(q.subject), str(q.predicate), str(q.object)) for q in ox.parse(path=f"{stem}.{ext}", format=fmt)}
+              for ext, fmt in formats.items()}
+    assert parsed["ttl"] == parsed["jsonld"] == parsed["nt"]
+    subjects = {s for s, _, _ in parsed["ttl"]}
+    project = f"<{config.id_base}project/akke-turku>"
+    assert project in subjects and f"<{config.id_base}project/akke-turku#grant>" in subjects
+    html = (release / "id/project/akke-turku.html").read_text(encoding="utf-8")
+    assert 'id="grant"' in html and "Turun kaupunki" in html and "City of Turku" not in html.split("<h1>")[0]
+
+
+def test_entity_page_shows_labels_types_links_incoming_and_sources(release: Path) -> None:
+    html = (release / "id/organisation/turun-kaupunki.html").read_text(encoding="utf-8")
+    assert '<span lang="fi">Turun kaupunki</span>' in html and '<span lang="en">City of Turku</span>' in html
+    assert "org:FormalOrganization" in html or "FormalOrganization" in html
+    assert 'href="../project/akke-turku.html' in html        # incoming: the project's membership
+    assert "data/organisations.ttl" in html                  # the source file
+    assert 'href="turun-kaupunki.ttl"' in html and 'type="text/turtle"' in html
+
+
+def test_landing_pages(release: Path) -> None:
+    for name, lang in (("index.html", "fi"), ("index.en.html", "en")):
+        document = parse(release / name)
+        assert document.get("lang") == lang
+        html = (release / name).read_text(encoding="utf-8")
+        assert "<svg" in html and "ecosystem-title" in html      # the ecosystem picture, embedded
+        assert "img/timeline" in html
+        for dump in ("dumps/akke-graph.ttl", "dumps/akke-graph.nt", "dumps/akke-graph.jsonld", "dumps/akke-graph.trig"):
+            assert f'href="{dump}"' in html
+        assert "creativecommons.org/licenses/by/4.0" in html
+        assert "1.0.0" in html                                   # version in the citation
+    manifest = json.loads((release / "release.json").read_text(encoding="utf-8"))
+    sha = next(f["sha256"] for f in manifest["files"] if f["path"] == "dumps/akke-graph.ttl")
+    assert sha in (release / "index.html").read_text(encoding="utf-8")
+
+
+def test_pictures_are_standalone_svg(release: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    for name in ("ecosystem", "timeline"):
+        for suffix in ("", ".en"):
+            root = ET.parse(release / "img" / f"{name}{suffix}.svg").getroot()
+            assert root.tag == "{http://www.w3.org/2000/svg}svg"
+            assert root.find("{http://www.w3.org/2000/svg}title") is not None
+    ecosystem = (release / "img/ecosystem.svg").read_text(encoding="utf-8")
+    for label in ("AKKE", "Turun kaupunki", "Koordinaatio", "kiertotalous", "Aino Ukkola"):
+        assert label in ecosystem
+    assert "2021-05-01" in (release / "img/timeline.svg").read_text(encoding="utf-8")
+
+
+def test_server_snippets_negotiate_content(release: Path) -> None:
+    htaccess = (release / ".htaccess").read_text(encoding="utf-8")
+    nginx = (release / "nginx.conf").read_text(encoding="utf-8")
+    for ext, _, media in RDF_FORMATS:
+        assert media.replace("+", "\\+") in htaccess and f".{ext}" in htaccess
+        assert media.replace("+", "\\+") in nginx
+    assert "R=303" in htaccess and "R=406" in htaccess
+    assert "return 303" in nginx and "return 406" in nginx
+
+
+def test_ontology_and_query_pages(release: Path, config) -> None:
+    html = (release / "ontology/index.html").read_text(encoding="utf-8")
+    for term in ("WorkPackage", "EcosystemAgreement", "CityRegion", "contractingParty", "businessId"):
+        assert f'id="{term}"' in html
+    assert "org:Membership" in html                           # a reused term
+    queries = sorted(p.stem for p in config.queries_dir.glob("*.rq"))
+    if (release / "queries/index.html").is_file():
+        page = (release / "queries/index.html").read_text(encoding="utf-8")
+        for name in queries:
+            assert f'id="{name}"' in page
+        rdf = list(ox.parse(path=str(release / "queries/queries.ttl"), format=ox.RdfFormat.TURTLE))
+        assert len({q.subject for q in rdf}) == len(queries)

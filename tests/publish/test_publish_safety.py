@@ -1,0 +1,134 @@
+"""A release is written whole or not at all: a graph with a violation publishes nothing (exit 1);
+a publish killed part-way leaves the previous release exactly as it was; a folder that is not a
+release is never replaced."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from akke_graph.publish.checksums import sha256_file
+from akke_graph.publish.release import PAUSE_ENV, STEPS
+
+from .conftest import EPOCH, ROOT, run_cli
+
+BAD_CASE = ROOT / "tests/cases/invalid/wp-no-project.ttl"
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): sha256_file(p) for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def sha256sum_ok(folder: Path) -> bool:
+    if shutil.which("sha256sum") is None:
+        return True
+    return subprocess.run(["sha256sum", "-c", "--quiet", "SHA256SUMS"], cwd=folder, capture_output=True,
+                          timeout=60).returncode == 0
+
+
+@pytest.fixture()
+def previous_release(tmp_path: Path) -> Path:
+    out = tmp_path / "dist"
+    result = run_cli("publish", "--out", str(out), "--version", "1.0.0", "--quiet")
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def start_publish(out: Path, pause: float = 0.4) -> subprocess.Popen:
+    env = {**os.environ, PAUSE_ENV: str(pause), "AKKE_GRAPH_LANG": "en", "SOURCE_DATE_EPOCH": EPOCH}
+    return subprocess.Popen([sys.executable, "-m", "akke_graph", "publish", "--out", str(out), "--version", "2.0.0"],
+                            cwd=ROOT, env=env, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+
+def wait_for_step(proc: subprocess.Popen, step: str, timeout: float = 90) -> None:
+    """Read progress lines until ``step`` has finished (bounded by ``timeout``)."""
+    label = STEPS[step][1]
+    deadline = time.monotonic() + timeout
+    seen = []
+    while time.monotonic() < deadline:
+        line = proc.stderr.readline()   # a line arrives at least every pause
+        if not line:
+            break
+        seen.append(line)
+        if label in line:
+            return
+    proc.kill()
+    pytest.fail(f"step {step!r} was not reported: {''.join(seen)}")
+
+
+@pytest.mark.parametrize("step", ["validate", "dumps", "pages", "index", "checksums"])
+def test_killed_publish_leaves_the_previous_release_intact(previous_release: Path, step: str) -> None:
+    before = snapshot(previous_release)
+    proc = start_publish(previous_release)
+    try:
+        wait_for_step(proc, step)
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
+    assert snapshot(previous_release) == before
+    assert sha256sum_ok(previous_release)
+    # Whatever was half-built is a hidden folder beside the release, removed by the next run.
+    siblings = [p.name for p in previous_release.parent.iterdir() if p != previous_release]
+    assert all(name.startswith(".dist.tmp-") for name in siblings), siblings
+    result = run_cli("publish", "--out", str(previous_release), "--version", "2.0.0", "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert [p.name for p in previous_release.parent.iterdir()] == ["dist"]
+    assert '"version": "2.0.0"' in (previous_release / "release.json").read_text(encoding="utf-8")
+    assert sha256sum_ok(previous_release)
+
+
+def test_terminated_publish_cleans_up_after_itself(previous_release: Path) -> None:
+    before = snapshot(previous_release)
+    proc = start_publish(previous_release)
+    wait_for_step(proc, "pages")
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=30) != 0
+    assert snapshot(previous_release) == before
+    assert [p.name for p in previous_release.parent.iterdir()] == ["dist"]
+
+
+def test_graph_with_a_violation_publishes_nothing(project_copy: Path, tmp_path: Path) -> None:
+    shutil.copy(BAD_CASE, project_copy / "data" / BAD_CASE.name)
+    out = tmp_path / "out" / "dist"
+    result = run_cli("--project", str(project_copy), "publish", "--out", str(out))
+    assert result.returncode == 1, result.stderr
+    assert "does not conform" in result.stderr and "irrallinen-wp-1" in result.stderr
+    assert not out.exists()
+    assert not out.parent.exists() or not any(out.parent.iterdir())
+
+
+def test_graph_with_a_violation_leaves_the_previous_release(project_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    assert run_cli("--project", str(project_copy), "publish", "--out", str(out), "-q").returncode == 0
+    before = snapshot(out)
+    shutil.copy(BAD_CASE, project_copy / "data" / BAD_CASE.name)
+    result = run_cli("--project", str(project_copy), "publish", "--out", str(out))
+    assert result.returncode == 1
+    assert snapshot(out) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name != "project"] == ["dist"]
+
+
+def test_a_folder_that_is_not_a_release_is_not_replaced(tmp_path: Path) -> None:
+    out = tmp_path / "precious"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    result = run_cli("publish", "--out", str(out))
+    assert result.returncode == 2
+    assert "not an akke-graph release" in result.stderr
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"
+    result = run_cli("publish", "--out", str(ROOT / "data"))
+    assert result.returncode == 2 and "project's own files" in result.stderr
+
+
+def test_bad_base_iri_is_an_error(tmp_path: Path) -> None:
+    result = run_cli("publish", "--out", str(tmp_path / "dist"), "--base-iri", "not an iri")
+    assert result.returncode == 2
+    assert "base IRI" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "dist").exists()
