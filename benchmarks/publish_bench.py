@@ -84,7 +84,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write the figures to this file")
     args = parser.parse_args(argv)
     extra = (["--without-persons"] if args.without_persons else []) + (["--base-iri", args.base_iri] if args.base_iri else [])
-    with tempfile.TemporaryDirectory(prefix="akke-publish-bench-") as tmp:
+    # Beside the project's own dist/ (build/ is git-ignored): the same disk a real release goes to.
+    (REPO / "build").mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="publish-bench-", dir=REPO / "build") as tmp:
         work = Path(tmp)
         results = [bench("shipped", REPO, args.runs, extra, work)]
         for size in args.synthetic:

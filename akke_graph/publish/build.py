@@ -157,6 +157,8 @@ class ReleaseWriter:
         """Nothing of the old base IRI, and nothing of a removed person, in any file."""
         rebaser, removed = self.graph.rebaser, self.graph.removed
         traces = removed.traces() if removed is not None else []
+        if not traces and not rebaser.active:
+            return
         pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, traces)) + r")(?!\w)") if traces else None
         for rel in release_files(self.folder):
             data = (self.folder / rel).read_bytes()

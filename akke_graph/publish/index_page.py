@@ -17,6 +17,10 @@ from akke_graph.publish.site import Page, Site, kind_name, render
 from akke_graph.terms import ADMS, DCAT, DCTERMS, FOAF, FRAPO, ORG, PROV, SKOS
 
 INDEX = {"fi": "index.html", "en": "index.en.html"}
+# A national graph has thousands of projects and organisations: the landing page shows the first
+# few and links to the full listings (id/<kind>/index.html).
+MAX_PROJECTS = 3
+MAX_ORGANISATIONS = 60
 
 
 @dataclass(frozen=True)
@@ -86,10 +90,10 @@ def project_card(page: Page, project: ox.NamedNode) -> dict[str, object]:
     }
 
 
-def organisations(page: Page) -> list[dict[str, object]]:
+def organisations(page: Page, orgs: list[ox.NamedNode]) -> list[dict[str, object]]:
     graph = page.site.graph
     rows = []
-    for org in graph.instances(ORG + "FormalOrganization"):
+    for org in orgs:
         ids = [graph.value(i, SKOS + "notation") for i in graph.objects(org, ADMS + "identifier")]
         rows.append({"org": page.value(org), "ids": sorted(i.value for i in ids if i is not None),
                      "other": graph.label(org, "en" if page.lang == "fi" else "fi")})
@@ -111,14 +115,22 @@ def write_index_pages(graph: ReleaseGraph, site: Site, folder: Path, info: Relea
                       pictures: dict[str, dict[str, str]]) -> None:
     """Write ``index.html`` (fi) and ``index.en.html`` (en)."""
     publisher = resolve_publisher(graph)
+    projects = graph.instances(ORG + "OrganizationalCollaboration")
+    orgs = graph.instances(ORG + "FormalOrganization")
+    if len(orgs) > MAX_ORGANISATIONS:   # the project's own partners first, then the others
+        partners = {m for p in projects[:MAX_PROJECTS] for s, prop in graph.incoming(p) if prop == ORG + "organization"
+                    for m in graph.objects(s, ORG + "member")}
+        orgs = sorted(orgs, key=lambda o: (o not in partners, o.value))[:MAX_ORGANISATIONS]
     for lang, path in INDEX.items():
         page = Page(site, path, lang)
         other = "en" if lang == "fi" else "fi"
         render("index.html", folder / path, page=page, root=path, lang=lang,
                other={"lang": other, "href": INDEX[other], "text": "In English" if other == "en" else "Suomeksi"},
                title=TITLE[lang], info=info, base=graph.base, triples=len(graph.triples),
-               projects=[project_card(page, p) for p in graph.instances(ORG + "OrganizationalCollaboration")],
-               organisations=organisations(page),
+               projects=[project_card(page, p) for p in projects[:MAX_PROJECTS]],
+               more_projects=max(0, len(projects) - MAX_PROJECTS),
+               organisations=organisations(page, orgs),
+               more_organisations=max(0, len(graph.instances(ORG + "FormalOrganization")) - len(orgs)),
                downloads=[{"href": d.path, "name": d.name[lang], "size": human_size(d.size), "sha256": d.sha256,
                            "dump": d.path in {f.path for f in DUMPS}} for d in downloads],
                kinds=[{"href": f"id/{k}/index.html", "name": kind_name(k, lang), "count": n} for k, n in kinds],
