@@ -178,8 +178,12 @@ def publish(config: Config, options: PublishOptions, progress: Progress | None =
     if options.base_iri:
         normalise_base(options.base_iri)   # a bad IRI is an error before anything is loaded
     previous = options.previous.resolve() if options.previous else None
-    if previous is not None and not previous.is_dir():
-        raise InputError(str(options.previous), "--previous must be the folder of an earlier release")
+    if previous is not None:
+        from akke_graph.publish.diff import release_dump
+
+        if not previous.is_dir():
+            raise InputError(str(options.previous), "--previous must be the folder of an earlier release")
+        release_dump(previous)   # an earlier release has its dumps: say so now, not after the work
     run = Run(progress)
     loaded = run.step("load", lambda: load(config, store=options.store))
     run.step("validate", lambda: require_conformant(loaded, lang=options.lang))

@@ -87,3 +87,19 @@ def test_release_without_persons_keeps_roles_and_conforms(anonymous_release: Pat
     assert not store.ask("ASK { ?p a <http://xmlns.com/foaf/0.1/Person> }")
     index = (anonymous_release / "index.html").read_text(encoding="utf-8")
     assert "poistettu henkilöt" in index
+
+
+def test_changes_against_a_release_with_persons_name_no_one(release: Path, config, tmp_path: Path) -> None:
+    from .conftest import _publish
+
+    out = tmp_path / "anonymous"
+    _publish(config, out, without_persons=True, previous=release, base_iri=NEW_BASE, version="1.0.1")
+    names = person_names()
+    for path, text in release_text_files(out):
+        assert not [n for n in names if n.casefold() in text.casefold()], path
+        assert DEFAULT_BASE_IRI not in text, path
+    changes = (out / "CHANGES.md").read_text(encoding="utf-8")
+    assert "changes about persons left out" in changes
+    removed = [l for l in (out / "changes/removed.nt").read_text(encoding="utf-8").splitlines() if not l.startswith("#")]
+    assert removed and all("graph/data/persons" in l for l in removed)   # the emptied source graph
+    assert not [l for l in (out / "changes/added.nt").read_text(encoding="utf-8").splitlines() if not l.startswith("#")]

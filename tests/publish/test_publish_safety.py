@@ -127,6 +127,13 @@ def test_a_folder_that_is_not_a_release_is_not_replaced(tmp_path: Path) -> None:
     assert result.returncode == 2 and "project's own files" in result.stderr
 
 
+def test_previous_must_be_a_release(tmp_path: Path) -> None:
+    (tmp_path / "old").mkdir()
+    result = run_cli("publish", "--out", str(tmp_path / "dist"), "--previous", str(tmp_path / "old"))
+    assert result.returncode == 2 and "not an akke-graph release" in result.stderr
+    assert not (tmp_path / "dist").exists()
+
+
 def test_bad_base_iri_is_an_error(tmp_path: Path) -> None:
     result = run_cli("publish", "--out", str(tmp_path / "dist"), "--base-iri", "not an iri")
     assert result.returncode == 2
