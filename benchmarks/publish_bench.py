@@ -34,7 +34,7 @@ def one_run(project: Path, out: Path, extra: list[str]) -> tuple[float, float, d
     env = {**os.environ, "AKKE_GRAPH_PROJECT": str(project), "AKKE_GRAPH_LANG": "en"}
     with tempfile.TemporaryFile() as log:
         started = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "akke_graph", "publish", "--out", str(out), "--quiet", *extra],
+        proc = subprocess.Popen([sys.executable, "-m", "akke_graph", "publish", "--out", str(out), *extra],
                                 env=env, stdout=log, stderr=log)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - started

@@ -25,9 +25,8 @@ DONE = {"fi": "Julkaisu {version} kirjoitettu kansioon {out}: {files} tiedostoa,
               help="Leave persons and their names out of every output (the organisations' roles stay).")
 @store_option
 @lang_option
-@click.option("--quiet", "-q", is_flag=True, help="No progress lines, only errors and the final line.")
 def publish(out: Path | None, base_iri: str | None, version: str | None, previous: Path | None,
-            without_persons: bool, store_spec: str, lang: str | None, quiet: bool) -> None:
+            without_persons: bool, store_spec: str, lang: str | None) -> None:
     """Validate the graph and write an open-data release.
 
     The release folder holds the dumps (Turtle, N-Triples, JSON-LD, TriG), SHA256SUMS, a DCAT-AP 3
@@ -43,9 +42,8 @@ def publish(out: Path | None, base_iri: str | None, version: str | None, previou
     lang = lang or default_lang()
 
     def progress(step: str, index: int, total: int, seconds: float) -> None:
-        if not quiet:
-            label = STEPS[step][0 if lang == "fi" else 1]
-            click.echo(f"  [{index:2}/{total}] {label} … {seconds:.2f} s", err=True)
+        label = STEPS[step][0 if lang == "fi" else 1]
+        click.echo(f"  [{index:2}/{total}] {label} … {seconds:.2f} s", err=True)
 
     def terminate(signum: int, frame: object) -> None:
         raise SystemExit(128 + signum)   # unwinds, so the temporary folder is removed

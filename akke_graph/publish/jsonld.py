@@ -24,26 +24,36 @@ def context(prefixes: dict[str, str]) -> dict[str, object]:
 
 
 class Compactor:
-    """Writes IRIs as ``prefix:local`` where a namespace of the context fits (the longest one)."""
+    """Writes IRIs as ``prefix:local`` where a namespace of the context fits (the longest one),
+    and remembers which prefixes it used (for a document's own, minimal context). One compactor
+    can serve many documents: its cache is what makes thousands of entity files cheap."""
 
     def __init__(self, prefixes: dict[str, str]) -> None:
-        self.by_namespace = {ns: prefix for prefix, ns in sorted(prefixes.items(), key=lambda kv: -len(kv[1]))}
-        self.cache: dict[str, str] = {}
+        self.prefixes = dict(prefixes)
+        self.by_namespace = {ns: prefix for prefix, ns in prefixes.items()}
+        self.cache: dict[str, tuple[str, str | None]] = {}
+        self.used: set[str] = set()
 
     def __call__(self, iri: str) -> str:
         found = self.cache.get(iri)
         if found is None:
             found = self.cache[iri] = self._compact(iri)
-        return found
+        if found[1] is not None:
+            self.used.add(found[1])
+        return found[0]
 
-    def _compact(self, iri: str) -> str:
+    def _compact(self, iri: str) -> tuple[str, str | None]:
         # Every namespace ends in "/" or "#": try the cuts at those characters, longest first.
-        for cut in reversed([i for i, c in enumerate(iri) if c in "/#"]):
+        cut = len(iri)
+        while cut > 0:
+            cut = max(iri.rfind("/", 0, cut), iri.rfind("#", 0, cut))
+            if cut < 0:
+                break
             prefix = self.by_namespace.get(iri[: cut + 1])
             local = iri[cut + 1:]
             if prefix is not None and local and not local.startswith("//"):
-                return f"{prefix}:{local}"
-        return iri
+                return f"{prefix}:{local}", prefix
+        return iri, None
 
     def node(self, term: ox.NamedNode | ox.BlankNode) -> str:
         return f"_:{term.value}" if isinstance(term, ox.BlankNode) else self(term.value)
@@ -58,9 +68,9 @@ class Compactor:
         return {"@id": self.node(term)}  # type: ignore[arg-type]
 
 
-def node_objects(triples: Iterable[ox.Triple], prefixes: dict[str, str]) -> list[dict[str, object]]:
+def node_objects(triples: Iterable[ox.Triple], compactor: Compactor) -> list[dict[str, object]]:
     """Node objects in the order subjects first appear in ``triples``."""
-    c = Compactor(prefixes)
+    c = compactor
     nodes: dict[object, dict[str, object]] = {}
     for t in triples:
         node = nodes.get(t.subject)
@@ -73,9 +83,13 @@ def node_objects(triples: Iterable[ox.Triple], prefixes: dict[str, str]) -> list
     return list(nodes.values())
 
 
-def to_jsonld(triples: Iterable[ox.Triple], prefixes: dict[str, str]) -> bytes:
+def to_jsonld(triples: Iterable[ox.Triple], prefixes: dict[str, str] | Compactor, *, full_context: bool = True) -> bytes:
     """A JSON-LD document with the context inline and one node object per subject, one per line
-    (readable, diff-friendly, and written by the fast C encoder)."""
-    head = json.dumps(context(prefixes), ensure_ascii=False, indent=2)[:-2]   # without the closing "\n}"
-    nodes = ",\n".join(json.dumps(node, ensure_ascii=False) for node in node_objects(triples, prefixes))
+    (readable, diff-friendly, and written by the fast C encoder). With ``full_context=False`` the
+    context names only the prefixes the document uses."""
+    compactor = prefixes if isinstance(prefixes, Compactor) else Compactor(prefixes)
+    compactor.used = set()
+    nodes = ",\n".join(json.dumps(node, ensure_ascii=False) for node in node_objects(triples, compactor))
+    names = compactor.prefixes if full_context else {p: compactor.prefixes[p] for p in compactor.used}
+    head = json.dumps(context(names), ensure_ascii=False, indent=2)[:-2]   # without the closing "\n}"
     return (head + ',\n  "@graph": [\n' + nodes + "\n]}\n").encode("utf-8")

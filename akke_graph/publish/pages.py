@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pyoxigraph as ox
 
 from akke_graph.publish.dumps import ntriples, turtle, used_prefixes
-from akke_graph.publish.jsonld import to_jsonld
+from akke_graph.publish.jsonld import Compactor, to_jsonld
 from akke_graph.publish.model import RDF_TYPE, ReleaseGraph, statement_key
 from akke_graph.publish.site import RDF_FORMATS, Page, Site, render
 from akke_graph.terms import DCTERMS, FOAF, RDFS, SKOS
@@ -132,6 +132,7 @@ def write_entity_pages(graph: ReleaseGraph, folder: Path) -> list[Entity]:
     """Write ``id/<kind>/<slug>.{html,ttl,jsonld,nt}`` for every entity and a listing per kind."""
     site = Site(graph)
     found = entities(graph, site)
+    compactor = Compactor(graph.prefixes)
     for entity in found:
         page = Page(site, entity.file + ".html")
         render("entity.html", folder / page.path, page=page, root=page.rel("index.html"), **entity_context(page, entity))
@@ -139,7 +140,7 @@ def write_entity_pages(graph: ReleaseGraph, folder: Path) -> list[Entity]:
         prefixes = used_prefixes(triples, graph.prefixes)
         (folder / f"{entity.file}.ttl").write_bytes(turtle(triples, prefixes))
         (folder / f"{entity.file}.nt").write_bytes(ntriples(triples))
-        (folder / f"{entity.file}.jsonld").write_bytes(to_jsonld(triples, prefixes))
+        (folder / f"{entity.file}.jsonld").write_bytes(to_jsonld(triples, compactor, full_context=False))
     by_kind: dict[str, list[Entity]] = defaultdict(list)
     for entity in found:
         by_kind[entity.kind].append(entity)

@@ -77,7 +77,7 @@ def environment() -> object:
     env = Environment(loader=PackageLoader("akke_graph", "templates"),
                       autoescape=select_autoescape(["html", "svg"]), undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.globals.update(word=word, both=both, kind_name=kind_name)
+    env.globals.update(word=word, both=both, kind_name=kind_name, property_table=property_table)
     return env
 
 
@@ -93,6 +93,7 @@ class Site:
     graph: ReleaseGraph
     sections: tuple[str, ...] = ("ontology", "catalog")   # top-level pages this release has
     curies: dict[str, str] = field(default_factory=dict, repr=False)
+    targets: dict[str, str | None] = field(default_factory=dict, repr=False)
 
     def curie(self, iri: str) -> str:
         """``prefix:local`` where a prefix fits, else the IRI (cached: the same few terms recur)."""
@@ -112,6 +113,11 @@ class Site:
 
     def target(self, iri: str) -> str | None:
         """The release file (and fragment) that describes ``iri``, or None when it is not ours."""
+        if iri not in self.targets:
+            self.targets[iri] = self._target(iri)
+        return self.targets[iri]
+
+    def _target(self, iri: str) -> str | None:
         entity = self.entity_file(iri)
         if entity:
             return entity + ".html" + ("#" + iri.split("#", 1)[1] if "#" in iri else "")
@@ -201,3 +207,25 @@ def value_html(v: dict[str, object]) -> Markup:
     if v["datatype"]:
         html += f'<span class="datatype">{escape(v["datatype"])}</span>'
     return Markup(html)
+
+
+def property_table(rows: list[dict[str, object]]) -> Markup:
+    """The table of an entity's properties and values (blank nodes nested in their row).
+
+    Written here rather than as a template macro: it is the innermost loop of thousands of pages.
+    """
+    out = ["<table>\n<tbody>\n"]
+    for row in rows:
+        code = f'<code>{escape(row["prop"])}</code>'
+        prop = (f'<a href="{escape(row["href"])}" title="{escape(row["iri"])}">{code}</a>' if row["href"]
+                else f'<code title="{escape(row["iri"])}">{escape(row["prop"])}</code>')
+        out.append(f'<tr>\n<td class="prop">{prop}</td>\n<td><ul class="values">\n')
+        for v in row["values"]:  # type: ignore[union-attr]
+            if "nested" in v:
+                pills = "".join(f'<span class="pill">{t["html"]}</span>' for t in v["types"])
+                out.append(f'<li><div class="nested">{pills}{property_table(v["nested"])}</div></li>\n')
+            else:
+                out.append(f'<li>{v["html"]}</li>\n')
+        out.append("</ul></td>\n</tr>\n")
+    out.append("</tbody>\n</table>\n")
+    return Markup("".join(out))

@@ -103,7 +103,7 @@ def test_two_releases_of_the_same_graph_have_identical_dumps(release: Path, tmp_
     from .conftest import run_cli
 
     out = tmp_path / "again"
-    result = run_cli("publish", "--out", str(out), "--version", "1.0.0", "--quiet", env={"SOURCE_DATE_EPOCH": EPOCH})
+    result = run_cli("publish", "--out", str(out), "--version", "1.0.0", env={"SOURCE_DATE_EPOCH": EPOCH})
     assert result.returncode == 0, result.stderr
     for fmt in DUMPS:
         assert (out / fmt.path).read_bytes() == (release / fmt.path).read_bytes(), fmt.path

@@ -29,14 +29,14 @@ def snapshot(folder: Path) -> dict[str, str]:
 def sha256sum_ok(folder: Path) -> bool:
     if shutil.which("sha256sum") is None:
         return True
-    return subprocess.run(["sha256sum", "-c", "--quiet", "SHA256SUMS"], cwd=folder, capture_output=True,
+    return subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=folder, capture_output=True,
                           timeout=60).returncode == 0
 
 
 @pytest.fixture()
 def previous_release(tmp_path: Path) -> Path:
     out = tmp_path / "dist"
-    result = run_cli("publish", "--out", str(out), "--version", "1.0.0", "--quiet")
+    result = run_cli("publish", "--out", str(out), "--version", "1.0.0")
     assert result.returncode == 0, result.stderr
     return out
 
@@ -77,7 +77,7 @@ def test_killed_publish_leaves_the_previous_release_intact(previous_release: Pat
     # Whatever was half-built is a hidden folder beside the release, removed by the next run.
     siblings = [p.name for p in previous_release.parent.iterdir() if p != previous_release]
     assert all(name.startswith(".dist.tmp-") for name in siblings), siblings
-    result = run_cli("publish", "--out", str(previous_release), "--version", "2.0.0", "--quiet")
+    result = run_cli("publish", "--out", str(previous_release), "--version", "2.0.0")
     assert result.returncode == 0, result.stderr
     assert [p.name for p in previous_release.parent.iterdir()] == ["dist"]
     assert '"version": "2.0.0"' in (previous_release / "release.json").read_text(encoding="utf-8")
@@ -106,7 +106,7 @@ def test_graph_with_a_violation_publishes_nothing(project_copy: Path, tmp_path: 
 
 def test_graph_with_a_violation_leaves_the_previous_release(project_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "dist"
-    assert run_cli("--project", str(project_copy), "publish", "--out", str(out), "-q").returncode == 0
+    assert run_cli("--project", str(project_copy), "publish", "--out", str(out)).returncode == 0
     before = snapshot(out)
     shutil.copy(BAD_CASE, project_copy / "data" / BAD_CASE.name)
     result = run_cli("--project", str(project_copy), "publish", "--out", str(out))
