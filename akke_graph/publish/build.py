@@ -137,7 +137,7 @@ class ReleaseWriter:
         if moved.active:  # compare content, not the move of every IRI onto the new base
             before = [ox.Triple(q.subject, q.predicate, q.object)
                       for q in ox.parse(moved.data(ntriples(before)), format=ox.RdfFormat.N_TRIPLES)]
-        diff = diff_triples(before, self.graph.triples, redact=redact)
+        diff = diff_triples(before, list(self.graph.triples()), redact=redact)
         write_changes(diff, self.folder, self.previous_version or self.previous.name, self.info.version)
         self.extra += [Download("CHANGES.md", {"fi": "muutokset edelliseen julkaisuun", "en": "changes since the previous release"}),
                        Download("changes/added.nt", {"fi": "lisätyt kolmikot", "en": "triples added"}),

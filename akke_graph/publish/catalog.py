@@ -10,7 +10,6 @@ implementer), never a person; the contact point is that organisation with its we
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +28,7 @@ EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
 # "Regions and cities" and "Economy and finance" of the EU data-theme vocabulary.
 EU_THEMES = ("REGI", "ECON")
 LANGUAGES = ("FIN", "ENG")
+MAX_EXAMPLES = 3
 CATALOG_PREFIXES = {"spdx": SPDX, "vcard": VCARD, "dcatap": "http://data.europa.eu/r5r/"}
 
 TITLE = {"fi": "AKKE-tietoverkko: alueelliset innovaatioekosysteemit",
@@ -156,13 +156,15 @@ class CatalogBuilder:
 
     def void(self) -> None:
         g, ds = self.graph, self.dataset
-        self.add(ds, VOID + "triples", lit(str(len(g.triples)), datatype=XSD + "integer"))
-        entities = {t.subject for t in g.triples if g.is_own(t.subject)}
-        self.add(ds, VOID + "entities", lit(str(len(entities)), datatype=XSD + "integer"))
+        self.add(ds, VOID + "triples", lit(str(len(g)), datatype=XSD + "integer"))
+        entities = g.count(f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{
+            ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{g.base}")) }}""")
+        self.add(ds, VOID + "entities", lit(str(entities), datatype=XSD + "integer"))
         self.add(ds, VOID + "uriSpace", lit(g.base))
-        classes = Counter(t.object.value for t in g.triples
-                          if t.predicate.value == RDF_TYPE and isinstance(t.object, ox.NamedNode))
-        properties = Counter(t.predicate.value for t in g.triples)
+        classes = {r["c"].value: int(r["n"].value) for r in g.select(
+            "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER(isIRI(?c)) } GROUP BY ?c")}
+        properties = {r["p"].value: int(r["n"].value) for r in g.select(
+            "SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } } GROUP BY ?p")}
         for cls, count in sorted(classes.items()):
             part = ox.BlankNode()
             self.add(ds, VOID + "classPartition", part)
@@ -178,7 +180,7 @@ class CatalogBuilder:
         self.add(ds, VOID + "vocabulary", *sorted(used))
         if g.config.endpoint:
             self.add(ds, VOID + "sparqlEndpoint", g.config.endpoint)
-        for project in g.instances(ORG + "OrganizationalCollaboration"):
+        for project in g.instances(ORG + "OrganizationalCollaboration")[:MAX_EXAMPLES]:
             self.add(ds, VOID + "exampleResource", project)
 
     def build(self, digests: dict[str, tuple[int, str]]) -> list[ox.Triple]:
@@ -285,11 +287,11 @@ def covered_regions(graph: ReleaseGraph) -> list[ox.NamedNode]:
 
 def temporal_span(graph: ReleaseGraph) -> tuple[str, str] | None:
     """Earliest start and latest end date of any period in the graph."""
-    starts = [t.object.value for t in graph.triples if t.predicate.value == DCAT + "startDate"]
-    ends = [t.object.value for t in graph.triples if t.predicate.value == DCAT + "endDate"]
-    if not starts or not ends:
+    first = graph.select(f"SELECT (MIN(?d) AS ?v) WHERE {{ ?x <{DCAT}startDate> ?d }}")
+    last = graph.select(f"SELECT (MAX(?d) AS ?v) WHERE {{ ?x <{DCAT}endDate> ?d }}")
+    if not first or not last or "v" not in first[0] or "v" not in last[0]:
         return None
-    return min(starts), max(ends)
+    return first[0]["v"].value, last[0]["v"].value
 
 
 def project_themes(graph: ReleaseGraph) -> list[ox.NamedNode]:

@@ -8,12 +8,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
-from akke_graph.publish.jsonld import context, to_jsonld
-from akke_graph.publish.model import ReleaseGraph, statement_key
+from akke_graph.publish.jsonld import context, write_jsonld
+from akke_graph.publish.model import ReleaseGraph, line_key
 
 DUMP_STEM = "akke-graph"
 IANA = "https://www.iana.org/assignments/media-types/"
@@ -75,7 +75,7 @@ def tidy(data: bytes, statement_indent: bytes) -> bytes:
     return b"\n".join(out)
 
 
-def turtle(triples: list[ox.Triple], prefixes: dict[str, str], header: str = "") -> bytes:
+def turtle(triples: Iterable[ox.Triple], prefixes: dict[str, str], header: str = "") -> bytes:
     """Readable Turtle: sorted prefixes, one block per subject, in the order of ``triples``."""
     return header.encode("utf-8") + tidy(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes), b"")
 
@@ -90,7 +90,14 @@ def ntriples(triples: Iterable[ox.Triple]) -> bytes:
 def trig(graph: ReleaseGraph, header: str = "") -> bytes:
     """TriG: each source file's named graph (which names its own sources with
     ``prov:wasDerivedFrom``), graphs and their triples in a stable order."""
-    quads = sorted(graph.store.quads(), key=lambda q: (str(q.graph_name), *statement_key(q)))
+    lines = [line for line in graph.store.store.dump(format=ox.RdfFormat.N_QUADS).split(b"\n") if line]
+
+    def key(line: bytes) -> tuple:
+        statement, graph_name, _ = line.rsplit(b" ", 2)
+        return (graph_name, line_key(statement + b" ."))
+
+    lines.sort(key=key)
+    quads = ox.parse(b"\n".join(lines), format=ox.RdfFormat.N_QUADS)
     return header.encode("utf-8") + tidy(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=graph.prefixes), b"\t")
 
 
@@ -100,20 +107,23 @@ def header_comment(graph: ReleaseGraph, version: str) -> str:
 
 
 def write_dumps(graph: ReleaseGraph, folder: Path, version: str) -> list[Path]:
-    """Write every dump and the JSON-LD context under ``folder``; returns the dump paths."""
+    """Write every dump and the JSON-LD context under ``folder``; returns the dump paths.
+
+    Everything streams from the union graph's N-Triples lines (serialised and parsed by Oxigraph),
+    one dump at a time, so a large graph never exists as Python objects all at once."""
     (folder / "dumps").mkdir(parents=True, exist_ok=True)
     header = header_comment(graph, version)
-    triples = graph.triples
-    content = {
-        "turtle": turtle(triples, graph.prefixes, header),
-        "nt": ntriples(triples),
-        "jsonld": to_jsonld(triples, graph.prefixes),
-        "trig": trig(graph, header),
-    }
-    paths = []
-    for fmt in DUMPS:
-        path = folder / fmt.path
-        path.write_bytes(content[fmt.key])
-        paths.append(path)
+    lines = graph.union_lines
+    by_key = {fmt.key: folder / fmt.path for fmt in DUMPS}
+
+    def parsed() -> Iterator[ox.Triple]:
+        for quad in ox.parse(b"\n".join(lines), format=ox.RdfFormat.N_TRIPLES):
+            yield ox.Triple(quad.subject, quad.predicate, quad.object)
+
+    by_key["turtle"].write_bytes(turtle(parsed(), graph.prefixes, header))  # type: ignore[arg-type]
+    with by_key["jsonld"].open("wb") as handle:
+        write_jsonld(parsed(), graph.prefixes, handle)
+    by_key["nt"].write_bytes(b"".join(line + b"\n" for line in sorted(lines)))
+    by_key["trig"].write_bytes(trig(graph, header))
     (folder / CONTEXT_PATH).write_text(json.dumps(context(graph.prefixes), indent=2) + "\n", encoding="utf-8")
-    return paths
+    return [by_key[fmt.key] for fmt in DUMPS]

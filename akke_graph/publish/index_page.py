@@ -126,7 +126,7 @@ def write_index_pages(graph: ReleaseGraph, site: Site, folder: Path, info: Relea
         other = "en" if lang == "fi" else "fi"
         render("index.html", folder / path, page=page, root=path, lang=lang,
                other={"lang": other, "href": INDEX[other], "text": "In English" if other == "en" else "Suomeksi"},
-               title=TITLE[lang], info=info, base=graph.base, triples=len(graph.triples),
+               title=TITLE[lang], info=info, base=graph.base, triples=len(graph),
                projects=[project_card(page, p) for p in projects[:MAX_PROJECTS]],
                more_projects=max(0, len(projects) - MAX_PROJECTS),
                organisations=organisations(page, orgs),

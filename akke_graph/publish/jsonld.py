@@ -8,8 +8,9 @@ small part needed on top. The context is written into each document as well as s
 
 from __future__ import annotations
 
+import io
 import json
-from typing import Iterable
+from typing import IO, Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -68,28 +69,52 @@ class Compactor:
         return {"@id": self.node(term)}  # type: ignore[arg-type]
 
 
-def node_objects(triples: Iterable[ox.Triple], compactor: Compactor) -> list[dict[str, object]]:
-    """Node objects in the order subjects first appear in ``triples``."""
+def node_objects(triples: Iterable[ox.Triple], compactor: Compactor) -> Iterator[dict[str, object]]:
+    """One node object per run of triples with the same subject (the input is grouped by subject)."""
     c = compactor
-    nodes: dict[object, dict[str, object]] = {}
+    node: dict[str, object] | None = None
+    subject: object = None
     for t in triples:
-        node = nodes.get(t.subject)
-        if node is None:
-            node = nodes[t.subject] = {"@id": c.node(t.subject)}
+        if node is None or t.subject != subject:
+            if node is not None:
+                yield node
+            subject, node = t.subject, {"@id": c.node(t.subject)}
         if t.predicate.value == RDF_TYPE and isinstance(t.object, ox.NamedNode):
             node.setdefault("@type", []).append(c(t.object.value))  # type: ignore[union-attr]
         else:
             node.setdefault(c(t.predicate.value), []).append(c.value(t.object))  # type: ignore[union-attr]
-    return list(nodes.values())
+    if node is not None:
+        yield node
+
+
+def write_jsonld(triples: Iterable[ox.Triple], prefixes: dict[str, str] | Compactor, handle: IO[bytes], *,
+                 full_context: bool = True) -> None:
+    """A JSON-LD document with the context inline and one node object per subject, one per line
+    (readable, diff-friendly, streamed, and written by the fast C encoder). With
+    ``full_context=False`` the context names only the prefixes the document uses."""
+    compactor = prefixes if isinstance(prefixes, Compactor) else Compactor(prefixes)
+    compactor.used = set()
+    if full_context:
+        handle.write(_head(compactor.prefixes))
+    body = []
+    for i, node in enumerate(node_objects(triples, compactor)):
+        line = ("" if i == 0 else ",\n") + json.dumps(node, ensure_ascii=False)
+        if full_context:
+            handle.write(line.encode("utf-8"))
+        else:
+            body.append(line)
+    if not full_context:   # the context is known only once every IRI has been compacted
+        handle.write(_head({p: compactor.prefixes[p] for p in compactor.used}))
+        handle.write("".join(body).encode("utf-8"))
+    handle.write(b"\n]}\n")
+
+
+def _head(prefixes: dict[str, str]) -> bytes:
+    return (json.dumps(context(prefixes), ensure_ascii=False, indent=2)[:-2] + ',\n  "@graph": [\n').encode("utf-8")
 
 
 def to_jsonld(triples: Iterable[ox.Triple], prefixes: dict[str, str] | Compactor, *, full_context: bool = True) -> bytes:
-    """A JSON-LD document with the context inline and one node object per subject, one per line
-    (readable, diff-friendly, and written by the fast C encoder). With ``full_context=False`` the
-    context names only the prefixes the document uses."""
-    compactor = prefixes if isinstance(prefixes, Compactor) else Compactor(prefixes)
-    compactor.used = set()
-    nodes = ",\n".join(json.dumps(node, ensure_ascii=False) for node in node_objects(triples, compactor))
-    names = compactor.prefixes if full_context else {p: compactor.prefixes[p] for p in compactor.used}
-    head = json.dumps(context(names), ensure_ascii=False, indent=2)[:-2]   # without the closing "\n}"
-    return (head + ',\n  "@graph": [\n' + nodes + "\n]}\n").encode("utf-8")
+    """:func:`write_jsonld` into bytes."""
+    buffer = io.BytesIO()
+    write_jsonld(triples, prefixes, buffer, full_context=full_context)
+    return buffer.getvalue()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Callable, Iterable
+from typing import Callable, Iterator
 
 import pyoxigraph as ox
 
@@ -23,6 +23,7 @@ from akke_graph.terms import (DCTERMS, FOAF, ORG, PREFIXES, PROV, RDF, RDFS, SKO
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 LABEL_PROPERTIES = (SKOS + "prefLabel", DCTERMS + "title", RDFS + "label", FOAF + "name")
 RDF_TYPE = RDF + "type"
+CACHE_SIZE = 100_000   # outgoing-property lookups kept (pages look the same neighbours up again)
 
 
 def statement_key(st: ox.Triple | ox.Quad) -> tuple:
@@ -30,6 +31,17 @@ def statement_key(st: ox.Triple | ox.Quad) -> tuple:
     object — so Turtle groups each subject in one readable block."""
     return (isinstance(st.subject, ox.BlankNode), st.subject.value, st.predicate.value != RDF_TYPE,
             str(st.predicate), str(st.object))
+
+
+TYPE_TOKEN = f"<{RDF_TYPE}>".encode()
+
+
+def line_key(line: bytes) -> tuple:
+    """:func:`statement_key` for an N-Triples line (an IRI subject without its closing ``>``, so
+    that ``<…/akke-turku>`` comes before its parts ``<…/akke-turku#grant>``)."""
+    subject, predicate, _ = line.split(b" ", 2)
+    blank = subject.startswith(b"_:")
+    return (blank, subject if blank else subject[:-1], predicate != TYPE_TOKEN, line)
 
 
 @dataclass(frozen=True)
@@ -42,7 +54,8 @@ class Label:
 
 @dataclass
 class ReleaseGraph:
-    """The release dataset in an Oxigraph store plus indexes over its union graph."""
+    """The release dataset in an Oxigraph store, and lookups over its union graph (answered by the
+    store's indexes, so memory stays that of the store whatever the size of the graph)."""
 
     config: Config
     store: OxigraphStore
@@ -50,6 +63,7 @@ class ReleaseGraph:
     rebaser: Rebaser
     removed: RemovedPersons | None = None
     _labels: dict[tuple[Term, str], Label] = field(default_factory=dict, repr=False)
+    _out: dict[Term, dict[str, list[Term]]] = field(default_factory=dict, repr=False)
 
     @property
     def base(self) -> str:
@@ -61,34 +75,39 @@ class ReleaseGraph:
         return {**PREFIXES, **own_prefixes(self.base)}
 
     @cached_property
-    def triples(self) -> list[ox.Triple]:
-        """The union graph: every distinct triple, sorted by subject, predicate, object."""
-        seen = {ox.Triple(q.subject, q.predicate, q.object) for q in self.store.quads()}
-        return sorted(seen, key=statement_key)
+    def union_lines(self) -> list[bytes]:
+        """The union graph as distinct N-Triples lines in :func:`line_key` order, serialised by
+        Oxigraph (no Python object per triple: this is what the dumps stream from)."""
+        data = self.store.store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
+                                      use_default_graph_as_union=True).serialize(format=ox.RdfFormat.N_TRIPLES)
+        lines = set(data.split(b"\n"))
+        lines.discard(b"")
+        return sorted(lines, key=line_key)
 
-    @cached_property
-    def _index(self) -> tuple[dict, dict, dict]:
-        out: dict[Term, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
-        incoming: dict[Term, list[tuple[Term, str]]] = defaultdict(list)
-        for t in self.triples:
-            out[t.subject][t.predicate.value].append(t.object)
-            if not isinstance(t.object, ox.Literal):
-                incoming[t.object].append((t.subject, t.predicate.value))
-        graphs: dict[Term, set[str]] = defaultdict(set)
-        for q in self.store.quads():
-            graphs[q.subject].add(q.graph_name.value)
-        return out, incoming, graphs
+    def triples(self) -> Iterator[ox.Triple]:
+        """The union graph's triples, in :func:`line_key` order."""
+        for quad in ox.parse(b"\n".join(self.union_lines), format=ox.RdfFormat.N_TRIPLES):
+            yield ox.Triple(quad.subject, quad.predicate, quad.object)
 
     def out(self, subject: Term) -> dict[str, list[Term]]:
-        """Outgoing properties of ``subject``: predicate IRI -> objects."""
-        return self._index[0].get(subject, {})
+        """Outgoing properties of ``subject``: predicate IRI -> distinct objects (sorted)."""
+        if isinstance(subject, ox.Literal):
+            return {}
+        found = self._out.get(subject)
+        if found is None:
+            props: dict[str, set[Term]] = defaultdict(set)
+            for q in self.store.store.quads_for_pattern(subject, None, None, None):
+                props[q.predicate.value].add(q.object)
+            found = {p: sorted(v, key=str) for p, v in props.items()}
+            if len(self._out) > CACHE_SIZE:
+                self._out.clear()
+            self._out[subject] = found
+        return found
 
     def incoming(self, node: Term) -> list[tuple[Term, str]]:
-        """(subject, predicate) pairs pointing at ``node``."""
-        return self._index[1].get(node, [])
-
-    def subjects(self) -> Iterable[Term]:
-        return self._index[0].keys()
+        """Distinct (subject, predicate) pairs pointing at ``node``, sorted."""
+        pairs = {(q.subject, q.predicate.value) for q in self.store.store.quads_for_pattern(None, None, node, None)}
+        return sorted(pairs, key=lambda sp: (str(sp[0]), sp[1]))
 
     def objects(self, subject: Term, predicate: str) -> list[Term]:
         return list(self.out(subject).get(predicate, []))
@@ -105,7 +124,15 @@ class ReleaseGraph:
                       key=lambda n: n.value)
 
     def graphs_of(self, subject: Term) -> set[str]:
-        return self._index[2].get(subject, set())
+        """The named graphs (source files) in which ``subject`` is described."""
+        if isinstance(subject, ox.Literal):
+            return set()
+        return {q.graph_name.value for q in self.store.store.quads_for_pattern(subject, None, None, None)}
+
+    def count(self, sparql: str) -> int:
+        """The single number a ``SELECT (COUNT(…) AS ?n)`` query returns."""
+        rows = self.select(sparql)
+        return int(rows[0]["n"].value) if rows and "n" in rows[0] else 0
 
     def select(self, sparql: str, substitutions: dict[str, Term] | None = None) -> list[dict[str, Term]]:
         """Rows of a SELECT over the union graph (used for the landing page and the pictures)."""
@@ -160,7 +187,7 @@ class ReleaseGraph:
         return isinstance(term, ox.NamedNode) and term.value.startswith(self.base)
 
     def __len__(self) -> int:
-        return len(self.triples)
+        return len(self.union_lines)
 
 
 def _copy_store(loaded: LoadedGraph, rebaser: Rebaser) -> OxigraphStore:

@@ -26,17 +26,17 @@ def by_lang(graph: ReleaseGraph, node: ox.NamedNode, prop: str) -> dict[str, str
 
 
 def usage(graph: ReleaseGraph) -> tuple[Counter, Counter, Counter]:
-    classes: Counter = Counter()
-    properties: Counter = Counter()
-    datatypes: Counter = Counter()
-    ontology_graphs = {g for g, f in graph.files.items() if not f.is_data}
-    data = [q for q in graph.store.quads() if q.graph_name.value not in ontology_graphs]
-    for q in data:
-        properties[q.predicate.value] += 1
-        if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode):
-            classes[q.object.value] += 1
-        if isinstance(q.object, ox.Literal):
-            datatypes[q.object.datatype.value] += 1
+    """How often the data (not the ontology) uses each class, property and datatype."""
+    ontology_graphs = ", ".join(f"<{g}>" for g, f in graph.files.items() if not f.is_data) or "<urn:none>"
+    data = f"FILTER(?g NOT IN ({ontology_graphs}))"
+
+    def counts(select: str) -> Counter:
+        return Counter({r["t"].value: int(r["n"].value) for r in graph.select(select) if "t" in r})
+
+    classes = counts(f"SELECT ?t (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s a ?t }} {data} }} GROUP BY ?t")
+    properties = counts(f"SELECT ?t (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?t ?o }} {data} }} GROUP BY ?t")
+    datatypes = counts(f"SELECT ?t (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o FILTER(isLiteral(?o)) "
+                       f"BIND(DATATYPE(?o) AS ?t) }} {data} }} GROUP BY ?t")
     return classes, properties, datatypes
 
 

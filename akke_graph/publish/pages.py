@@ -43,18 +43,20 @@ class Entity:
 
 def entities(graph: ReleaseGraph, site: Site) -> list[Entity]:
     """Every own entity that the graph mentions, sorted by file."""
+    base = graph.config.id_base
+    subjects = {r["e"].value for r in graph.select(
+        f'SELECT DISTINCT ?e WHERE {{ ?e ?p ?o FILTER(isIRI(?e) && STRSTARTS(STR(?e), "{base}")) }}')}
+    objects = {r["e"].value for r in graph.select(
+        f'SELECT DISTINCT ?e WHERE {{ ?s ?p ?e FILTER(isIRI(?e) && STRSTARTS(STR(?e), "{base}")) }}')}
     found: dict[str, Entity] = {}
-    subjects = set(graph.subjects())
-    for term in subjects | {t.object for t in graph.triples}:
-        if not isinstance(term, ox.NamedNode):
-            continue
-        file = site.entity_file(term.value)
+    for iri in subjects | objects:
+        file = site.entity_file(iri)
         if file is None:
             continue
-        main = term.value.split("#", 1)[0]
+        main = iri.split("#", 1)[0]
         entity = found.setdefault(file, Entity(ox.NamedNode(main), file))
-        if "#" in term.value and term in subjects:
-            entity.parts.append(term)
+        if "#" in iri and iri in subjects:
+            entity.parts.append(ox.NamedNode(iri))
     for entity in found.values():
         entity.parts.sort(key=lambda n: n.value)
     return [found[k] for k in sorted(found)]

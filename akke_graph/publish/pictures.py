@@ -23,6 +23,7 @@ from akke_graph.terms import DCAT, DCTERMS, FOAF, FRAPO, ORG, PROV, SKOS
 
 AKKE_WP = "WorkPackage"
 MAX_PROJECTS = 3
+MAX_PERIODS = 40   # a national graph has thousands of projects: the timeline shows the first ones
 COLOURS = {  # Okabe–Ito, readable with colour-vision deficiencies
     "project": "#0072B2", "work-package": "#56B4E9", "funding": "#D55E00",
     "organisation": "#009E73", "person": "#CC79A7", "theme": "#E69F00"}
@@ -214,15 +215,14 @@ def ecosystem_svg(graph: ReleaseGraph, lang: str) -> str:
 def periods(graph: ReleaseGraph, lang: str) -> list[tuple[str, date, date]]:
     """(label of the thing, start, end) for everything with a dated ``dcterms:temporal``."""
     found = []
-    for t in graph.triples:
-        if t.predicate.value != DCTERMS + "temporal":
-            continue
-        start, end = graph.value(t.object, DCAT + "startDate"), graph.value(t.object, DCAT + "endDate")
+    for row in graph.select(f"""SELECT ?x ?start ?end WHERE {{
+            ?x <{DCTERMS}temporal> ?period . ?period <{DCAT}startDate> ?start ; <{DCAT}endDate> ?end }}
+            ORDER BY ?x LIMIT {MAX_PERIODS}"""):
         try:
-            begin, finish = date.fromisoformat(start.value[:10]), date.fromisoformat(end.value[:10])  # type: ignore[union-attr]
-        except (AttributeError, ValueError):
+            begin, finish = date.fromisoformat(row["start"].value[:10]), date.fromisoformat(row["end"].value[:10])
+        except ValueError:
             continue
-        found.append((graph.label(t.subject, lang).text, begin, finish))
+        found.append((graph.label(row["x"], lang).text, begin, finish))
     return sorted(found, key=lambda p: (p[1], p[2], p[0]))
 
 
