@@ -80,7 +80,7 @@ class ReleaseWriter:
         write_catalog(self.graph, self.info, self.folder, self.digests)
 
     def pages(self) -> None:
-        self.entities = write_entity_pages(self.graph, self.folder)
+        self.entities = write_entity_pages(self.graph, self.folder, self.site)
         write_server_config(self.graph, self.folder)
 
     def ontology(self) -> None:

@@ -130,9 +130,9 @@ def entity_context(page: Page, entity: Entity) -> dict[str, object]:
     }
 
 
-def write_entity_pages(graph: ReleaseGraph, folder: Path) -> list[Entity]:
+def write_entity_pages(graph: ReleaseGraph, folder: Path, site: Site | None = None) -> list[Entity]:
     """Write ``id/<kind>/<slug>.{html,ttl,jsonld,nt}`` for every entity and a listing per kind."""
-    site = Site(graph)
+    site = site or Site(graph)
     found = entities(graph, site)
     compactor = Compactor(graph.prefixes)
     for entity in found:

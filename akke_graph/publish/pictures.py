@@ -251,7 +251,7 @@ def timeline_svg(graph: ReleaseGraph, lang: str) -> str:
         cursor = date(cursor.year + (cursor.month == 12), cursor.month % 12 + 1, 1)
     step = 1 if len(months) <= 24 else 12
     axis_y = top + row * len(items) + 8
-    out.append(f'<g font-size="11" fill="#5b6673" stroke="#d8dee6">')
+    out.append('<g font-size="11" fill="#5b6673" stroke="#d8dee6">')
     for month in months[::step]:
         out.append(f'<line x1="{x(month):.1f}" y1="{top - 10}" x2="{x(month):.1f}" y2="{axis_y}"/>')
         text = f"{month.month}/{month.year}" if step == 1 else str(month.year)
