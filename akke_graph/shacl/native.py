@@ -9,8 +9,10 @@ pyshacl, the reference engine, and reported in ``ShaclOutcome.delegated``.
 
 from __future__ import annotations
 
+import os
 import re
-from typing import Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from typing import Generator, Iterable
 
 import pyoxigraph as ox
 
@@ -39,6 +41,9 @@ COMPONENT = {
     "in": "InConstraintComponent", "sparql": "SPARQLConstraintComponent",
 }
 
+# A task yields a query, receives its rows, and may yield another; it records results as it goes.
+Task = Generator[str, list, None]
+
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"\{([$?])([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -59,6 +64,7 @@ class NativeEngine:
 
     def run(self) -> ShaclOutcome:
         outcome = ShaclOutcome(engine="native")
+        tasks: list[Task] = []
         for shape in read_shapes(self.graph, self.reader):
             if shape.deactivated:
                 continue
@@ -68,9 +74,30 @@ class NativeEngine:
             except ValueError as exc:
                 outcome.delegated.append(f"{shape.node} ({exc})")
                 continue
-            self.validate_shape(shape, focus)
+            tasks.extend(self.shape_tasks(shape, focus))
+        self.execute(tasks)
         outcome.results = sorted(self.results, key=ValidationResult.key)
         return outcome
+
+    def execute(self, tasks: list[Task]) -> None:
+        """Run the tasks' queries concurrently (pyoxigraph releases the GIL while it evaluates a
+        query), feeding each task its rows until it asks for no more."""
+        pending: list[tuple[Task, str]] = []
+        for task in tasks:
+            try:
+                pending.append((task, next(task)))
+            except StopIteration:
+                pass
+        with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
+            while pending:
+                futures = {pool.submit(self.store.select, query): task for task, query in pending}
+                pending = []
+                for future in as_completed(futures):
+                    task = futures[future]
+                    try:
+                        pending.append((task, task.send(future.result())))
+                    except StopIteration:
+                        pass
 
     def check_compilable(self, shape: Shape) -> None:
         """Raise ``ValueError`` naming the first feature of ``shape`` this engine cannot run."""
@@ -96,22 +123,23 @@ class NativeEngine:
             text = self.sparql_select(constraint)
             if "$currentShape" in text or "$shapesGraph" in text:
                 raise ValueError("$currentShape/$shapesGraph in a SPARQL constraint")
+            if _WHERE.search(text) is None:
+                raise ValueError("a SPARQL constraint without WHERE")
 
-    def validate_shape(self, shape: Shape, focus: str) -> None:
+    def shape_tasks(self, shape: Shape, focus: str) -> list[Task]:
+        """One task per query family of ``shape`` and of its property shapes."""
         if shape.deactivated:
-            return
-        self.value_constraints(shape, focus)
+            return []
+        tasks = [self.value_constraints(shape, focus)]
         if shape.is_property:
-            self.count_constraints(shape, focus)
-            self.pair_constraints(shape, focus)
-            self.unique_lang(shape, focus)
-            self.has_value(shape, focus)
+            tasks += [self.count_constraints(shape, focus), self.pair_constraints(shape, focus),
+                      self.unique_lang(shape, focus), self.has_value(shape, focus)]
         else:
-            self.closed(shape, focus)
-        for constraint in shape.params.get("sparql", []):
-            self.sparql_constraint(shape, constraint, focus)
+            tasks.append(self.closed(shape, focus))
+        tasks += [self.sparql_constraint(shape, c, focus) for c in shape.params.get("sparql", [])]
         for prop in shape.properties:
-            self.validate_shape(prop, focus)
+            tasks += self.shape_tasks(prop, focus)
+        return tasks
 
     # --- focus nodes ------------------------------------------------------------------------
 
@@ -127,8 +155,7 @@ class NativeEngine:
         parts = []
         for kind, value in shape.targets:
             if kind == "targetClass":
-                classes = " ".join(f"<{c}>" for c in self.subclasses(value.value))
-                parts.append(f"VALUES ?_cls {{ {classes} }} ?this a ?_cls .")
+                parts.extend(f"?this a <{c}> ." for c in self.subclasses(value.value))
             elif kind == "targetNode":
                 parts.append(f"VALUES ?this {{ {term(value)} }}")
             elif kind == "targetSubjectsOf":
@@ -143,14 +170,18 @@ class NativeEngine:
                 parts.append("{ " + select.value + " }")
         if not parts:
             raise ValueError("no target")
-        union = " UNION ".join("{ " + p + " }" for p in parts)
-        return f"{{ SELECT DISTINCT ?this WHERE {{ {union} }} }}"
+        # No DISTINCT: a node reached twice only repeats rows, and results are a set and counts
+        # are COUNT(DISTINCT …) — the extra hashing costs more than it saves at scale.
+        if len(parts) == 1:
+            return parts[0]
+        return " UNION ".join("{ " + p + " }" for p in parts)
 
     # --- queries ----------------------------------------------------------------------------
 
-    def select(self, body: str, extra_prefixes: dict[str, str] | None = None) -> list[dict]:
+    def query(self, body: str, extra_prefixes: dict[str, str] | None = None) -> str:
+        """A query with the prologue of every prefix the shapes declared for it."""
         prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in {**self.prefixes, **(extra_prefixes or {})}.items())
-        return self.store.select(prologue + body)
+        return prologue + body
 
     def add(self, shape: Shape, focus: object, component: str, value: object = None,
             path: object = None, path_text: str | None = None, constraint: object = None,
@@ -162,7 +193,7 @@ class NativeEngine:
             value=value, source_constraint=constraint,
             messages=tuple(messages if messages is not None else shape.messages)))
 
-    def value_constraints(self, shape: Shape, focus: str) -> None:
+    def value_constraints(self, shape: Shape, focus: str) -> Task:
         """All value-level constraints of a shape in one query, one flag per constraint."""
         checks = [(c, p) for c in VALUE_COMPONENTS for p in shape.params.get(c, [])]
         if not shape.is_property and shape.param("hasValue") is not None:
@@ -180,7 +211,7 @@ class NativeEngine:
             flags.append(f"!?k{i}")
         values = f"?this {shape.sparql_path} ?v ." if shape.is_property else ""
         flag_vars = " ".join(f"?k{i}" for i in range(len(checks)))
-        rows = self.select(f"SELECT ?this {'?v' if shape.is_property else ''} {flag_vars} WHERE {{ "
+        rows = yield self.query(f"SELECT ?this {'?v' if shape.is_property else ''} {flag_vars} WHERE {{ "
                            f"{focus} {values} {' '.join(binds)} FILTER({' || '.join(flags)}) }}")
         for row in rows:
             for i, (component, _) in enumerate(checks):
@@ -189,7 +220,7 @@ class NativeEngine:
                     value = row.get("v") if shape.is_property else row["this"]
                     self.add(shape, row["this"], component, value=value)
 
-    def count_constraints(self, shape: Shape, focus: str) -> None:
+    def count_constraints(self, shape: Shape, focus: str) -> Task:
         """minCount, maxCount and qualified counts in one aggregate query."""
         low, high = shape.param("minCount"), shape.param("maxCount")
         qualified = shape.param("qualifiedValueShape")
@@ -208,7 +239,7 @@ class NativeEngine:
                 having.append(f"COUNT(DISTINCT ?q) > {int(qmax.value)}")
         if not having:
             return
-        rows = self.select(
+        rows = yield self.query(
             f"SELECT ?this (COUNT(DISTINCT ?v) AS ?n) (COUNT(DISTINCT ?q) AS ?nq) WHERE {{ {focus} "
             f"OPTIONAL {{ ?this {shape.sparql_path} ?v . {extra} }} }} GROUP BY ?this "
             f"HAVING ({' || '.join(having)})")
@@ -223,38 +254,40 @@ class NativeEngine:
             if extra and qmax is not None and nq > int(qmax.value):
                 self.add(shape, row["this"], "qualifiedMaxCount")
 
-    def pair_constraints(self, shape: Shape, focus: str) -> None:
+    def pair_constraints(self, shape: Shape, focus: str) -> Task:
         for component in PAIR_COMPONENTS:
             for other in shape.params.get(component, []):
                 pattern = self.compiler.pair_violation(shape, component, other, "?this", "?v", fresh("w"))
-                for row in self.select(f"SELECT DISTINCT ?this ?v WHERE {{ {focus} {pattern} }}"):
+                rows = yield self.query(f"SELECT DISTINCT ?this ?v WHERE {{ {focus} {pattern} }}")
+                for row in rows:
                     self.add(shape, row["this"], component, value=row.get("v"))
 
-    def unique_lang(self, shape: Shape, focus: str) -> None:
+    def unique_lang(self, shape: Shape, focus: str) -> Task:
         flag = shape.param("uniqueLang")
         if flag is None or flag.value != "true":
             return
         p = shape.sparql_path
-        rows = self.select(f"SELECT DISTINCT ?this (LCASE(lang(?a)) AS ?lang) WHERE {{ {focus} "
+        rows = yield self.query(f"SELECT DISTINCT ?this (LCASE(lang(?a)) AS ?lang) WHERE {{ {focus} "
                            f"?this {p} ?a . ?this {p} ?b . FILTER(!sameTerm(?a, ?b) && lang(?a) != \"\" "
                            f"&& LCASE(lang(?a)) = LCASE(lang(?b))) }}")
         for row in rows:
             self.add(shape, row["this"], "uniqueLang")
 
-    def has_value(self, shape: Shape, focus: str) -> None:
+    def has_value(self, shape: Shape, focus: str) -> Task:
         value = shape.param("hasValue")
         if value is None:
             return
-        rows = self.select(f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {shape.sparql_path} {term(value)} }} }}")
+        rows = yield self.query(f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {shape.sparql_path} {term(value)} }} }}")
         for row in rows:
             self.add(shape, row["this"], "hasValue")
 
-    def closed(self, shape: Shape, focus: str) -> None:
+    def closed(self, shape: Shape, focus: str) -> Task:
         flag = shape.param("closed")
         if flag is None or flag.value != "true":
             return
         condition = self.compiler.closed_filter(shape, "?p")
-        for row in self.select(f"SELECT ?this ?p ?o WHERE {{ {focus} ?this ?p ?o FILTER({condition}) }}"):
+        rows = yield self.query(f"SELECT ?this ?p ?o WHERE {{ {focus} ?this ?p ?o FILTER({condition}) }}")
+        for row in rows:
             self.add(shape, row["this"], "closed", value=row["o"], path=row["p"],
                      path_text=f"<{row['p'].value}>")
 
@@ -266,7 +299,7 @@ class NativeEngine:
             raise ValueError("a SPARQL constraint without sh:select")
         return select.value
 
-    def sparql_constraint(self, shape: Shape, constraint: object, focus: str) -> None:
+    def sparql_constraint(self, shape: Shape, constraint: object, focus: str) -> Task:
         """Run ``sh:select`` once over all focus nodes: ``$this`` becomes ``?this`` joined with them."""
         deactivated = self.graph.value(constraint, SH + "deactivated")
         if isinstance(deactivated, ox.Literal) and deactivated.value == "true":
@@ -281,7 +314,8 @@ class NativeEngine:
         query = text[: match.end()] + " " + focus + " " + text[match.end():]
         messages = [m for m in self.graph.objects(constraint, SH + "message") if isinstance(m, ox.Literal)]
         messages = messages or shape.messages
-        for row in self.select(query, prefixes_of(self.graph, constraint)):
+        rows = yield self.query(query, prefixes_of(self.graph, constraint))
+        for row in rows:
             path = row.get("path")
             self.add(shape, row["this"], "sparql", value=row.get("value"),
                      path=path if path is not None else shape.path,
