@@ -1,0 +1,82 @@
+"""``akke-graph serve`` and ``akke-graph push``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from akke_graph.commands.common import project_config
+
+
+@click.command()
+@click.option("--release", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Release folder to serve (written by publish); default: the configured "
+                   "release folder if it exists, else SPARQL only.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but loopback exposes the service to the network.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("--store", "store_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Oxigraph store folder to (re)build and serve from; default: a temporary one.")
+@click.option("--timeout", "timeout_s", type=click.FloatRange(min=0.1), default=30.0,
+              show_default=True, help="Seconds a query may run before it is stopped (503).")
+def serve(release: Path | None, host: str, port: int, store_dir: Path | None, timeout_s: float) -> None:
+    """Serve the graph over SPARQL and the release as linked data, at one URL.
+
+    The graph is validated and bulk-loaded into a read-only Oxigraph server; /sparql answers
+    SPARQL 1.1 queries (GET or POST; updates are refused), /health reports the state, and every
+    other path serves the release folder, with content negotiation on /id/... IRIs. Ctrl-C or
+    SIGTERM stops everything.
+    """
+    from akke_graph.load import load
+    from akke_graph.serve import SparqlService, StopSignals, serve_until_stopped
+
+    config = project_config()
+    if release is None and config.release_dir.is_dir():
+        release = config.release_dir
+    with StopSignals() as signals:
+        click.echo("akke-graph serve: validating and loading the graph", err=True)
+        service = SparqlService.from_loaded(load(config), store_dir=store_dir, release=release,
+                                            host=host, port=port, timeout_s=timeout_s,
+                                            log=sys.stderr)
+        serve_until_stopped(service, signals.event)
+
+
+@click.command()
+@click.option("--endpoint", required=True, metavar="URL",
+              help="SPARQL query endpoint of the store (used for the count checks).")
+@click.option("--graph", "into_graph", default=None, metavar="IRI",
+              help="Push everything into this one named graph (default: one named graph per "
+                   "source file, as loaded).")
+@click.option("--gsp", default=None, metavar="URL",
+              help="Graph Store Protocol endpoint to upload with; without it, SPARQL Update is used.")
+@click.option("--update", default=None, metavar="URL",
+              help="SPARQL Update endpoint (default: the /update beside an endpoint ending in "
+                   "/query, else the endpoint itself).")
+@click.option("--user", default=None, metavar="NAME",
+              help="User name for HTTP Basic or Digest authentication; the password is read from "
+                   "the environment variable AKKE_GRAPH_PASSWORD, never from an option.")
+@click.option("--timeout", "timeout_s", type=click.FloatRange(min=0.1), default=60.0,
+              show_default=True, help="Seconds to wait for each answer from the store.")
+@click.option("--retries", type=click.IntRange(0, 20), default=3, show_default=True,
+              help="Retries per request on connection errors, timeouts and 5xx answers (never on 4xx).")
+def push(endpoint: str, into_graph: str | None, gsp: str | None, update: str | None,
+         user: str | None, timeout_s: float, retries: int) -> None:
+    """Load the validated graph into any SPARQL 1.1 store.
+
+    Each named graph is uploaded into a temporary graph, checked, and then all are moved onto
+    their targets in one update, so readers see the old graph or the complete new one, never
+    half. A count query then checks the store holds exactly what was sent. Exit 0 on success,
+    1 if the graph does not conform, 2 if the store fails (the message names the URL and status).
+    """
+    from akke_graph.load import load
+    from akke_graph.push import PushTarget, RetryPolicy
+    from akke_graph.push import push as push_graph
+
+    target = PushTarget.from_options(endpoint, gsp=gsp, update=update, user=user)
+    policy = RetryPolicy(attempts=retries + 1, timeout_s=timeout_s)
+    report = push_graph(load(project_config()), target, into_graph=into_graph, policy=policy,
+                        log=lambda message: click.echo(f"akke-graph push: {message}", err=True))
+    click.echo(report.to_text())

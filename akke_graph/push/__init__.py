@@ -1,0 +1,182 @@
+"""``akke-graph push``: load the validated graph into any SPARQL 1.1 store.
+
+Atomic from a reader's view. Every named graph is first uploaded into a fresh temporary graph
+(Graph Store Protocol, or SPARQL Update where the store has no GSP; see :mod:`.upload`), its
+triple count is checked there, and only then one SPARQL Update request ``MOVE``s all temporary
+graphs onto their targets. A reader therefore sees each graph either as it was or complete and
+new — never half; a plain GSP PUT promises no such thing (the protocol leaves it to the store,
+and Oxigraph's server clears the graph and loads it as two steps). Afterwards a count query
+checks that the store holds exactly what was sent.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pyoxigraph as ox
+
+from akke_graph.errors import ConfigError, EndpointError
+from akke_graph.load import LoadedGraph
+from akke_graph.push.client import PASSWORD_ENV, PushFailed, PushTarget, RetryPolicy, StoreClient
+from akke_graph.push.upload import GraphUpload, upload_all
+from akke_graph.serve.storedir import dump_to_file
+from akke_graph.store import Store
+
+__all__ = ["PASSWORD_ENV", "PushTarget", "RetryPolicy", "PushReport", "push", "push_store"]
+
+
+@dataclass
+class PushReport:
+    """What a push did: graphs and triples sent, how, where, and how long it took."""
+
+    target: PushTarget
+    method: str
+    graphs: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    phases: dict[str, float] = field(default_factory=dict)  # serialise, upload, replace, verify
+
+    @property
+    def triples(self) -> int:
+        return sum(self.graphs.values())
+
+    def to_text(self) -> str:
+        how = (f"Graph Store Protocol ({self.target.gsp})" if self.method == "gsp"
+               else f"SPARQL Update ({self.target.update})")
+        rate = f", {self.triples / self.seconds:,.0f} triples/s" if self.seconds > 0 else ""
+        lines = [f"pushed {len(self.graphs)} graph{'s' if len(self.graphs) != 1 else ''}, "
+                 f"{self.triples} triples to {self.target.endpoint} by {how} in "
+                 f"{self.seconds:.2f} s{rate}; the store holds exactly what was sent"]
+        lines += [f"  {graph}  {n} triples" for graph, n in self.graphs.items()]
+        return "\n".join(lines)
+
+
+def push(loaded: LoadedGraph, target: PushTarget, *, into_graph: str | None = None,
+         policy: RetryPolicy | None = None, log: Callable[[str], None] | None = None) -> PushReport:
+    """Validate the loaded graph (nothing non-conformant leaves the machine), then push it."""
+    from akke_graph.validate import require_conformant
+
+    require_conformant(loaded)
+    return push_store(loaded.store, target, into_graph=into_graph, policy=policy, log=log)
+
+
+def push_store(store: Store, target: PushTarget, *, into_graph: str | None = None,
+               policy: RetryPolicy | None = None,
+               log: Callable[[str], None] | None = None) -> PushReport:
+    """Push every named graph of ``store`` (or all of them merged into ``into_graph``)."""
+    say = log or (lambda _message: None)
+    if into_graph is not None:
+        try:
+            ox.NamedNode(into_graph)
+        except ValueError:
+            raise ConfigError(f"--graph {into_graph!r} is not an absolute IRI",
+                              hint="write it like https://example.org/graph/akke") from None
+    started = time.perf_counter()
+    report = PushReport(target=target, method="gsp" if target.gsp else "update")
+    token = uuid.uuid4().hex
+    with tempfile.TemporaryDirectory(prefix="akke-push-") as tmp, \
+            StoreClient(target, policy) as client:
+        clock = time.perf_counter()
+
+        def lap(phase: str) -> None:
+            nonlocal clock
+            now = time.perf_counter()
+            report.phases[phase] = now - clock
+            clock = now
+
+        uploads = _serialise(store, Path(tmp), token, into_graph)
+        lap("serialise")
+        replacing = False
+        try:
+            before = client.graph_counts([u.graph for u in uploads], what="reading the store's counts")
+            say(f"the store holds {sum(before.values())} triples in {len(before)} of the "
+                f"{len(uploads)} graphs now")
+            say(f"uploading {sum(u.triples for u in uploads)} triples into temporary graphs")
+            upload_all(client, uploads, Path(tmp))
+            lap("upload")
+            replacing = True
+            say(f"replacing {len(uploads)} graphs in one update")
+            _commit(client, uploads)
+            lap("replace")
+            _verify(client, uploads)
+            lap("verify")
+        except EndpointError as exc:
+            _drop_temporaries(client, uploads)
+            state = ("each graph holds either its previous or its complete new version; check "
+                     "with a count query or push again" if replacing else
+                     "nothing was replaced: the store still holds the previous version of every graph")
+            raise EndpointError(f"{exc.message}\n  {state}", hint=exc.hint) from None
+    report.graphs = {u.graph: u.triples for u in uploads}
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _serialise(store: Store, folder: Path, token: str, into_graph: str | None) -> list[GraphUpload]:
+    """Write each graph as N-Triples (streamed from Oxigraph where possible) and count it."""
+    if into_graph:
+        merged = ox.Store()
+        merged.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in store.quads())
+        sources: list[tuple[str, Callable[[Path], None]]] = [
+            (into_graph, lambda p: merged.dump(str(p), ox.RdfFormat.N_TRIPLES,
+                                               from_graph=ox.DefaultGraph()))]
+    else:
+        sources = [(g, (lambda p, g=g: dump_to_file(store, p, "nt", graph=g)))
+                   for g in store.graphs()]
+    uploads = []
+    for n, (graph, write) in enumerate(sources):
+        path = folder / f"graph-{n}.nt"
+        write(path)
+        uploads.append(GraphUpload(graph=graph, temporary=f"urn:akke-graph:push:{token}:{n}",
+                                   path=path, triples=_count_lines(path)))
+    return uploads
+
+
+def _count_lines(path: Path) -> int:
+    count = 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            count += chunk.count(b"\n")
+    return count
+
+
+def _commit(client: StoreClient, uploads: list[GraphUpload]) -> None:
+    """One update request moves every temporary graph onto its target. If the answer is lost
+    after the store committed, the temporary graphs are gone: only those still there are moved
+    again (``MOVE`` from a missing graph would empty the target)."""
+    remaining = list(uploads)
+    what = "replacing the graphs (MOVE)"
+    for attempt in range(1, client.policy.attempts + 1):
+        if attempt > 1:
+            present = client.existing_graphs([u.temporary for u in remaining], what=what)
+            remaining = [u for u in remaining if u.temporary in present]
+        if not remaining:
+            return
+        moves = " ;\n".join(f"MOVE GRAPH <{u.temporary}> TO GRAPH <{u.graph}>" for u in remaining)
+        try:
+            client.update(moves, what=what, attempts=1)
+            return
+        except PushFailed as exc:
+            if attempt == client.policy.attempts or not exc.retryable:
+                raise
+            client.backoff(attempt)
+
+
+def _verify(client: StoreClient, uploads: list[GraphUpload]) -> None:
+    held = client.graph_counts([u.graph for u in uploads], what="checking the triple counts")
+    wrong = [f"<{u.graph}> holds {held.get(u.graph, 0)}, sent {u.triples}"
+             for u in uploads if held.get(u.graph, 0) != u.triples]
+    if wrong:
+        raise EndpointError("the count check failed: " + "; ".join(wrong))
+
+
+def _drop_temporaries(client: StoreClient, uploads: list[GraphUpload]) -> None:
+    """Best effort, one short attempt: a failed push should not leave temporary graphs behind."""
+    drops = " ;\n".join(f"DROP SILENT GRAPH <{u.temporary}>" for u in uploads)
+    try:
+        client.update(drops, what="cleaning up", attempts=1, timeout_s=min(5.0, client.policy.timeout_s))
+    except EndpointError:
+        pass

@@ -1,0 +1,169 @@
+"""The Oxigraph server behind ``/sparql``, and forwarding requests to it within a deadline.
+
+Oxigraph 0.5 does not reliably stop a query that runs past ``--timeout-s`` (a sort or an
+aggregate over a large join keeps a core busy after the client has gone). So when a query
+overruns, the process that runs it is replaced: a fresh ``oxigraph serve-read-only`` on the same
+store takes new queries at once, and the old one is stopped by its PID once every query it may
+still serve has had its own full timeout. Every process is stopped on shutdown: no orphans.
+"""
+
+from __future__ import annotations
+
+import http.client
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Mapping
+
+from akke_graph.oxigraph_server import OxigraphServer
+
+
+class Overrun(Exception):
+    """The upstream did not finish within the deadline."""
+
+
+class Unavailable(Exception):
+    """The upstream cannot be reached."""
+
+
+@dataclass
+class Reply:
+    """A complete upstream answer, or the head of a long one still streaming from ``rest``."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    rest: Callable[[], bytes] | None = None
+    close: Callable[[], None] = lambda: None
+
+
+class Upstream:
+    """Owns the Oxigraph process(es) serving one store folder."""
+
+    def __init__(self, location: Path, timeout_s: float, *, host: str = "127.0.0.1",
+                 log: Callable[[str], None] = lambda _m: None) -> None:
+        self.location = location
+        self.timeout_s = timeout_s
+        self.host = host
+        self.log = log
+        self._lock = threading.Lock()
+        self._current: OxigraphServer | None = None
+        self._retiring: dict[int, threading.Timer] = {}
+        self._retired: list[OxigraphServer] = []
+        self._closed = False
+
+    def _spawn(self) -> OxigraphServer:
+        return OxigraphServer(location=self.location, host=self.host, read_only=True,
+                              timeout_s=self.timeout_s).start()
+
+    def start(self) -> "Upstream":
+        self._current = self._spawn()
+        return self
+
+    @property
+    def current(self) -> OxigraphServer:
+        server = self._current
+        if server is None:
+            raise Unavailable("the SPARQL server is not running")
+        return server
+
+    def pids(self) -> list[int]:
+        with self._lock:
+            servers = [self._current, *self._retired]
+        return [s.pid for s in servers if s is not None and s.pid is not None]
+
+    def replace(self, server: OxigraphServer, reason: str) -> None:
+        """Swap in a fresh process if ``server`` is still the current one; retire the old one."""
+        with self._lock:
+            if self._closed or server is not self._current:
+                return
+            try:
+                fresh = self._spawn()
+            except Exception as exc:  # keep serving with the old one rather than with none
+                self.log(f"could not start a replacement SPARQL server: {exc}")
+                return
+            self._current = fresh
+            self._retired.append(server)
+            timer = threading.Timer(self.timeout_s + 1.0, self._retire, args=(server,))
+            timer.daemon = True
+            self._retiring[id(server)] = timer
+            timer.start()
+        self.log(f"{reason}: Oxigraph pid {server.pid} replaced by pid {fresh.pid}")
+
+    def ensure_alive(self) -> None:
+        """Restart the current process if it has died."""
+        server = self._current
+        if server is not None and server.process is not None and server.process.poll() is not None:
+            self.replace(server, "the SPARQL server exited")
+
+    def _retire(self, server: OxigraphServer) -> None:
+        server.stop()
+        with self._lock:
+            self._retiring.pop(id(server), None)
+            if server in self._retired:
+                self._retired.remove(server)
+
+    def close(self) -> None:
+        """Stop every process this upstream started, and wait for each."""
+        with self._lock:
+            self._closed = True
+            servers = [s for s in (self._current, *self._retired) if s is not None]
+            for timer in self._retiring.values():
+                timer.cancel()
+            self._retiring.clear()
+            self._retired.clear()
+            self._current = None
+        for server in servers:
+            server.stop()
+
+    def forward(self, method: str, target: str, headers: Mapping[str, str], body: bytes | None,
+                deadline: float, buffer_limit: int = 4 << 20) -> Reply:
+        """Send a request and read the answer before ``deadline``. Answers up to
+        ``buffer_limit`` bytes are read whole (so a timeout can still become a clean 503);
+        longer ones return their head and a ``rest`` reader that raises :class:`Overrun` when
+        the deadline passes mid-stream."""
+        server = self.current
+        remaining = deadline - time.monotonic()
+        conn = http.client.HTTPConnection(server.host, server.port, timeout=max(0.01, remaining))
+        try:
+            conn.request(method, target, body=body, headers=dict(headers))
+            response = conn.getresponse()
+            parts: list[bytes] = []
+            size = 0
+            while size <= buffer_limit:
+                _set_timeout(conn, deadline)
+                chunk = response.read1(65536) if hasattr(response, "read1") else response.read(65536)
+                if not chunk:
+                    conn.close()
+                    return Reply(response.status, dict(response.getheaders()), b"".join(parts))
+                parts.append(chunk)
+                size += len(chunk)
+        except (socket.timeout, TimeoutError):
+            conn.close()
+            self.replace(server, "a query ran past the timeout")
+            raise Overrun() from None
+        except (ConnectionError, http.client.HTTPException, OSError) as exc:
+            conn.close()
+            self.ensure_alive()
+            raise Unavailable(str(exc) or type(exc).__name__) from None
+
+        def rest() -> bytes:
+            try:
+                _set_timeout(conn, deadline)
+                return response.read1(65536)
+            except (socket.timeout, TimeoutError):
+                conn.close()
+                self.replace(server, "a query ran past the timeout")
+                raise Overrun() from None
+
+        return Reply(response.status, dict(response.getheaders()), b"".join(parts), rest, conn.close)
+
+
+def _set_timeout(conn: http.client.HTTPConnection, deadline: float) -> None:
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise TimeoutError()
+    if conn.sock is not None:
+        conn.sock.settimeout(remaining)

@@ -1,0 +1,220 @@
+"""``push`` to a real Oxigraph server: round trips, replacement without duplicates, atomicity
+as a concurrent reader sees it, and faults injected between client and server — after every
+fault the server holds the old complete graph or the new complete graph, and the exit code and
+message say what happened."""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from akke_graph.cli import cli
+from akke_graph.errors import ConfigError, EndpointError
+from akke_graph.load import LoadedGraph
+from akke_graph.oxigraph_server import OxigraphServer, free_port
+from akke_graph.push import PASSWORD_ENV, PushTarget, RetryPolicy, push_store
+from akke_graph.store import OxigraphStore
+
+from .faultproxy import Fault, Request
+from .helpers import canonical, counts, graph_triples, holds, store_graph
+
+FAST = RetryPolicy(attempts=3, backoff_s=0.05, timeout_s=10)
+
+
+def target(server: OxigraphServer, gsp: bool = True) -> PushTarget:
+    return PushTarget.from_options(server.query_url, gsp=server.store_url if gsp else None)
+
+
+def run_push(project_root: Path, *args: str, env: dict[str, str] | None = None):
+    return CliRunner().invoke(cli, ["--project", str(project_root), "push", *args],
+                              env={PASSWORD_ENV: "", **(env or {})})
+
+
+def leftovers(server: OxigraphServer) -> list[str]:
+    return [g for g in counts(server.query_url) if g.startswith("urn:akke-graph:push:")]
+
+
+@pytest.mark.parametrize("gsp", [True, False], ids=["graph-store-protocol", "sparql-update"])
+def test_round_trip_and_push_twice_replaces(oxigraph_server: OxigraphServer, loaded: LoadedGraph,
+                                            version_b: OxigraphStore, gsp: bool) -> None:
+    store = loaded.store
+    report = push_store(store, target(oxigraph_server, gsp), policy=FAST)
+    assert report.triples == len(store) and set(report.graphs) == set(store.graphs())
+    for graph in store.graphs():  # isomorphic per named graph, read back by queries
+        assert canonical(graph_triples(oxigraph_server.query_url, graph)) == \
+            canonical(store_graph(store, graph)), graph
+    push_store(store, target(oxigraph_server, gsp), policy=FAST)
+    assert counts(oxigraph_server.query_url) == {g: sum(1 for _ in store.quads(g)) for g in store.graphs()}
+    push_store(version_b, target(oxigraph_server, gsp), policy=FAST)
+    assert holds(oxigraph_server.query_url, version_b)
+    assert not holds(oxigraph_server.query_url, store)
+    assert leftovers(oxigraph_server) == []
+
+
+def test_into_one_graph(oxigraph_server: OxigraphServer, loaded: LoadedGraph) -> None:
+    report = push_store(loaded.store, target(oxigraph_server), into_graph="https://example.org/g/akke",
+                        policy=FAST)
+    distinct = {(q.subject, q.predicate, q.object) for q in loaded.store.quads()}
+    assert report.graphs == {"https://example.org/g/akke": len(distinct)}
+    assert counts(oxigraph_server.query_url) == {"https://example.org/g/akke": len(distinct)}
+    with pytest.raises(ConfigError, match="not an absolute IRI"):
+        push_store(loaded.store, target(oxigraph_server), into_graph="not an iri")
+
+
+def test_readers_see_old_or_new_never_half(oxigraph_server: OxigraphServer, loaded: LoadedGraph,
+                                          version_b: OxigraphStore) -> None:
+    graphs = sorted(set(loaded.store.graphs()) | set(version_b.graphs()))
+    expected = [{g: n for g in graphs if (n := sum(1 for _ in s.quads(g)))}
+                for s in (loaded.store, version_b)]
+    push_store(loaded.store, target(oxigraph_server), policy=FAST)
+    done = threading.Event()
+    errors: list[BaseException] = []
+
+    def writer() -> None:
+        try:
+            for n in range(6):
+                push_store(version_b if n % 2 == 0 else loaded.store, target(oxigraph_server),
+                           policy=FAST)
+        except BaseException as exc:  # reported by the main thread
+            errors.append(exc)
+        finally:
+            done.set()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    seen = 0
+    while not done.is_set() and seen < 2000:
+        snapshot = counts(oxigraph_server.query_url, graphs)
+        assert snapshot in expected, snapshot
+        seen += 1
+    thread.join(60)
+    assert not errors, errors
+    assert seen > 5
+    assert holds(oxigraph_server.query_url, loaded.store)
+
+
+def is_upload(r: Request) -> bool:
+    return r.is_upload
+
+
+def is_move(r: Request) -> bool:
+    return r.is_move
+
+
+def is_insert(r: Request) -> bool:
+    return r.is_insert
+
+
+@dataclass
+class Case:
+    """A fault, how the client uploads ("oxigraph": one dataset POST, as to a server that says
+    it is Oxigraph; "gsp": a PUT per graph, as to any other store; "update": SPARQL Update), the
+    expected exit code, final version ("A" new, "B" old) and message."""
+
+    name: str
+    faults: list[Fault] | str
+    mode: str
+    exit_code: int
+    final: str
+    message: str
+    options: tuple[str, ...] = ()
+
+
+FAULTS = [
+    Case("refused", "refuse", "oxigraph", 2, "B", r"cannot connect"),
+    Case("500-always", [Fault("500")], "oxigraph", 2, "B", r"HTTP 500.*gave up after 4 attempts"),
+    Case("503-twice", [Fault("503", times=2)], "oxigraph", 0, "A", r"pushed \d+ graphs"),
+    Case("503-on-move", [Fault("503", when=is_move)], "oxigraph", 2, "B", r"MOVE.*HTTP 503"),
+    Case("404-no-retry", [Fault("404", when=is_upload)], "oxigraph", 2, "B", r"answered HTTP 404"),
+    Case("stall-upload", [Fault("stall", when=is_upload)], "oxigraph", 2, "B", r"timeout",
+         ("--timeout", "1", "--retries", "1")),
+    Case("stall-move-once", [Fault("stall", when=is_move, times=1)], "oxigraph", 0, "A", r"pushed",
+         ("--timeout", "1")),
+    Case("cut-upload-once", [Fault("cut", when=is_upload, times=1)], "oxigraph", 0, "A", r"pushed"),
+    Case("cut-upload-always", [Fault("cut", when=is_upload)], "oxigraph", 2, "B", r"connection broke"),
+    Case("lost-move-answer", [Fault("lose-answer", when=is_move)], "oxigraph", 0, "A", r"pushed"),
+    Case("cut-put-once", [Fault("cut", when=is_upload, times=1)], "gsp", 0, "A", r"pushed"),
+    Case("cut-put-always", [Fault("cut", when=is_upload)], "gsp", 2, "B", r"connection broke"),
+    Case("stall-put", [Fault("stall", when=is_upload)], "gsp", 2, "B", r"timeout",
+         ("--timeout", "1", "--retries", "1")),
+    Case("cut-insert-once", [Fault("cut", when=is_insert, times=1)], "update", 0, "A", r"pushed"),
+    Case("cut-insert-always", [Fault("cut", when=is_insert)], "update", 2, "B", r"connection broke"),
+]
+
+
+@pytest.mark.parametrize("case", FAULTS, ids=[c.name for c in FAULTS])
+def test_faults_leave_old_or_new_graph(case: Case, oxigraph_server: OxigraphServer, fault_proxy,
+                                       validated: LoadedGraph, version_b: OxigraphStore,
+                                       project_root: Path) -> None:
+    push_store(version_b, target(oxigraph_server), policy=FAST)  # the old version, "B"
+    proxy = fault_proxy(stall_s=20, server_name="FaultProxy" if case.mode == "gsp" else None)
+    if case.faults == "refuse":
+        proxy.refuse()
+    else:
+        proxy.faults.extend(Fault(f.action, f.when, f.times) for f in case.faults)
+    gsp = ["--gsp", proxy.url("/store")] if case.mode != "update" else []
+    result = run_push(project_root, "--endpoint", proxy.url("/query"), *gsp, *case.options)
+    assert result.exit_code == case.exit_code, result.output
+    assert re.search(case.message, result.output, flags=re.S), result.output
+    if case.exit_code:
+        assert f"127.0.0.1:{proxy.port}" in result.output  # the message names the endpoint
+        assert "Traceback" not in result.output
+    expected = validated.store if case.final == "A" else version_b
+    assert holds(oxigraph_server.query_url, expected), case.name
+    if case.faults != "refuse":
+        assert leftovers(oxigraph_server) == []
+        methods = {r.method for r in proxy.seen if r.is_upload}
+        assert methods <= {"oxigraph": {"POST"}, "gsp": {"PUT"}, "update": set()}[case.mode]
+        assert methods or case.mode == "update" or case.exit_code
+
+
+def test_4xx_is_not_retried(oxigraph_server: OxigraphServer, fault_proxy, loaded: LoadedGraph) -> None:
+    proxy = fault_proxy()
+    proxy.faults.append(Fault("400", when=is_upload))
+    with pytest.raises(EndpointError, match="answered HTTP 400"):
+        push_store(loaded.store, PushTarget.from_options(proxy.url("/query"), gsp=proxy.url("/store")),
+                   policy=FAST)
+    assert sum(1 for r in proxy.seen if r.is_upload) == 1
+
+
+def test_cli_push_round_trip(oxigraph_server: OxigraphServer, validated: LoadedGraph,
+                             project_root: Path) -> None:
+    result = run_push(project_root, "--endpoint", oxigraph_server.query_url,
+                      "--gsp", oxigraph_server.store_url)
+    assert result.exit_code == 0, result.output
+    assert f"{len(validated.store)} triples" in result.output
+    assert holds(oxigraph_server.query_url, validated.store)
+
+
+def test_nonconformant_graph_is_not_pushed(oxigraph_server: OxigraphServer, broken_project: Path) -> None:
+    pytest.importorskip("akke_graph.validate")
+    result = run_push(broken_project, "--endpoint", oxigraph_server.query_url)
+    assert result.exit_code == 1, result.output
+    assert "does not conform" in result.output
+    assert counts(oxigraph_server.query_url) == {}
+
+
+def test_password_only_from_the_environment(project_root: Path) -> None:
+    url = f"http://127.0.0.1:{free_port()}/query"
+    result = run_push(project_root, "--endpoint", url, "--user", "akke")
+    assert result.exit_code == 2 and PASSWORD_ENV in result.output
+    result = run_push(project_root, "--endpoint", url, "--password", "secret")
+    assert result.exit_code == 2 and "No such option" in result.output
+    result = run_push(project_root, "--endpoint", "http://akke:secret@127.0.0.1:1/query")
+    assert result.exit_code == 2 and "credentials in the URL" in result.output
+    assert "secret" not in result.output
+    with pytest.raises(ConfigError, match="not an http"):
+        PushTarget.from_options("ftp://example.org/sparql")
+
+
+def test_update_endpoint_defaults() -> None:
+    assert PushTarget.from_options("http://h:1/query").update == "http://h:1/update"
+    assert PushTarget.from_options("http://h:1/sparql").update == "http://h:1/sparql"
+    assert PushTarget.from_options("http://h:1/q", update="http://h:1/u").update == "http://h:1/u"
+    target = PushTarget.from_options("http://h:1/sparql", user="u", environ={PASSWORD_ENV: "pw"})
+    assert target.password == "pw" and "pw" not in repr(target)

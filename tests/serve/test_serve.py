@@ -1,0 +1,240 @@
+"""``akke-graph serve`` on loopback: every canned query through /sparql (SPARQLWrapper) gives the
+embedded store's answer; result formats; the query page; updates refused; a query past the
+timeout stopped; the release with content negotiation (303 / 406); /health; access log."""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+import psutil
+import pyoxigraph as ox
+import pytest
+from SPARQLWrapper import GET, JSON, POST, TURTLE, SPARQLWrapper
+
+from akke_graph.errors import ServeError
+from akke_graph.load import LoadedGraph
+from akke_graph.params import bind, substitute_text
+from akke_graph.queries import CannedQuery, load_queries, run_query
+
+from .conftest import ENTITY_DOCS
+from .helpers import canonical
+
+# Values for required parameters that have no default (a new one fails here, by name).
+EXAMPLES = {"date": "2021-06-01"}
+SLOW = "SELECT ?a WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?i ?f LIMIT 1"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def example_params(query: CannedQuery) -> dict[str, str]:
+    params = {}
+    for p in query.params:
+        if p.required and p.default is None:
+            assert p.name in EXAMPLES, f"add an example value for {query.name}'s parameter {p.name}"
+            params[p.name] = EXAMPLES[p.name]
+    return params
+
+
+def key_of_term(term) -> tuple:
+    if isinstance(term, ox.NamedNode):
+        return ("uri", term.value)
+    if isinstance(term, ox.BlankNode):
+        return ("bnode",)
+    datatype = "" if term.language or term.datatype.value == XSD_STRING else term.datatype.value
+    return ("literal", term.value, term.language or "", datatype)
+
+
+def key_of_json(value: dict) -> tuple:
+    if value["type"] == "uri":
+        return ("uri", value["value"])
+    if value["type"] == "bnode":
+        return ("bnode",)
+    datatype = value.get("datatype", "")
+    return ("literal", value["value"], value.get("xml:lang", ""),
+            "" if datatype == XSD_STRING else datatype)
+
+
+@pytest.mark.parametrize("method", [GET, POST])
+def test_every_canned_query_through_sparql(service, validated: LoadedGraph, method: str) -> None:
+    queries = load_queries(validated.config)
+    assert len(queries) == len(list(validated.config.queries_dir.glob("*.rq")))
+    for query in queries:
+        params = example_params(query)
+        embedded = run_query(validated, query, params)
+        client = SPARQLWrapper(service.url + "/sparql")
+        client.setMethod(method)
+        client.setQuery(substitute_text(query.text, bind(query, params)))
+        if query.kind in ("construct", "describe"):
+            client.setReturnFormat(TURTLE)
+            data = client.query().convert()
+            remote = [ox.Triple(q.subject, q.predicate, q.object)
+                      for q in ox.parse(data, format=ox.RdfFormat.TURTLE)]
+            assert canonical(remote) == canonical(embedded.triples), query.name
+            continue
+        client.setReturnFormat(JSON)
+        answer = client.query().convert()
+        if query.kind == "ask":
+            assert answer["boolean"] == embedded.boolean, query.name
+            continue
+        variables = answer["head"]["vars"]
+        remote_rows = [tuple(key_of_json(row[v]) if v in row else None for v in variables)
+                       for row in answer["results"]["bindings"]]
+        local_rows = [tuple(key_of_term(row[v]) if v in row else None for v in variables)
+                      for row in embedded.rows]
+        if not query.ordered:
+            remote_rows, local_rows = sorted(remote_rows, key=repr), sorted(local_rows, key=repr)
+        assert remote_rows == local_rows, query.name
+
+
+@pytest.mark.parametrize("accept", ["application/sparql-results+json", "application/sparql-results+xml",
+                                    "text/csv", "text/tab-separated-values"])
+def test_select_result_formats(service, accept: str) -> None:
+    r = httpx.get(service.url + "/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 3"},
+                  headers={"Accept": accept})
+    assert r.status_code == 200 and r.headers["content-type"].startswith(accept.split(";")[0])
+
+
+@pytest.mark.parametrize("accept", ["text/turtle", "application/n-triples", "application/rdf+xml",
+                                    "application/ld+json"])
+def test_construct_result_formats(service, accept: str) -> None:
+    r = httpx.post(service.url + "/sparql", headers={"Accept": accept},
+                   data={"query": "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 3"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith(accept)
+
+
+def test_post_sparql_query_body_and_query_page(service) -> None:
+    r = httpx.post(service.url + "/sparql", content="ASK { ?s ?p ?o }",
+                   headers={"Content-Type": "application/sparql-query",
+                            "Accept": "application/sparql-results+json"})
+    assert r.json()["boolean"] is True
+    page = httpx.get(service.url + "/sparql", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and "Yasgui" in page.text
+    assert "window.location.origin" in page.text  # the page queries /sparql, not /sparql/sparql
+    script = httpx.get(service.url + "/yasgui.min.js")
+    assert script.status_code == 200 and "javascript" in script.headers["content-type"]
+    described = httpx.get(service.url + "/sparql", headers={"Accept": "text/turtle"})
+    assert described.status_code == 200 and "sparql-service-description" in described.text
+    bad = httpx.post(service.url + "/sparql", content="x", headers={"Content-Type": "text/plain"})
+    assert bad.status_code == 415
+
+
+def test_updates_are_refused(service, validated: LoadedGraph) -> None:
+    insert = "INSERT DATA { <urn:x> <urn:y> <urn:z> }"
+    attempts = [
+        httpx.get(service.url + "/sparql", params={"update": insert}),
+        httpx.post(service.url + "/sparql", data={"update": insert}),
+        httpx.post(service.url + "/sparql", content=insert,
+                   headers={"Content-Type": "application/sparql-update"}),
+        httpx.post(service.url + "/update", data={"update": insert}),
+        httpx.put(service.url + "/store?default", content="<urn:x> <urn:y> <urn:z> .",
+                  headers={"Content-Type": "application/n-triples"}),
+        httpx.delete(service.url + "/id/project/akke-turku"),
+    ]
+    for response in attempts:
+        assert response.status_code == 403, response.request
+        assert "read-only" in response.text and "SPARQL Update is refused" in response.text
+    client = SPARQLWrapper(service.url + "/sparql")
+    client.setMethod(POST)
+    client.setQuery(insert)
+    with pytest.raises(Exception):
+        client.query()
+    count = httpx.get(service.url + "/sparql", headers={"Accept": "application/sparql-results+json"},
+                      params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"})
+    assert int(count.json()["results"]["bindings"][0]["n"]["value"]) == len(validated.store)
+
+
+def test_query_past_the_timeout_is_stopped(service) -> None:
+    old = service.upstream.current
+    started = time.monotonic()
+    r = httpx.get(service.url + "/sparql", params={"query": SLOW}, timeout=30)
+    took = time.monotonic() - started
+    assert r.status_code == 503 and "past the timeout of 3 s" in r.text
+    assert took < service.timeout_s + 3
+    assert service.upstream.current is not old  # a fresh Oxigraph took over at once
+    ok = httpx.get(service.url + "/sparql", params={"query": "ASK {}"},
+                   headers={"Accept": "application/sparql-results+json"})
+    assert ok.json()["boolean"] is True
+    deadline = time.monotonic() + service.timeout_s + 15
+    while psutil.pid_exists(old.pid or -1) and time.monotonic() < deadline:
+        time.sleep(0.2)  # the busy process is stopped once its other queries had their time
+    assert not psutil.pid_exists(old.pid or -1), "the Oxigraph process running the query lives on"
+    assert "ran past the timeout" in service.log_buffer.getvalue()
+
+
+@pytest.mark.parametrize("accept,extension", [
+    ("text/html", ".html"), ("text/turtle", ".ttl"), ("application/ld+json", ".jsonld"),
+    ("application/n-triples", ".nt"), ("text/turtle;q=0.5, application/ld+json", ".jsonld"),
+    ("*/*", ".html"), (None, ".html"), ("text/*;q=0.9, text/html;q=0", ".ttl"),
+])
+def test_content_negotiation_303(service, accept: str | None, extension: str) -> None:
+    headers = {"Accept": accept} if accept else {}
+    r = httpx.get(service.url + "/id/project/akke-turku", headers=headers)
+    assert r.status_code == 303 and r.headers["location"] == "/id/project/akke-turku" + extension
+    assert "Accept" in r.headers.get("vary", "")
+    doc = httpx.get(service.url + r.headers["location"])
+    assert doc.status_code == 200
+    media = {".html": "text/html", ".ttl": "text/turtle", ".jsonld": "application/ld+json",
+             ".nt": "application/n-triples"}[extension]
+    assert doc.headers["content-type"].startswith(media)
+    if extension != ".html":
+        parsed = ox.parse(doc.content, format=ox.RdfFormat.from_media_type(media))
+        assert any(q.subject.value.endswith("/id/project/akke-turku") for q in parsed)
+
+
+def test_content_negotiation_406_lists_the_types(service) -> None:
+    r = httpx.get(service.url + "/id/organisation/turun-kaupunki",
+                  headers={"Accept": "application/ld+json"})
+    assert r.status_code == 406
+    assert "text/html" in r.text and "text/turtle" in r.text and "application/ld+json" not in \
+        r.text.split("(the request")[0]
+    r = httpx.get(service.url + "/id/project/akke-turku", headers={"Accept": "image/png"})
+    assert r.status_code == 406
+    for media, ext in (("text/html", ".html"), ("text/turtle", ".ttl"),
+                       ("application/ld+json", ".jsonld"), ("application/n-triples", ".nt")):
+        assert f"{media}  /id/project/akke-turku{ext}" in r.text
+
+
+def test_release_files_and_pages(service, release_dir) -> None:
+    for rel, exts in ENTITY_DOCS.items():
+        for ext in exts:
+            r = httpx.get(f"{service.url}/{rel}{ext}")
+            assert r.status_code == 200 and r.content == (release_dir / (rel + ext)).read_bytes()
+    assert httpx.get(service.url + "/").text.count("AKKE-verkko") == 1
+    assert "AKKE graph" in httpx.get(service.url + "/", headers={"Accept-Language": "en-GB,fi;q=0.5"}).text
+    assert httpx.get(service.url + "/dumps/akke-graph.trig").headers["content-type"] == "application/trig"
+    assert httpx.get(service.url + "/img/ecosystem.svg").headers["content-type"] == "image/svg+xml"
+    onto = httpx.get(service.url + "/ontology", headers={"Accept": "text/turtle"})
+    assert onto.status_code == 303 and onto.headers["location"] == "/ontology/akke.ttl"
+    assert httpx.get(service.url + "/ontology/").status_code == 200
+    assert httpx.get(service.url + "/dumps").status_code == 301
+    assert httpx.get(service.url + "/id/project/no-such-project").status_code == 404
+    assert httpx.get(service.url + "/%2e%2e/%2e%2e/etc/passwd").status_code in (400, 404)
+    head = httpx.head(service.url + "/id/project/akke-turku.ttl")
+    assert head.status_code == 200 and int(head.headers["content-length"]) > 0 and head.content == b""
+
+
+def test_health_and_access_log(service, validated: LoadedGraph) -> None:
+    r = httpx.get(service.url + "/health", headers={"User-Agent": "health-probe"})
+    assert r.status_code == 200
+    doc = r.json()
+    assert doc["status"] == "ok" and doc["triples"] == len(validated.store)
+    lines = [line for line in service.log_buffer.getvalue().splitlines() if "health-probe" in line]
+    assert lines and '"GET /health HTTP/1.1" 200' in lines[-1] and lines[-1].endswith("ms")
+
+
+def test_store_folder_is_built_whole(validated: LoadedGraph, tmp_path) -> None:
+    from akke_graph.serve import SparqlService
+
+    folder = tmp_path / "store"
+    for _ in range(2):  # a second start rebuilds the same folder
+        with SparqlService.from_loaded(validated, store_dir=folder, port=0) as svc:
+            r = httpx.get(svc.url + "/sparql", headers={"Accept": "application/sparql-results+json"},
+                          params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"})
+            assert int(r.json()["results"]["bindings"][0]["n"]["value"]) == len(validated.store)
+    assert (folder / "CURRENT").is_file()
+    other = tmp_path / "notes"
+    other.mkdir()
+    (other / "keep.txt").write_text("mine")
+    with pytest.raises(ServeError, match="not an Oxigraph store folder"):
+        SparqlService.from_loaded(validated, store_dir=other, port=0)
+    assert (other / "keep.txt").read_text() == "mine"
