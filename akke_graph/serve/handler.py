@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
 import threading
 import time
 import urllib.parse
+from collections import OrderedDict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, TextIO
 
@@ -30,6 +32,37 @@ READ_ONLY = ("this SPARQL endpoint is read-only: SPARQL Update is refused. The g
              "load a writable store with akke-graph push.")
 
 
+class AnswerCache:
+    """Complete 200 answers by request, least recently used out first. The served graph never
+    changes while the server runs (it is rebuilt at start), so an answer never goes stale."""
+
+    def __init__(self, max_bytes: int = 64 << 20, max_answer: int = 1 << 20) -> None:
+        self.max_bytes, self.max_answer = max_bytes, max_answer
+        self._answers: OrderedDict[tuple, Answer] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> Answer | None:
+        with self._lock:
+            answer = self._answers.get(key)
+            if answer is not None:
+                self._answers.move_to_end(key)
+            return answer
+
+    def put(self, key: tuple, answer: Answer) -> None:
+        size = len(answer.body) + sum(len(str(k)) for k in key)
+        if size > self.max_answer:
+            return
+        with self._lock:
+            if key in self._answers:
+                return
+            self._answers[key] = answer
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                old_key, old = self._answers.popitem(last=False)
+                self._bytes -= len(old.body) + sum(len(str(k)) for k in old_key)
+
+
 class FrontServer(ThreadingHTTPServer):
     """A threading HTTP server that knows its upstream, its release site and its log."""
 
@@ -45,6 +78,7 @@ class FrontServer(ThreadingHTTPServer):
         self.log = log
         self.stats = dict(stats)
         self.log_lock = threading.Lock()
+        self.cache = AnswerCache()
         super().__init__(address, Handler)
 
     def write_log(self, line: str) -> None:
@@ -61,6 +95,12 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = f"akke-graph/{__version__}"
     timeout = 60  # an idle keep-alive connection is closed after this many seconds
+
+    def setup(self) -> None:
+        super().setup()
+        # Headers and body go out in separate writes; without this, Nagle's algorithm and the
+        # client's delayed ACK add ~40 ms to every answer.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     # --- logging ---------------------------------------------------------------------------
 
@@ -165,6 +205,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def _proxy(self, method: str, target: str, body: bytes | None, headers: dict[str, str],
                head: bool = False, rewrite_page: bool = False) -> None:
+        key = (method, target, body, headers.get("Accept", ""), rewrite_page)
+        cached = self.server.cache.get(key)
+        if cached is not None:
+            return self._send(cached, head=head)
         deadline = time.monotonic() + self.server.timeout_s
         try:
             reply = self.server.upstream.forward(method, target, headers, body, deadline)
@@ -183,7 +227,10 @@ class Handler(BaseHTTPRequestHandler):
                 b"const url = window.location.href.endsWith('/') ? window.location.href.slice(0, -1)"
                 b" : window.location.href;", b"const url = window.location.origin;")
         if reply.rest is None:
-            return self._send(Answer(reply.status, out, payload), head=head)
+            answer = Answer(reply.status, out, payload)
+            if reply.status == 200:
+                self.server.cache.put(key, answer)
+            return self._send(answer, head=head)
         self._stream(reply.status, out, payload, reply.rest, reply.close, head)
         return None
 

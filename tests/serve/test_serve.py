@@ -10,48 +10,16 @@ import httpx
 import psutil
 import pyoxigraph as ox
 import pytest
-from SPARQLWrapper import GET, JSON, POST, TURTLE, SPARQLWrapper
+from SPARQLWrapper import GET, POST, SPARQLWrapper
 
 from akke_graph.errors import ServeError
 from akke_graph.load import LoadedGraph
-from akke_graph.params import bind, substitute_text
-from akke_graph.queries import CannedQuery, load_queries, run_query
+from akke_graph.queries import load_queries
 
 from .conftest import ENTITY_DOCS
-from .helpers import canonical
+from .helpers import canned_local, canned_remote
 
-# Values for required parameters that have no default (a new one fails here, by name).
-EXAMPLES = {"date": "2021-06-01"}
 SLOW = "SELECT ?a WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?i ?f LIMIT 1"
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-
-def example_params(query: CannedQuery) -> dict[str, str]:
-    params = {}
-    for p in query.params:
-        if p.required and p.default is None:
-            assert p.name in EXAMPLES, f"add an example value for {query.name}'s parameter {p.name}"
-            params[p.name] = EXAMPLES[p.name]
-    return params
-
-
-def key_of_term(term) -> tuple:
-    if isinstance(term, ox.NamedNode):
-        return ("uri", term.value)
-    if isinstance(term, ox.BlankNode):
-        return ("bnode",)
-    datatype = "" if term.language or term.datatype.value == XSD_STRING else term.datatype.value
-    return ("literal", term.value, term.language or "", datatype)
-
-
-def key_of_json(value: dict) -> tuple:
-    if value["type"] == "uri":
-        return ("uri", value["value"])
-    if value["type"] == "bnode":
-        return ("bnode",)
-    datatype = value.get("datatype", "")
-    return ("literal", value["value"], value.get("xml:lang", ""),
-            "" if datatype == XSD_STRING else datatype)
 
 
 @pytest.mark.parametrize("method", [GET, POST])
@@ -59,31 +27,8 @@ def test_every_canned_query_through_sparql(service, validated: LoadedGraph, meth
     queries = load_queries(validated.config)
     assert len(queries) == len(list(validated.config.queries_dir.glob("*.rq")))
     for query in queries:
-        params = example_params(query)
-        embedded = run_query(validated, query, params)
-        client = SPARQLWrapper(service.url + "/sparql")
-        client.setMethod(method)
-        client.setQuery(substitute_text(query.text, bind(query, params)))
-        if query.kind in ("construct", "describe"):
-            client.setReturnFormat(TURTLE)
-            data = client.query().convert()
-            remote = [ox.Triple(q.subject, q.predicate, q.object)
-                      for q in ox.parse(data, format=ox.RdfFormat.TURTLE)]
-            assert canonical(remote) == canonical(embedded.triples), query.name
-            continue
-        client.setReturnFormat(JSON)
-        answer = client.query().convert()
-        if query.kind == "ask":
-            assert answer["boolean"] == embedded.boolean, query.name
-            continue
-        variables = answer["head"]["vars"]
-        remote_rows = [tuple(key_of_json(row[v]) if v in row else None for v in variables)
-                       for row in answer["results"]["bindings"]]
-        local_rows = [tuple(key_of_term(row[v]) if v in row else None for v in variables)
-                      for row in embedded.rows]
-        if not query.ordered:
-            remote_rows, local_rows = sorted(remote_rows, key=repr), sorted(local_rows, key=repr)
-        assert remote_rows == local_rows, query.name
+        assert canned_remote(service.url + "/sparql", query, method) == \
+            canned_local(validated, query), query.name
 
 
 @pytest.mark.parametrize("accept", ["application/sparql-results+json", "application/sparql-results+xml",
