@@ -34,6 +34,8 @@ def serve(release: Path | None, host: str, port: int, store_dir: Path | None, ti
     from akke_graph.serve import SparqlService, StopSignals, serve_until_stopped
 
     config = project_config()
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"akke-graph serve: listening on {host}: reachable from other machines", err=True)
     if release is None and config.release_dir.is_dir():
         release = config.release_dir
     with StopSignals() as signals:

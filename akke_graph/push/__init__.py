@@ -24,7 +24,6 @@ from akke_graph.errors import ConfigError, EndpointError
 from akke_graph.load import LoadedGraph
 from akke_graph.push.client import PASSWORD_ENV, PushFailed, PushTarget, RetryPolicy, StoreClient
 from akke_graph.push.upload import GraphUpload, upload_all
-from akke_graph.serve.storedir import dump_to_file
 from akke_graph.store import Store
 
 __all__ = ["PASSWORD_ENV", "PushTarget", "RetryPolicy", "PushReport", "push", "push_store"]
@@ -90,6 +89,8 @@ def push_store(store: Store, target: PushTarget, *, into_graph: str | None = Non
 
         uploads = _serialise(store, Path(tmp), token, into_graph)
         lap("serialise")
+        if not uploads:
+            raise EndpointError("there is nothing to push: the graph is empty")
         replacing = False
         try:
             before = client.graph_counts([u.graph for u in uploads], what="reading the store's counts")
@@ -116,31 +117,34 @@ def push_store(store: Store, target: PushTarget, *, into_graph: str | None = Non
 
 
 def _serialise(store: Store, folder: Path, token: str, into_graph: str | None) -> list[GraphUpload]:
-    """Write each graph as N-Triples (streamed from Oxigraph where possible) and count it."""
+    """Write each named graph as an N-Triples file, in one pass over the store, and count it."""
+    files: dict[str, tuple[Path, int]] = {}
+
+    def flush(graph: str | None, triples: list[ox.Triple]) -> None:
+        if graph is None or not triples:
+            return
+        path, count = files.get(graph, (folder / f"graph-{len(files)}.nt", 0))
+        with path.open("ab") as out:
+            ox.serialize(triples, out, ox.RdfFormat.N_TRIPLES)
+        files[graph] = (path, count + len(triples))
+
     if into_graph:
         merged = ox.Store()
         merged.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in store.quads())
-        sources: list[tuple[str, Callable[[Path], None]]] = [
-            (into_graph, lambda p: merged.dump(str(p), ox.RdfFormat.N_TRIPLES,
-                                               from_graph=ox.DefaultGraph()))]
+        flush(into_graph, [ox.Triple(q.subject, q.predicate, q.object) for q in merged])
     else:
-        sources = [(g, (lambda p, g=g: dump_to_file(store, p, "nt", graph=g)))
-                   for g in store.graphs()]
-    uploads = []
-    for n, (graph, write) in enumerate(sources):
-        path = folder / f"graph-{n}.nt"
-        write(path)
-        uploads.append(GraphUpload(graph=graph, temporary=f"urn:akke-graph:push:{token}:{n}",
-                                   path=path, triples=_count_lines(path)))
-    return uploads
-
-
-def _count_lines(path: Path) -> int:
-    count = 0
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            count += chunk.count(b"\n")
-    return count
+        current: str | None = None
+        batch: list[ox.Triple] = []
+        for quad in store.quads():  # grouped by graph in Oxigraph; appending copes otherwise
+            graph = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else None
+            if graph != current:
+                flush(current, batch)
+                current, batch = graph, []
+            batch.append(ox.Triple(quad.subject, quad.predicate, quad.object))
+        flush(current, batch)
+    return [GraphUpload(graph=graph, temporary=f"urn:akke-graph:push:{token}:{n}", path=path,
+                        triples=count)
+            for n, (graph, (path, count)) in enumerate(sorted(files.items()))]
 
 
 def _commit(client: StoreClient, uploads: list[GraphUpload]) -> None:

@@ -132,20 +132,16 @@ class ChallengeAuth(httpx.Auth):
 class FileBody:
     """A request body read from a file in chunks; iterable again for a retry or an auth round."""
 
-    def __init__(self, path: Path, prefix: bytes = b"", suffix: bytes = b"") -> None:
-        self.path, self.prefix, self.suffix = path, prefix, suffix
+    def __init__(self, path: Path) -> None:
+        self.path = path
 
     def __len__(self) -> int:
-        return len(self.prefix) + self.path.stat().st_size + len(self.suffix)
+        return self.path.stat().st_size
 
     def __iter__(self) -> Iterator[bytes]:
-        if self.prefix:
-            yield self.prefix
         with self.path.open("rb") as fh:
             while chunk := fh.read(CHUNK):
                 yield chunk
-        if self.suffix:
-            yield self.suffix
 
 
 class PushFailed(EndpointError):
