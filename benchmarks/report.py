@@ -61,9 +61,13 @@ def size_table(results: dict) -> list[str]:
                 lines.append(f"| {bench['title']} | {size} | failed (exit {mine.get('code')}) | | | | | |")
                 continue
             timed = bool(bench["plain"].get("timed_out"))
+            bound = bench.get("project_timeout", bench["timeout"])
+            if mine.get("timed_out"):
+                step = whole = f"> {bound:.0f} s" + (f" ({mine['skipped']})" if mine.get("skipped") else "")
+            else:
+                step, whole = secs(bench["project_seconds"]), secs(mine.get("wall"))
             lines.append(
-                f"| {bench['title']} | {fig['triples']:,} | {secs(bench['project_seconds'])} "
-                f"| {secs(mine.get('wall'), bench['timeout'], bool(mine.get('timed_out')))} | {mib(mine)} "
+                f"| {bench['title']} | {fig['triples']:,} | {step} | {whole} | {mib(mine)} "
                 f"| {plain_cell(bench)} | {mib(bench['plain'])} "
                 f"| {ratio(bench['plain_seconds'], bench['project_seconds'], timed, bench['timeout'])} |")
     return lines

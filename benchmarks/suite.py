@@ -36,6 +36,7 @@ class Bench:
     project: str | list[str]          # task name, or an akke-graph command line
     plain_op: tuple[str, ...] = ()    # steps summed for the compared time; () = whole process
     project_op: tuple[str, ...] = ()
+    max_size: int | None = None       # not run above this size
 
 
 BENCHES = (
@@ -49,7 +50,7 @@ BENCHES = (
           ["validate"]),
     Bench("publish-cli", "akke-graph publish (whole release), whole process (vs plain pipeline)",
           "plain-pipeline", ["publish", "--out", "{out}"]),
-    Bench("queries", "canned queries, warm p50", "plain-queries", "project-queries"),
+    Bench("queries", "canned queries, warm p50", "plain-queries", "project-queries", max_size=PLAIN_LIMIT),
 )
 
 
@@ -152,17 +153,23 @@ def run_size(size: int, work: Path, repeat: int, timeout: float, stopped: dict[s
     figures: dict = {"triples": marker["triples"], "generate_seconds": round(gen_seconds, 2), "benches": {}}
     plain_cache: dict[str, dict] = {}
     for bench in BENCHES:
-        if only and bench.name not in only:
+        if (only and bench.name not in only) or (bench.max_size and size > bench.max_size):
             continue
         tag = f"[{label(size)}] {bench.name}"
+        # above the plain limit the project's runs get more time: the 5M runs are to complete
+        limit = timeout if size <= PLAIN_LIMIT else 3 * timeout
         if isinstance(bench.project, str):
             project_cmd = lambda i, b=bench: task_command(b.project, project, out / f"{b.name}-project-{i}")  # noqa: E731
         else:
             project_cmd = lambda i, b=bench: cli_command(b.project, out / f"{b.name}-project-{i}")  # noqa: E731
-        if bench.name == "queries":
-            mine = measure_queries(f"{tag} akke-graph", bench.project, project, out, QUERY_LIMIT, timeout, env)
+        if bench.name in stopped:
+            mine = {"skipped": stopped[bench.name], "timed_out": True}
+        elif bench.name == "queries":
+            mine = measure_queries(f"{tag} akke-graph", bench.project, project, out, QUERY_LIMIT, limit, env)
         else:
-            mine = measure(f"{tag} akke-graph", project_cmd, repeat, timeout, env)
+            mine = measure(f"{tag} akke-graph", project_cmd, repeat, limit, env, slow=SLOW)
+        if mine.get("timed_out") and bench.name not in stopped:
+            stopped[bench.name] = f"> {limit:.0f} s at {label(size)}"
         theirs: dict
         if not plain or bench.plain is None:
             theirs = {"skipped": "plain runs not asked for"}
@@ -187,7 +194,7 @@ def run_size(size: int, work: Path, repeat: int, timeout: float, stopped: dict[s
         figures["benches"][bench.name] = {
             "title": bench.title, "project": mine, "plain": theirs,
             "project_seconds": op_seconds(mine, bench.project_op),
-            "plain_seconds": op_seconds(theirs, bench.plain_op), "timeout": timeout}
+            "plain_seconds": op_seconds(theirs, bench.plain_op), "timeout": timeout, "project_timeout": limit}
         shutil.rmtree(out, ignore_errors=True)
     return figures
 
