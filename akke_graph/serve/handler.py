@@ -19,7 +19,7 @@ from akke_graph.serve.release import Answer, ReleaseSite, text_answer
 from akke_graph.serve.upstream import Overrun, Unavailable, Upstream
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
 MAX_BODY = 16 << 20
 SPARQL_PATHS = ("/sparql", "/query")
@@ -234,7 +234,8 @@ class Handler(BaseHTTPRequestHandler):
         self._stream(reply.status, out, payload, reply.rest, reply.close, head)
         return None
 
-    def _stream(self, status: int, headers: dict[str, str], first: bytes, rest, close, head: bool) -> None:
+    def _stream(self, status: int, headers: dict[str, str], first: bytes,
+                rest: Callable[[], bytes], close: Callable[[], None], head: bool) -> None:
         """A long answer goes out chunked; past the deadline the connection is cut, so the
         client sees an incomplete answer rather than a silently truncated one."""
         self.send_response(status)

@@ -183,3 +183,17 @@ def test_store_folder_is_built_whole(validated: LoadedGraph, tmp_path) -> None:
     with pytest.raises(ServeError, match="not an Oxigraph store folder"):
         SparqlService.from_loaded(validated, store_dir=other, port=0)
     assert (other / "keep.txt").read_text() == "mine"
+
+
+def test_long_answers_stream_and_are_cut_at_the_timeout(service) -> None:
+    big = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 40000"
+    r = httpx.get(service.url + "/sparql", params={"query": big}, timeout=30,
+                  headers={"Accept": "application/sparql-results+json"})
+    assert r.status_code == 200 and r.headers.get("transfer-encoding") == "chunked"
+    assert len(r.content) > 4 << 20 and len(r.json()["results"]["bindings"]) == 40000
+    endless = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    started = time.monotonic()
+    with pytest.raises(httpx.TransportError):  # incomplete, never silently short
+        httpx.get(service.url + "/sparql", params={"query": endless}, timeout=30,
+                  headers={"Accept": "text/tab-separated-values"})
+    assert time.monotonic() - started < service.timeout_s + 5
