@@ -17,10 +17,35 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from akke_graph.errors import ServeError
+
+
+_SPAWNER: ThreadPoolExecutor | None = None
+
+
+def _spawner() -> ThreadPoolExecutor:
+    """One long-lived thread that starts every server: Linux ties the parent-death signal to the
+    thread that forked, so forking from a short-lived request thread would kill the child early."""
+    global _SPAWNER
+    if _SPAWNER is None:
+        _SPAWNER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="oxigraph-spawner")
+    return _SPAWNER
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: on Linux, ask for SIGTERM when the parent dies, so that even a
+    ``kill -9`` of akke-graph leaves no Oxigraph server behind."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        except OSError:
+            pass
 
 
 def oxigraph_binary() -> str:
@@ -81,8 +106,9 @@ class OxigraphServer:
             command.append("--union-default-graph")
         if self.timeout_s:
             command += ["--timeout-s", str(int(max(1, self.timeout_s)))]
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                        start_new_session=True)
+        self.process = _spawner().submit(
+            subprocess.Popen, command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            start_new_session=True, preexec_fn=_die_with_parent).result()
         deadline = time.monotonic() + wait_s
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
