@@ -23,10 +23,13 @@ DONE = {"fi": "Julkaisu {version} kirjoitettu kansioon {out}: {files} tiedostoa,
               metavar="DIR", help="An earlier release: write CHANGES.md and changes/added.nt, removed.nt against it.")
 @click.option("--without-persons", is_flag=True,
               help="Leave persons and their names out of every output (the organisations' roles stay).")
+@click.option("--dumps-only", is_flag=True,
+              help="Only the data: dumps, catalog.ttl, ontology and shapes, mappings, checksums and "
+                   "release.json; no HTML, entity pages, pictures or landing pages (fast on large graphs).")
 @store_option
 @lang_option
 def publish(out: Path | None, base_iri: str | None, version: str | None, previous: Path | None,
-            without_persons: bool, store_spec: str, lang: str | None) -> None:
+            without_persons: bool, dumps_only: bool, store_spec: str, lang: str | None) -> None:
     """Validate the graph and write an open-data release.
 
     The release folder holds the dumps (Turtle, N-Triples, JSON-LD, TriG), SHA256SUMS, a DCAT-AP 3
@@ -50,7 +53,7 @@ def publish(out: Path | None, base_iri: str | None, version: str | None, previou
 
     signal.signal(signal.SIGTERM, terminate)
     options = PublishOptions(out=out, base_iri=base_iri, version=version, previous=previous,
-                             without_persons=without_persons, store=store_spec, lang=lang)
+                             without_persons=without_persons, dumps_only=dumps_only, store=store_spec, lang=lang)
     result = run_publish(project_config(), options, progress)
     click.echo(DONE[lang].format(version=result.version, out=result.out, files=result.files,
                                  triples=result.triples, seconds=result.seconds))

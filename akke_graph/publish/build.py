@@ -14,10 +14,11 @@ import pyoxigraph as ox
 from akke_graph import __version__
 from akke_graph.errors import PublishError
 from akke_graph.load import LoadedGraph, rdf_files
-from akke_graph.publish.catalog import CC_BY, ReleaseInfo, write_catalog
+from akke_graph.publish.catalog import CC_BY, ReleaseInfo, VoidStatistics, void_statistics, write_catalog
 from akke_graph.publish.checksums import SUMS, digest_files, release_files, write_sha256sums
 from akke_graph.publish.dumps import CONTEXT_PATH, DUMPS, ntriples, write_dumps
 from akke_graph.publish.index_page import Download, write_index_pages
+from akke_graph.publish.jobs import Beside
 from akke_graph.publish.model import ReleaseGraph
 from akke_graph.publish.ontology_doc import write_ontology_doc
 from akke_graph.publish.pages import kinds, write_entity_pages, write_server_config
@@ -27,6 +28,7 @@ from akke_graph.publish.release import MANIFEST, PublishOptions, Run, read_manif
 from akke_graph.publish.site import Site
 
 MAPPINGS_PATH = "mappings/akke-graph.sssom.tsv"
+PAGE_STEPS = ("pages", "queries", "pictures", "index")   # left out by ``--dumps-only``
 
 
 def note(text: str) -> None:
@@ -53,6 +55,7 @@ class ReleaseWriter:
         self.entities: list = []
         self.pictures: dict[str, dict[str, str]] = {}
         self.extra: list[Download] = []
+        self.statistics: Beside[VoidStatistics] | None = None
 
     def skip(self, text: str) -> None:
         self.notes.append(text)
@@ -73,11 +76,13 @@ class ReleaseWriter:
     # --- steps ---------------------------------------------------------------------------------
 
     def dumps(self) -> None:
+        self.statistics = Beside(void_statistics, self.graph)   # the catalogue's counts, meanwhile
         write_dumps(self.graph, self.folder, self.info.version)
         self.digests.update(digest_files(self.folder, [f.path for f in DUMPS]))
 
     def catalog(self) -> None:
-        write_catalog(self.graph, self.info, self.folder, self.digests)
+        write_catalog(self.graph, self.info, self.folder, self.digests,
+                      self.statistics.result() if self.statistics else None)
 
     def pages(self) -> None:
         self.entities = write_entity_pages(self.graph, self.folder, self.site)
@@ -92,7 +97,8 @@ class ReleaseWriter:
         for path in rdf_files(config.shapes_dir):
             copy_rebased(path, self.folder / "shapes" / path.name, rebaser)
             self.extra.append(Download(f"shapes/{path.name}", {"fi": "SHACL-muodot", "en": "SHACL shapes"}))
-        write_ontology_doc(self.graph, self.site, self.folder)
+        if not self.options.dumps_only:
+            write_ontology_doc(self.graph, self.site, self.folder)
 
     def queries(self) -> None:
         if not self.has_queries:
@@ -185,19 +191,21 @@ class ReleaseWriter:
         return json.dumps({
             "name": "akke-graph", "version": info.version, "base_iri": self.graph.base,
             "generated_at": info.modified, "issued": info.issued, "previous_version": self.previous_version,
-            "without_persons": info.without_persons, "licence": CC_BY, "generator": f"akke-graph {__version__}",
+            "without_persons": info.without_persons, "dumps_only": self.options.dumps_only, "licence": CC_BY, "generator": f"akke-graph {__version__}",
             "triples": len(self.graph),
             "files": [{"path": p, "bytes": size, "sha256": sha} for p, (size, sha) in sorted(digests.items())],
             "steps": dict(self.run.timings),
         }, ensure_ascii=False, indent=2) + "\n"
 
     def write(self) -> int:
-        """Run every step; returns the number of files written."""
+        """Run every step (with ``dumps_only``, none of :data:`PAGE_STEPS`); returns the number of
+        files written."""
         for name, action in (("dumps", self.dumps), ("catalog", self.catalog), ("pages", self.pages),
                              ("ontology", self.ontology), ("queries", self.queries), ("mappings", self.mappings),
                              ("pictures", self.draw), ("changes", self.changes), ("index", self.index),
                              ("check", self.check), ("checksums", self.checksums)):
-            self.run.step(name, action)
+            if not (self.options.dumps_only and name in PAGE_STEPS):
+                self.run.step(name, action)
         return self.file_count
 
 

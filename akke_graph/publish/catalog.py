@@ -154,17 +154,13 @@ class CatalogBuilder:
         self.add(self.dataset, VOID + "dataDump", url)
         return dist
 
-    def void(self) -> None:
+    def void(self, stats: "VoidStatistics | None") -> None:
         g, ds = self.graph, self.dataset
+        stats = exact_statistics(g, stats or void_statistics(g))
         self.add(ds, VOID + "triples", lit(str(len(g)), datatype=XSD + "integer"))
-        entities = g.count(f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{
-            ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{g.base}")) }}""")
-        self.add(ds, VOID + "entities", lit(str(entities), datatype=XSD + "integer"))
+        self.add(ds, VOID + "entities", lit(str(stats.entities), datatype=XSD + "integer"))
         self.add(ds, VOID + "uriSpace", lit(g.base))
-        classes = {r["c"].value: int(r["n"].value) for r in g.select(
-            "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER(isIRI(?c)) } GROUP BY ?c")}
-        properties = {r["p"].value: int(r["n"].value) for r in g.select(
-            "SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } } GROUP BY ?p")}
+        classes, properties = stats.classes, stats.properties
         for cls, count in sorted(classes.items()):
             part = ox.BlankNode()
             self.add(ds, VOID + "classPartition", part)
@@ -180,10 +176,9 @@ class CatalogBuilder:
         self.add(ds, VOID + "vocabulary", *sorted(used))
         if g.config.endpoint:
             self.add(ds, VOID + "sparqlEndpoint", g.config.endpoint)
-        for project in g.instances(ORG + "OrganizationalCollaboration")[:MAX_EXAMPLES]:
-            self.add(ds, VOID + "exampleResource", project)
+        self.add(ds, VOID + "exampleResource", *projects(g, limit=MAX_EXAMPLES))
 
-    def build(self, digests: dict[str, tuple[int, str]]) -> list[ox.Triple]:
+    def build(self, digests: dict[str, tuple[int, str]], stats: "VoidStatistics | None" = None) -> list[ox.Triple]:
         g, info, cat, ds = self.graph, self.info, self.catalog, self.dataset
         publisher = self.publisher()
         self.contact_point(publisher)
@@ -224,16 +219,48 @@ class CatalogBuilder:
         for fi, en in keywords(g):
             self.add(ds, DCAT + "keyword", lit(fi, "fi"), lit(en, "en"))
         self.add(ds, DCTERMS + "conformsTo", g.config.ontology_iri)
-        self.add(ds, PROV + "wasDerivedFrom", *sorted({d.value for f in g.files.values() if f.is_data
-                                                       for d in g.objects(nn(f.graph), PROV + "wasDerivedFrom")
-                                                       if isinstance(d, ox.NamedNode)}))
+        self.add(ds, PROV + "wasDerivedFrom", *data_sources(g))
         for fmt in DUMPS:
             size, sha = digests[fmt.path]
             self.add(ds, DCAT + "distribution", self.distribution(fmt, size, sha))
-        self.void()
+        self.void(stats)
         self.add(nn(CC_BY), RDF_TYPE, DCTERMS + "LicenseDocument")
         self.add(nn(CC_BY), RDFS + "label", lit("Creative Commons Attribution 4.0 International (CC BY 4.0)"))
         return self.triples
+
+
+@dataclass
+class VoidStatistics:
+    """The VoID counts: distinct own subjects, instances per class, triples per property."""
+
+    entities: int
+    classes: dict[str, int]
+    properties: dict[str, int]
+    distinct: bool = False   # properties counted over distinct triples
+
+
+def void_statistics(graph: ReleaseGraph) -> VoidStatistics:
+    """The counts, by SPARQL on the store. Triples per property are counted without removing
+    the triples that two files both state (much faster); :func:`exact_statistics` checks that
+    against the number of distinct triples. Publish runs this beside the dumps (Oxigraph answers
+    without holding Python's lock)."""
+    entities = graph.count(f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{
+        ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{graph.base}")) }}""")
+    classes = {r["c"].value: int(r["n"].value) for r in graph.select(
+        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER(isIRI(?c)) } GROUP BY ?c")}
+    properties = {r["p"].value: int(r["n"].value) for r in graph.select(
+        "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p")}
+    return VoidStatistics(entities, classes, properties)
+
+
+def exact_statistics(graph: ReleaseGraph, stats: VoidStatistics) -> VoidStatistics:
+    """``stats`` if its property counts add up to the graph's distinct triples (no triple stated
+    twice), else the same counts over distinct triples."""
+    if stats.distinct or sum(stats.properties.values()) == len(graph):
+        return stats
+    properties = {r["p"].value: int(r["n"].value) for r in graph.select(
+        "SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } } GROUP BY ?p")}
+    return VoidStatistics(stats.entities, stats.classes, properties, distinct=True)
 
 
 # --- what the catalogue reads from the graph ----------------------------------------------------
@@ -276,10 +303,31 @@ def organisation_pages(graph: ReleaseGraph, org: ox.NamedNode) -> list[ox.NamedN
     return sorted(pages, key=lambda n: n.value)[:1]
 
 
+def projects(graph: ReleaseGraph, limit: int | None = None) -> list[ox.NamedNode]:
+    """The projects (``org:OrganizationalCollaboration`` IRIs) in IRI order."""
+    rows = graph.select(f"SELECT DISTINCT ?p WHERE {{ ?p a <{ORG}OrganizationalCollaboration> FILTER(isIRI(?p)) }} "
+                        f"ORDER BY ?p{f' LIMIT {limit}' if limit else ''}")
+    return [r["p"] for r in rows]  # type: ignore[misc]
+
+
+def project_objects(graph: ReleaseGraph, predicate: str) -> list[ox.NamedNode]:
+    """The distinct IRIs the projects point at with ``predicate``, in IRI order (one query, however
+    many projects there are)."""
+    rows = graph.select(f"""SELECT DISTINCT ?o WHERE {{
+        ?p a <{ORG}OrganizationalCollaboration> ; <{predicate}> ?o FILTER(isIRI(?p) && isIRI(?o)) }} ORDER BY ?o""")
+    return [r["o"] for r in rows]  # type: ignore[misc]
+
+
+def data_sources(graph: ReleaseGraph) -> list[str]:
+    """The documents the data files name as their sources (``<> prov:wasDerivedFrom``)."""
+    data_graphs = {f.graph for f in graph.files.values() if f.is_data}
+    rows = graph.select(f"SELECT DISTINCT ?g ?d WHERE {{ ?g <{PROV}wasDerivedFrom> ?d FILTER(isIRI(?d)) }}")
+    return sorted({r["d"].value for r in rows if r["g"].value in data_graphs})
+
+
 def covered_regions(graph: ReleaseGraph) -> list[ox.NamedNode]:
     """The projects' regions and the registry or code-list IRIs they are linked to."""
-    regions = {o for p in graph.instances(ORG + "OrganizationalCollaboration")
-               for o in graph.objects(p, DCTERMS + "spatial") if isinstance(o, ox.NamedNode)}
+    regions = set(project_objects(graph, DCTERMS + "spatial"))
     linked = {o for r in regions for p in (SKOS + "exactMatch", OWL + "sameAs", DCTERMS + "hasPart")
               for o in graph.objects(r, p) if isinstance(o, ox.NamedNode) and not graph.is_own(o)}
     return sorted(regions | linked, key=lambda n: n.value)
@@ -295,8 +343,7 @@ def temporal_span(graph: ReleaseGraph) -> tuple[str, str] | None:
 
 
 def project_themes(graph: ReleaseGraph) -> list[ox.NamedNode]:
-    return sorted({o for p in graph.instances(ORG + "OrganizationalCollaboration")
-                   for o in graph.objects(p, DCAT + "theme") if isinstance(o, ox.NamedNode)}, key=lambda n: n.value)
+    return project_objects(graph, DCAT + "theme")
 
 
 def keywords(graph: ReleaseGraph) -> list[tuple[str, str]]:
@@ -338,12 +385,13 @@ def check_catalog(graph: ReleaseGraph, triples: list[ox.Triple]) -> None:
 
 
 def write_catalog(graph: ReleaseGraph, info: ReleaseInfo, folder: Path,
-                  digests: dict[str, tuple[int, str]]) -> Path:
-    """Build, check and write ``catalog.ttl``; ``digests`` maps dump paths to (size, sha256)."""
+                  digests: dict[str, tuple[int, str]], stats: VoidStatistics | None = None) -> Path:
+    """Build, check and write ``catalog.ttl``; ``digests`` maps dump paths to (size, sha256),
+    ``stats`` are the VoID counts if already made (:func:`void_statistics`)."""
     from akke_graph.publish.canon import canonical_triples
     from akke_graph.publish.model import statement_key
 
-    triples = sorted(set(canonical_triples(CatalogBuilder(graph, info).build(digests))), key=statement_key)
+    triples = sorted(set(canonical_triples(CatalogBuilder(graph, info).build(digests, stats))), key=statement_key)
     check_catalog(graph, triples)
     path = folder / "catalog.ttl"
     header = f"# DCAT-AP 3 description and VoID of the AKKE graph, release {info.version}\n\n"

@@ -6,14 +6,18 @@ cleanly."""
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable
 
 import pyoxigraph as ox
 
-from akke_graph.publish.jsonld import context, write_jsonld
-from akke_graph.publish.model import ReleaseGraph, line_key
+from akke_graph.publish.jobs import Jobs, prefix_block
+from akke_graph.publish.jsonld import context
+from akke_graph.publish.model import ReleaseGraph
+from akke_graph.publish.ntlines import CHUNK, chunks, from_sortable, sort_distinct, tidy
 
 DUMP_STEM = "akke-graph"
 IANA = "https://www.iana.org/assignments/media-types/"
@@ -50,6 +54,7 @@ DUMPS = (
     DumpFormat("trig", "trig", "application/trig", "RDF_TRIG", "TriG"),
 )
 CONTEXT_PATH = "dumps/context.jsonld"
+BACKGROUND_FROM = 200_000   # triples from which other processes write the Turtle, TriG and JSON-LD
 
 
 def used_prefixes(triples: Iterable[ox.Triple], prefixes: dict[str, str]) -> dict[str, str]:
@@ -58,26 +63,9 @@ def used_prefixes(triples: Iterable[ox.Triple], prefixes: dict[str, str]) -> dic
     return {p: ns for p, ns in prefixes.items() if "<" + ns in text}
 
 
-def tidy(data: bytes, statement_indent: bytes) -> bytes:
-    """Sort the ``@prefix`` lines and put a blank line before each subject block (Oxigraph
-    escapes line breaks inside literals, so every line is a statement start or its continuation)."""
-    lines = data.split(b"\n")
-    n = 0
-    while n < len(lines) and lines[n].startswith(b"@prefix"):
-        n += 1
-    out = sorted(lines[:n])
-    for line in lines[n:]:
-        starts_block = (not line.startswith(b"\t") and line not in (b"", b"}")) or (
-            statement_indent and line.startswith(statement_indent) and not line.startswith(statement_indent + b"\t"))
-        if starts_block and out and out[-1] != b"" and not out[-1].endswith(b"{"):
-            out.append(b"")
-        out.append(line)
-    return b"\n".join(out)
-
-
 def turtle(triples: Iterable[ox.Triple], prefixes: dict[str, str], header: str = "") -> bytes:
     """Readable Turtle: sorted prefixes, one block per subject, in the order of ``triples``."""
-    return header.encode("utf-8") + tidy(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes), b"")
+    return header.encode("utf-8") + tidy(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes))
 
 
 def ntriples(triples: Iterable[ox.Triple]) -> bytes:
@@ -87,18 +75,17 @@ def ntriples(triples: Iterable[ox.Triple]) -> bytes:
     return b"".join(line + b"\n" for line in sorted(lines))
 
 
-def trig(graph: ReleaseGraph, header: str = "") -> bytes:
-    """TriG: each source file's named graph (which names its own sources with
-    ``prov:wasDerivedFrom``), graphs and their triples in a stable order."""
-    lines = [line for line in graph.store.store.dump(format=ox.RdfFormat.N_QUADS).split(b"\n") if line]
-
-    def key(line: bytes) -> tuple:
-        statement, graph_name, _ = line.rsplit(b" ", 2)
-        return (graph_name, line_key(statement + b" ."))
-
-    lines.sort(key=key)
-    quads = ox.parse(b"\n".join(lines), format=ox.RdfFormat.N_QUADS)
-    return header.encode("utf-8") + tidy(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=graph.prefixes), b"\t")
+def write_sorted_ntriples(texts: list[bytes], path: Path) -> None:
+    """N-Triples sorted byte for byte, from N-Triples buffers in the dumps' order (nearly sorted
+    already: a quick sort); ``texts`` is emptied, so the graph is never held twice."""
+    lines: list[bytes] = []
+    for text in texts:
+        lines += text.split(b"\n")[:-1]
+    texts.clear()
+    lines.sort()
+    with path.open("wb") as handle:
+        for i in range(0, len(lines), CHUNK):
+            handle.write(b"\n".join(lines[i:i + CHUNK]) + b"\n")
 
 
 def header_comment(graph: ReleaseGraph, version: str) -> str:
@@ -109,21 +96,42 @@ def header_comment(graph: ReleaseGraph, version: str) -> str:
 def write_dumps(graph: ReleaseGraph, folder: Path, version: str) -> list[Path]:
     """Write every dump and the JSON-LD context under ``folder``; returns the dump paths.
 
-    Everything streams from the union graph's N-Triples lines (serialised and parsed by Oxigraph),
-    one dump at a time, so a large graph never exists as Python objects all at once."""
+    The store serialises each named graph to N-Triples once; the lines are sorted as bytes (see
+    :mod:`~akke_graph.publish.ntlines`) and written, graph by graph, as the input of Oxigraph's
+    TriG writer; their union, sorted once, is the input of its Turtle writer and of the JSON-LD
+    worker — both running in other processes while this one writes the N-Triples. No Python
+    object per triple, and one copy of the lines at a time."""
     (folder / "dumps").mkdir(parents=True, exist_ok=True)
-    header = header_comment(graph, version)
-    lines = graph.union_lines
+    header = header_comment(graph, version).encode("utf-8")
     by_key = {fmt.key: folder / fmt.path for fmt in DUMPS}
-
-    def parsed() -> Iterator[ox.Triple]:
-        for quad in ox.parse(b"\n".join(lines), format=ox.RdfFormat.N_TRIPLES):
-            yield ox.Triple(quad.subject, quad.predicate, quad.object)
-
-    by_key["turtle"].write_bytes(turtle(parsed(), graph.prefixes, header))  # type: ignore[arg-type]
-    with by_key["jsonld"].open("wb") as handle:
-        write_jsonld(parsed(), graph.prefixes, handle)
-    by_key["nt"].write_bytes(b"".join(line + b"\n" for line in sorted(lines)))
-    by_key["trig"].write_bytes(trig(graph, header))
+    work = Path(tempfile.mkdtemp(prefix=".dumps-", dir=folder))
+    try:
+        union: list[bytes] = []
+        with Jobs() as jobs:
+            with (work / "in.trig").open("wb") as handle:
+                handle.write(prefix_block(graph.prefixes))
+                for name in graph.graph_names():
+                    lines = graph.graph_lines(name)
+                    union += lines
+                    if isinstance(name, ox.NamedNode):
+                        handle.write(b"<" + name.value.encode("utf-8") + b"> {\n" + from_sortable(lines) + b"}\n")
+                    else:
+                        handle.write(from_sortable(lines))
+            jobs.background = len(union) >= BACKGROUND_FROM
+            jobs.convert(work / "in.trig", work / "out.trig", "trig", graph.prefixes)
+            union = sort_distinct(union)
+            graph.size = len(union)
+            texts = list(chunks(union))
+            del union
+            with (work / "in.ttl").open("wb") as handle:
+                handle.write(prefix_block(graph.prefixes))
+                handle.writelines(texts)
+            jobs.convert(work / "in.ttl", work / "out.ttl", "ttl", graph.prefixes)
+            jobs.python("JSON-LD writer", "akke_graph.publish.jsonld", str(work / "in.ttl"), str(by_key["jsonld"]))
+            write_sorted_ntriples(texts, by_key["nt"])
+        for key, raw in (("trig", "out.trig"), ("turtle", "out.ttl")):
+            by_key[key].write_bytes(header + tidy((work / raw).read_bytes()))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     (folder / CONTEXT_PATH).write_text(json.dumps(context(graph.prefixes), indent=2) + "\n", encoding="utf-8")
     return [by_key[fmt.key] for fmt in DUMPS]

@@ -14,9 +14,10 @@ import pyoxigraph as ox
 from akke_graph.config import Config
 from akke_graph.load import LoadedGraph, SourceFile
 from akke_graph.publish.canon import canonical_labels, relabel
+from akke_graph.publish.ntlines import chunks, in_graph, parse_chunks, sort_distinct, to_sortable
 from akke_graph.publish.persons import RemovedPersons, remove_persons
 from akke_graph.publish.rebase import Rebaser
-from akke_graph.store import OxigraphStore
+from akke_graph.store import OxigraphStore, Store
 from akke_graph.terms import (DCTERMS, FOAF, ORG, PREFIXES, PROV, RDF, RDFS, SKOS, compact,
                               own_prefixes)
 
@@ -31,17 +32,6 @@ def statement_key(st: ox.Triple | ox.Quad) -> tuple:
     object — so Turtle groups each subject in one readable block."""
     return (isinstance(st.subject, ox.BlankNode), st.subject.value, st.predicate.value != RDF_TYPE,
             str(st.predicate), str(st.object))
-
-
-TYPE_TOKEN = f"<{RDF_TYPE}>".encode()
-
-
-def line_key(line: bytes) -> tuple:
-    """:func:`statement_key` for an N-Triples line (an IRI subject without its closing ``>``, so
-    that ``<…/akke-turku>`` comes before its parts ``<…/akke-turku#grant>``)."""
-    subject, predicate, _ = line.split(b" ", 2)
-    blank = subject.startswith(b"_:")
-    return (blank, subject if blank else subject[:-1], predicate != TYPE_TOKEN, line)
 
 
 @dataclass(frozen=True)
@@ -62,6 +52,7 @@ class ReleaseGraph:
     files: dict[str, SourceFile]
     rebaser: Rebaser
     removed: RemovedPersons | None = None
+    size: int | None = None
     _labels: dict[tuple[Term, str], Label] = field(default_factory=dict, repr=False)
     _out: dict[Term, dict[str, list[Term]]] = field(default_factory=dict, repr=False)
 
@@ -74,19 +65,34 @@ class ReleaseGraph:
         """Prefixes for readable serialisations: the standard ones and the project's own."""
         return {**PREFIXES, **own_prefixes(self.base)}
 
-    @cached_property
-    def union_lines(self) -> list[bytes]:
-        """The union graph as distinct N-Triples lines in :func:`line_key` order, serialised by
-        Oxigraph (no Python object per triple: this is what the dumps stream from)."""
-        data = self.store.store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
-                                      use_default_graph_as_union=True).serialize(format=ox.RdfFormat.N_TRIPLES)
-        lines = set(data.split(b"\n"))
-        lines.discard(b"")
-        return sorted(lines, key=line_key)
+    def graph_names(self) -> list[ox.NamedNode | ox.DefaultGraph]:
+        """The default graph (when it holds anything) and the named graphs, in the order of their
+        N-Quads labels (the order of the TriG dump)."""
+        named = sorted((g for g in self.store.store.named_graphs() if isinstance(g, ox.NamedNode)),
+                       key=lambda g: "<" + g.value + ">")
+        default = ox.DefaultGraph()
+        has_default = next(iter(self.store.store.quads_for_pattern(None, None, None, default)), None) is not None
+        return [default, *named] if has_default else named
+
+    def graph_lines(self, graph: ox.NamedNode | ox.DefaultGraph) -> list[bytes]:
+        """One graph's triples as sorted sortable N-Triples lines (:mod:`~akke_graph.publish.ntlines`),
+        serialised by Oxigraph."""
+        lines = to_sortable(self.store.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph))
+        lines.sort()
+        return lines
+
+    def sorted_lines(self) -> list[bytes]:
+        """The union graph as distinct sortable N-Triples lines, in the dumps' order."""
+        lines: list[bytes] = []
+        for graph in self.graph_names():
+            lines += self.graph_lines(graph)
+        lines = sort_distinct(lines)
+        self.size = len(lines)
+        return lines
 
     def triples(self) -> Iterator[ox.Triple]:
-        """The union graph's triples, in :func:`line_key` order."""
-        for quad in ox.parse(b"\n".join(self.union_lines), format=ox.RdfFormat.N_TRIPLES):
+        """The union graph's triples, in the dumps' order."""
+        for quad in parse_chunks(chunks(self.sorted_lines())):
             yield ox.Triple(quad.subject, quad.predicate, quad.object)
 
     def out(self, subject: Term) -> dict[str, list[Term]]:
@@ -187,16 +193,34 @@ class ReleaseGraph:
         return isinstance(term, ox.NamedNode) and term.value.startswith(self.base)
 
     def __len__(self) -> int:
-        return len(self.union_lines)
+        """The number of distinct triples of the union graph (counted when the dumps are written)."""
+        if self.size is None:
+            self.sorted_lines()
+        return self.size  # type: ignore[return-value]
 
 
-def _copy_store(loaded: LoadedGraph, rebaser: Rebaser) -> OxigraphStore:
-    data = loaded.store.dump("nquads")
-    if rebaser.active:
-        data = rebaser.data(data)
+def _copy_store(store: Store, rebaser: Rebaser) -> OxigraphStore:
+    """A private in-memory Oxigraph copy of ``store`` (re-based), graph by graph; blank nodes keep
+    their labels (Oxigraph's parser keeps them), so one shared by two graphs stays one node."""
     target = OxigraphStore()
-    target.store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+    if not isinstance(store, OxigraphStore):
+        target.store.bulk_load(rebaser.data(store.dump("nquads")), format=ox.RdfFormat.N_QUADS)
+        return target
+    source = store.store
+    named = [g for g in source.named_graphs() if isinstance(g, ox.NamedNode)]
+
+    def parts() -> Iterator[bytes]:
+        yield rebaser.data(source.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()))
+        for graph in named:
+            yield rebaser.data(in_graph(source.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph), graph.value))
+
+    target.store.extend(parse_chunks(parts()))
     return target
+
+
+def _is_private(store: Store) -> bool:
+    """An in-memory Oxigraph store that only this run uses (publish may change it in place)."""
+    return isinstance(store, OxigraphStore) and store.location is None
 
 
 def _canonicalise_blank_nodes(store: OxigraphStore) -> None:
@@ -217,22 +241,29 @@ def build_release_graph(loaded: LoadedGraph, *, base_iri: str | None = None, wit
 
     With ``without_persons`` the persons are removed and, because that changes the graph, the
     result is validated again with ``revalidate`` (before re-basing, so the project's own shapes
-    apply as they are)."""
+    apply as they are).
+
+    There is never more than one copy of a large graph: a private in-memory store (the default)
+    is changed in place — ``loaded`` then holds the release graph — and copied only to re-base
+    it; a store on disk is used as it is (only its blank-node labels change) unless persons are
+    removed or IRIs re-based; the rdflib store is copied into Oxigraph."""
     config = loaded.config
-    removed = None
-    if without_persons:
-        store = _copy_store(loaded, Rebaser(config.base_iri, config.base_iri))
-        removed = remove_persons(store.store)
-        if revalidate is not None and removed.removed_triples:
-            revalidate(LoadedGraph(config=config, store=store, files=loaded.files))
-        loaded = LoadedGraph(config=config, store=store, files=loaded.files)
     new_config = config.with_base(base_iri) if base_iri else config
     rebaser = Rebaser(config.base_iri, new_config.base_iri)
-    store = _copy_store(loaded, rebaser)
-    _canonicalise_blank_nodes(store)
+    store = loaded.store
+    if not _is_private(store) and (without_persons or rebaser.active or not isinstance(store, OxigraphStore)):
+        store = _copy_store(store, Rebaser(config.base_iri, config.base_iri))
+    removed = None
+    if without_persons:
+        removed = remove_persons(store.store)  # type: ignore[attr-defined]
+        if revalidate is not None and removed.removed_triples:
+            revalidate(LoadedGraph(config=config, store=store, files=loaded.files))
+    if rebaser.active:
+        store = _copy_store(store, rebaser)
+    _canonicalise_blank_nodes(store)  # type: ignore[arg-type]
     files = {rebaser.text(graph): SourceFile(path=f.path, display=f.display, graph=rebaser.text(graph),
                                              is_data=f.is_data)
              for graph, f in loaded.files.items()}
     present = set(store.graphs())
     files = {g: f for g, f in files.items() if g in present}
-    return ReleaseGraph(config=new_config, store=store, files=files, rebaser=rebaser, removed=removed)
+    return ReleaseGraph(config=new_config, store=store, files=files, rebaser=rebaser, removed=removed)  # type: ignore[arg-type]

@@ -55,6 +55,7 @@ class PublishOptions:
     version: str | None = None
     previous: Path | None = None
     without_persons: bool = False
+    dumps_only: bool = False     # data files only: no HTML, entity pages, pictures or landing pages
     store: str = "oxigraph"
     lang: str = "en"
 
@@ -150,8 +151,9 @@ def swap_into_place(tmp: Path, out: Path) -> None:
 class Run:
     """Times the steps and reports them."""
 
-    def __init__(self, progress: Progress | None) -> None:
+    def __init__(self, progress: Progress | None, planned: list[str] | None = None) -> None:
         self.progress = progress
+        self.planned = planned or list(STEPS)
         self.timings: dict[str, float] = {}
         self.pause = float(os.environ.get(PAUSE_ENV, "0") or 0)
 
@@ -160,10 +162,17 @@ class Run:
         result = action()
         self.timings[name] = round(time.perf_counter() - started, 4)
         if self.progress:
-            self.progress(name, list(STEPS).index(name) + 1, len(STEPS), self.timings[name])
+            self.progress(name, self.planned.index(name) + 1, len(self.planned), self.timings[name])
         if self.pause:
             time.sleep(self.pause)
         return result
+
+
+def planned_steps(options: PublishOptions) -> list[str]:
+    """The steps this run takes, in order (a dumps-only release skips every page and picture)."""
+    from akke_graph.publish.build import PAGE_STEPS
+
+    return [s for s in STEPS if not (options.dumps_only and s in PAGE_STEPS)]
 
 
 def publish(config: Config, options: PublishOptions, progress: Progress | None = None) -> PublishResult:
@@ -184,7 +193,7 @@ def publish(config: Config, options: PublishOptions, progress: Progress | None =
         if not previous.is_dir():
             raise InputError(str(options.previous), "--previous must be the folder of an earlier release")
         release_dump(previous)   # an earlier release has its dumps: say so now, not after the work
-    run = Run(progress)
+    run = Run(progress, planned_steps(options))
     loaded = run.step("load", lambda: load(config, store=options.store))
     run.step("validate", lambda: require_conformant(loaded, lang=options.lang))
     graph = run.step("prepare", lambda: build_release_graph(

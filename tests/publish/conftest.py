@@ -14,6 +14,7 @@ from typing import Iterator
 import pytest
 
 from akke_graph.config import Config, load_config
+from akke_graph.publish.checksums import sha256_file
 from akke_graph.publish.release import PublishOptions, PublishResult, publish
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,6 +41,24 @@ def copy_project(target: Path) -> Path:
         elif source.is_file():
             shutil.copy2(source, target / part)
     return target
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file of a folder with its SHA-256."""
+    return {p.relative_to(folder).as_posix(): sha256_file(p) for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def content(folder: Path) -> dict[str, str]:
+    """:func:`snapshot` without the files that record the run (step timings in ``release.json``)."""
+    return {p: sha for p, sha in snapshot(folder).items() if p not in ("release.json", "SHA256SUMS")}
+
+
+def sha256sum_ok(folder: Path) -> bool:
+    """``sha256sum -c SHA256SUMS`` passes in the folder (true where there is no sha256sum)."""
+    if shutil.which("sha256sum") is None:
+        return True
+    return subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=folder, capture_output=True,
+                          timeout=60).returncode == 0
 
 
 def release_text_files(folder: Path) -> Iterator[tuple[Path, str]]:

@@ -14,23 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from akke_graph.publish.checksums import sha256_file
 from akke_graph.publish.release import PAUSE_ENV, STEPS
 
-from .conftest import EPOCH, ROOT, run_cli
+from .conftest import EPOCH, ROOT, run_cli, sha256sum_ok, snapshot
 
 BAD_CASE = ROOT / "tests/cases/invalid/wp-no-project.ttl"
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): sha256_file(p) for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def sha256sum_ok(folder: Path) -> bool:
-    if shutil.which("sha256sum") is None:
-        return True
-    return subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=folder, capture_output=True,
-                          timeout=60).returncode == 0
 
 
 @pytest.fixture()
@@ -41,10 +29,10 @@ def previous_release(tmp_path: Path) -> Path:
     return out
 
 
-def start_publish(out: Path, pause: float = 0.4) -> subprocess.Popen:
+def start_publish(out: Path, *extra: str, pause: float = 0.4) -> subprocess.Popen:
     env = {**os.environ, PAUSE_ENV: str(pause), "AKKE_GRAPH_LANG": "en", "SOURCE_DATE_EPOCH": EPOCH}
-    return subprocess.Popen([sys.executable, "-m", "akke_graph", "publish", "--out", str(out), "--version", "2.0.0"],
-                            cwd=ROOT, env=env, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    return subprocess.Popen([sys.executable, "-m", "akke_graph", "publish", "--out", str(out), "--version", "2.0.0",
+                             *extra], cwd=ROOT, env=env, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
 
 def wait_for_step(proc: subprocess.Popen, step: str, timeout: float = 90) -> None:
@@ -63,10 +51,12 @@ def wait_for_step(proc: subprocess.Popen, step: str, timeout: float = 90) -> Non
     pytest.fail(f"step {step!r} was not reported: {''.join(seen)}")
 
 
-@pytest.mark.parametrize("step", ["validate", "dumps", "pages", "index", "checksums"])
-def test_killed_publish_leaves_the_previous_release_intact(previous_release: Path, step: str) -> None:
+@pytest.mark.parametrize("step, extra", [("validate", ()), ("dumps", ()), ("pages", ()), ("index", ()),
+                                         ("checksums", ()), ("dumps", ("--dumps-only",)),
+                                         ("catalog", ("--dumps-only",))])
+def test_killed_publish_leaves_the_previous_release_intact(previous_release: Path, step: str, extra: tuple) -> None:
     before = snapshot(previous_release)
-    proc = start_publish(previous_release)
+    proc = start_publish(previous_release, *extra)
     try:
         wait_for_step(proc, step)
     finally:
