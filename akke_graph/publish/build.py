@@ -4,7 +4,6 @@ queries, mappings, pictures, changes, landing pages, a final check, checksums an
 from __future__ import annotations
 
 import json
-import re
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -162,10 +161,9 @@ class ReleaseWriter:
     def check(self) -> None:
         """Nothing of the old base IRI, and nothing of a removed person, in any file."""
         rebaser, removed = self.graph.rebaser, self.graph.removed
-        traces = removed.traces() if removed is not None else []
-        if not traces and not rebaser.active:
+        pattern = removed.pattern() if removed is not None else None
+        if pattern is None and not rebaser.active:
             return
-        pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, traces)) + r")(?!\w)") if traces else None
         for rel in release_files(self.folder):
             data = (self.folder / rel).read_bytes()
             left = rebaser.leftovers(data)

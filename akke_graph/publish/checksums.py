@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 SUMS = "SHA256SUMS"
@@ -10,21 +11,36 @@ CHUNK = 1 << 20
 
 
 def sha256_file(path: Path) -> str:
+    return _digest(str(path))[1]
+
+
+def _digest(path: str) -> tuple[int, str]:
+    """(size, sha256) of a file, with one open and as few reads as its size allows."""
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
+    size = 0
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        while chunk := os.read(fd, CHUNK):
             digest.update(chunk)
-    return digest.hexdigest()
+            size += len(chunk)
+    finally:
+        os.close(fd)
+    return size, digest.hexdigest()
 
 
 def release_files(folder: Path) -> list[str]:
     """Every file below ``folder`` as a sorted list of POSIX paths relative to it."""
-    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    found = []
+    for top, _, names in os.walk(folder):
+        rel = os.path.relpath(top, folder).replace(os.sep, "/")
+        prefix = "" if rel == "." else rel + "/"
+        found += [prefix + name for name in names]
+    return sorted(found)
 
 
 def digest_files(folder: Path, paths: list[str]) -> dict[str, tuple[int, str]]:
     """(size, sha256) of each path."""
-    return {p: ((folder / p).stat().st_size, sha256_file(folder / p)) for p in paths}
+    return {p: _digest(os.path.join(folder, p)) for p in paths}
 
 
 def write_sha256sums(folder: Path, digests: dict[str, tuple[int, str]]) -> Path:

@@ -59,8 +59,12 @@ BACKGROUND_FROM = 200_000   # triples from which other processes write the Turtl
 
 def used_prefixes(triples: Iterable[ox.Triple], prefixes: dict[str, str]) -> dict[str, str]:
     """Only the prefixes whose namespace occurs in ``triples`` (keeps small files tidy)."""
-    text = "\n".join(str(t) for t in triples)
-    return {p: ns for p, ns in prefixes.items() if "<" + ns in text}
+    return prefixes_in(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), prefixes)
+
+
+def prefixes_in(ntriples: bytes, prefixes: dict[str, str]) -> dict[str, str]:
+    """Only the prefixes whose namespace occurs in the N-Triples."""
+    return {p: ns for p, ns in prefixes.items() if b"<" + ns.encode("utf-8") in ntriples}
 
 
 def turtle(triples: Iterable[ox.Triple], prefixes: dict[str, str], header: str = "") -> bytes:

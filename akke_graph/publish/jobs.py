@@ -1,7 +1,8 @@
-"""Work that publish hands to other processes, so that a large graph's dumps use both cores:
+"""Work that publish hands to other processes, so that a large graph's release uses every core:
 Oxigraph's command-line converter writes Turtle and TriG (in Rust, keeping the order of its
 input and the prefixes declared at its top) while a Python worker writes the JSON-LD and
-publish itself writes the N-Triples.
+publish itself writes the N-Triples; and the entity pages are shared among forked copies of
+publish (:func:`in_workers`).
 
 Every process is tied to the publish run: it gets SIGTERM when publish dies (even on
 ``kill -9``), and is killed when a step fails, so an interrupted publish leaves nothing running.
@@ -9,10 +10,13 @@ Every process is tied to the publish run: it gets SIGTERM when publish dies (eve
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 import tempfile
 import threading
+import traceback
 from pathlib import Path
 from typing import Callable, Generic, TypeVar
 
@@ -23,6 +27,7 @@ from akke_graph.oxigraph_server import _die_with_parent, oxigraph_binary
 
 FORMATS = {"ttl": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG}
 T = TypeVar("T")
+MIN_SHARE = 200   # items per process below which forking is not worth it
 
 
 def prefix_block(prefixes: dict[str, str]) -> bytes:
@@ -120,3 +125,47 @@ class Beside(Generic[T]):
         if self.error is not None:
             raise self.error
         return self.value  # type: ignore[return-value]
+
+
+def cores() -> int:
+    """The processors this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:   # not Linux
+        return os.cpu_count() or 1
+
+
+def in_workers(items: list[T], work: Callable[[list[T]], None], workers: int) -> None:
+    """``work(share)`` for ``workers`` interleaved shares of ``items``: one share here, the others
+    in forked copies of this process (they inherit everything already computed, and must only
+    read shared state — each writes its own files). A worker that fails fails the step; a failure
+    here, or publish being stopped, stops the workers."""
+    if workers <= 1 or len(items) < workers * MIN_SHARE:
+        work(items)
+        return
+    children: list[int] = []
+    try:
+        for k in range(1, workers):
+            pid = os.fork()
+            if pid == 0:   # the worker: never return into the caller's code
+                code = 1
+                try:
+                    _die_with_parent()
+                    work(items[k::workers])
+                    code = 0
+                except BaseException:
+                    traceback.print_exc()
+                    sys.stderr.flush()
+                finally:
+                    os._exit(code)
+            children.append(pid)
+        work(items[0::workers])
+    except BaseException:
+        for pid in children:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        raise
+    failed = [code for code in (os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in children) if code]
+    if failed:
+        raise PublishError(f"{len(failed)} of {workers} page writers failed (exit {failed[0]}); see the messages above",
+                           hint="this is a bug in akke-graph or a full disk; nothing was published")

@@ -55,6 +55,7 @@ class ReleaseGraph:
     size: int | None = None
     _labels: dict[tuple[Term, str], Label] = field(default_factory=dict, repr=False)
     _out: dict[Term, dict[str, list[Term]]] = field(default_factory=dict, repr=False)
+    _graphs: dict[Term, set[str]] = field(default_factory=dict, repr=False)
 
     @property
     def base(self) -> str:
@@ -102,12 +103,16 @@ class ReleaseGraph:
         found = self._out.get(subject)
         if found is None:
             props: dict[str, set[Term]] = defaultdict(set)
+            graphs: set[str] = set()
             for q in self.store.store.quads_for_pattern(subject, None, None, None):
                 props[q.predicate.value].add(q.object)
+                graphs.add(q.graph_name.value)  # type: ignore[union-attr]
             found = {p: sorted(v, key=str) for p, v in props.items()}
             if len(self._out) > CACHE_SIZE:
                 self._out.clear()
+                self._graphs.clear()
             self._out[subject] = found
+            self._graphs[subject] = graphs
         return found
 
     def incoming(self, node: Term) -> list[tuple[Term, str]]:
@@ -133,7 +138,9 @@ class ReleaseGraph:
         """The named graphs (source files) in which ``subject`` is described."""
         if isinstance(subject, ox.Literal):
             return set()
-        return {q.graph_name.value for q in self.store.store.quads_for_pattern(subject, None, None, None)}
+        if subject not in self._graphs:
+            self.out(subject)   # reads the graphs with the properties
+        return self._graphs.get(subject, set())
 
     def count(self, sparql: str) -> int:
         """The single number a ``SELECT (COUNT(…) AS ?n)`` query returns."""

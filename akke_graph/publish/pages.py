@@ -12,10 +12,11 @@ from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
-from akke_graph.publish.dumps import ntriples, turtle, used_prefixes
+from akke_graph.publish.dumps import ntriples, prefixes_in, turtle
+from akke_graph.publish.jobs import cores, in_workers
 from akke_graph.publish.jsonld import Compactor, to_jsonld
 from akke_graph.publish.model import RDF_TYPE, ReleaseGraph, statement_key
-from akke_graph.publish.site import RDF_FORMATS, Page, Site, render
+from akke_graph.publish.site import RDF_FORMATS, Page, Site, render, write_file
 from akke_graph.terms import DCTERMS, FOAF, RDFS, SKOS
 
 FIRST = (SKOS + "prefLabel", DCTERMS + "title", FOAF + "name", RDFS + "label", SKOS + "altLabel",
@@ -130,19 +131,34 @@ def entity_context(page: Page, entity: Entity) -> dict[str, object]:
     }
 
 
+def write_entity(graph: ReleaseGraph, folder: Path, site: Site, compactor: Compactor, entity: Entity) -> None:
+    """The HTML page and the Turtle, N-Triples and JSON-LD files of one entity."""
+    page = Page(site, entity.file + ".html")
+    render("entity.html", folder / page.path, folder_exists=True, page=page, root=page.rel("index.html"),
+           **entity_context(page, entity))
+    triples = description(graph, entity)
+    nt = ntriples(triples)
+    write_file(folder / f"{entity.file}.ttl", turtle(triples, prefixes_in(nt, graph.prefixes)))
+    write_file(folder / f"{entity.file}.nt", nt)
+    write_file(folder / f"{entity.file}.jsonld", to_jsonld(triples, compactor, full_context=False))
+
+
 def write_entity_pages(graph: ReleaseGraph, folder: Path, site: Site | None = None) -> list[Entity]:
-    """Write ``id/<kind>/<slug>.{html,ttl,jsonld,nt}`` for every entity and a listing per kind."""
+    """Write ``id/<kind>/<slug>.{html,ttl,jsonld,nt}`` for every entity and a listing per kind.
+
+    The entities are shared among as many processes as there are cores when the store is in
+    memory (a store on disk is not for forked processes to read)."""
     site = site or Site(graph)
     found = entities(graph, site)
-    compactor = Compactor(graph.prefixes)
-    for entity in found:
-        page = Page(site, entity.file + ".html")
-        render("entity.html", folder / page.path, page=page, root=page.rel("index.html"), **entity_context(page, entity))
-        triples = description(graph, entity)
-        prefixes = used_prefixes(triples, graph.prefixes)
-        (folder / f"{entity.file}.ttl").write_bytes(turtle(triples, prefixes))
-        (folder / f"{entity.file}.nt").write_bytes(ntriples(triples))
-        (folder / f"{entity.file}.jsonld").write_bytes(to_jsonld(triples, compactor, full_context=False))
+    for kind in {entity.kind for entity in found}:
+        (folder / "id" / kind).mkdir(parents=True, exist_ok=True)
+
+    def share(part: list[Entity]) -> None:
+        compactor = Compactor(graph.prefixes)
+        for entity in part:
+            write_entity(graph, folder, site, compactor, entity)  # type: ignore[arg-type]
+
+    in_workers(found, share, cores() if graph.store.location is None else 1)
     by_kind: dict[str, list[Entity]] = defaultdict(list)
     for entity in found:
         by_kind[entity.kind].append(entity)

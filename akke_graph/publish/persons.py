@@ -11,6 +11,7 @@ graphs that are left describing nothing but themselves. Kept: the role concepts 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -34,6 +35,32 @@ class RemovedPersons:
         """Strings that must not occur in any file of the release."""
         slugs = {iri.rstrip("/").rsplit("/", 1)[-1] for iri in self.iris}
         return sorted(self.names | self.iris | {s for s in slugs if len(s) > 3})
+
+    def pattern(self) -> re.Pattern[str] | None:
+        """A regular expression that finds any trace as a whole word (None when there is none)."""
+        traces = self.traces()
+        return re.compile(r"(?<!\w)" + trie_regex(traces) + r"(?!\w)") if traces else None
+
+
+def trie_regex(words: list[str]) -> str:
+    """An alternation of ``words`` merged by common prefixes: thousands of names are then searched
+    in one pass that follows only the branches the text can take (a flat ``a|b|c`` tries every
+    name at every position)."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 and "" not in node else "(?:" + "|".join(branches) + ")"
+        return body + ("?" if "" in node else "")
+
+    return build(trie)
 
 
 def _nodes_to_remove(store: ox.Store) -> set[ox.NamedNode | ox.BlankNode]:

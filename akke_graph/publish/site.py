@@ -5,6 +5,7 @@ folder, a web server or a USB stick, with no JavaScript and no network."""
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -16,6 +17,7 @@ from markupsafe import Markup, escape
 from akke_graph.publish.model import Label, ReleaseGraph
 from akke_graph.terms import XSD, compact
 
+VALUE_CACHE = 200_000   # IRIs as shown on pages (neighbours recur on many pages)
 SLUG = re.compile(r"^[A-Za-z0-9._~-]+$")
 RDF_FORMATS = (("ttl", "Turtle", "text/turtle"), ("jsonld", "JSON-LD", "application/ld+json"),
                ("nt", "N-Triples", "application/n-triples"))
@@ -58,6 +60,7 @@ def word(key: str, lang: str) -> str:
     return fi if lang == "fi" else en
 
 
+@lru_cache(maxsize=None)
 def both(key: str) -> Markup:
     """A heading in Finnish with its English beside it, for the bilingual pages."""
     fi, en = WORDS[key]
@@ -76,14 +79,27 @@ def environment() -> object:
 
     env = Environment(loader=PackageLoader("akke_graph", "templates"),
                       autoescape=select_autoescape(["html", "svg"]), undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.globals.update(word=word, both=both, kind_name=kind_name, property_table=property_table)
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False)
+    env.globals.update(word=word, both=both, kind_name=kind_name, property_table=property_table,
+                       incoming_table=incoming_table, label=label_html, style_css=style_css)
     return env
 
 
-def render(template: str, target: Path, **context: object) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(environment().get_template(template).render(**context), encoding="utf-8")  # type: ignore[attr-defined]
+def write_file(target: Path, data: bytes) -> None:
+    """Write a new file of the release with the fewest system calls (pages are many)."""
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+
+
+def render(template: str, target: Path, *, folder_exists: bool = False, **context: object) -> None:
+    if not folder_exists:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    write_file(target, environment().get_template(template).render(**context).encode("utf-8"))  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -94,6 +110,8 @@ class Site:
     sections: tuple[str, ...] = ("ontology", "catalog")   # top-level pages this release has
     curies: dict[str, str] = field(default_factory=dict, repr=False)
     targets: dict[str, str | None] = field(default_factory=dict, repr=False)
+    values: dict[tuple[str, str, ox.NamedNode], dict[str, object]] = field(default_factory=dict, repr=False)
+    navs: dict[tuple[str, str], list[dict[str, str]]] = field(default_factory=dict, repr=False)
 
     def curie(self, iri: str) -> str:
         """``prefix:local`` where a prefix fits, else the IRI (cached: the same few terms recur)."""
@@ -157,7 +175,15 @@ class Page:
         return url or self.path.rsplit("/", 1)[-1]
 
     def nav(self) -> list[dict[str, str]]:
-        """The site navigation, relative to this page, for the sections the release has."""
+        """The site navigation, relative to this page, for the sections the release has (the
+        same for every page of a folder and language)."""
+        key = (self.path.rsplit("/", 1)[0] if "/" in self.path else "", self.lang)
+        found = self.site.navs.get(key)
+        if found is None:
+            found = self.site.navs[key] = self._nav()
+        return found
+
+    def _nav(self) -> list[dict[str, str]]:
         targets = {"home": "index.html" if self.lang == "fi" else "index.en.html",
                    "ontology": "ontology/index.html", "queries": "queries/index.html", "catalog": "catalog.ttl"}
         return [{"key": key, "href": self.rel(targets[key]), "text": word(key, self.lang)}
@@ -180,7 +206,19 @@ class Page:
 
     def value(self, term: object) -> dict[str, object]:
         """A term as the templates show it: text, language, link, title (the full IRI), and the
-        ready HTML (built here rather than in a template macro: pages are many)."""
+        ready HTML (built here rather than in a template macro: pages are many). An IRI's is
+        made once for all the pages of a folder and language (treat it as read-only)."""
+        if isinstance(term, ox.NamedNode):
+            key = (self.path.rsplit("/", 1)[0], self.lang, term)
+            found = self.site.values.get(key)
+            if found is None:
+                if len(self.site.values) > VALUE_CACHE:
+                    self.site.values.clear()
+                found = self.site.values[key] = self._value(term)
+            return found
+        return self._value(term)
+
+    def _value(self, term: object) -> dict[str, object]:
         if isinstance(term, ox.Literal):
             datatype = term.datatype.value
             shown = None if term.language or datatype == XSD + "string" else self.curie(datatype)
@@ -193,6 +231,33 @@ class Page:
             value = {"text": "[ ]", "lang": None, "href": None, "title": None, "datatype": None}
         value["html"] = value_html(value)
         return value
+
+
+@lru_cache(maxsize=1)
+def style_css() -> Markup:
+    """The release's style sheet, inlined in every page (read once)."""
+    from importlib.resources import files
+
+    return Markup(files("akke_graph").joinpath("templates/style.css").read_text(encoding="utf-8"))
+
+
+def label_html(label: Label) -> Markup:
+    """A label, in a ``span`` with its language when it has one."""
+    if label.lang:
+        return Markup(f'<span lang="{escape(label.lang)}">{escape(label.text)}</span>')
+    return escape(label.text)
+
+
+def incoming_table(links: list[dict[str, object]]) -> Markup:
+    """The table of links pointing at an entity (up to hundreds of rows on a popular entity)."""
+    out = ["<table>\n<tbody>\n"]
+    for link in links:
+        prop = f'<code>{escape(link["prop"])}</code>'
+        if link["prop_href"]:
+            prop = f'<a href="{escape(link["prop_href"])}">{prop}</a>'
+        out.append(f'<tr><td>{link["subject"]["html"]}</td><td>{prop}</td></tr>\n')  # type: ignore[index]
+    out.append("</tbody>\n</table>\n")
+    return Markup("".join(out))
 
 
 def value_html(v: dict[str, object]) -> Markup:
