@@ -122,7 +122,7 @@ def write_dumps(graph: ReleaseGraph, folder: Path, version: str) -> list[Path]:
                     else:
                         handle.write(from_sortable(lines))
             jobs.background = len(union) >= BACKGROUND_FROM
-            jobs.convert(work / "in.trig", work / "out.trig", "trig", graph.prefixes)
+            converters = {"trig": jobs.convert(work / "in.trig", work / "out.trig", "trig", graph.prefixes)}
             union = sort_distinct(union)
             graph.size = len(union)
             texts = list(chunks(union))
@@ -130,11 +130,12 @@ def write_dumps(graph: ReleaseGraph, folder: Path, version: str) -> list[Path]:
             with (work / "in.ttl").open("wb") as handle:
                 handle.write(prefix_block(graph.prefixes))
                 handle.writelines(texts)
-            jobs.convert(work / "in.ttl", work / "out.ttl", "ttl", graph.prefixes)
+            converters["ttl"] = jobs.convert(work / "in.ttl", work / "out.ttl", "ttl", graph.prefixes)
             jobs.python("JSON-LD writer", "akke_graph.publish.jsonld", str(work / "in.ttl"), str(by_key["jsonld"]))
             write_sorted_ntriples(texts, by_key["nt"])
-        for key, raw in (("trig", "out.trig"), ("turtle", "out.ttl")):
-            by_key[key].write_bytes(header + tidy((work / raw).read_bytes()))
+            for key, fmt in (("trig", "trig"), ("turtle", "ttl")):   # while the JSON-LD is written
+                jobs.wait(converters[fmt])
+                by_key[key].write_bytes(header + tidy((work / f"out.{fmt}").read_bytes()))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     (folder / CONTEXT_PATH).write_text(json.dumps(context(graph.prefixes), indent=2) + "\n", encoding="utf-8")

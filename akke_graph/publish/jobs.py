@@ -58,9 +58,11 @@ class Jobs:
                                 preexec_fn=_die_with_parent)
         self.running.append((name, proc, log))
 
-    def convert(self, source: Path, target: Path, fmt: str, prefixes: dict[str, str]) -> None:
+    def convert(self, source: Path, target: Path, fmt: str, prefixes: dict[str, str]) -> str:
         """Turtle or TriG ``source`` (prefixes, then statements in order) rewritten by Oxigraph's
-        serialiser into ``target``; in this process if the ``oxigraph`` binary is missing."""
+        serialiser into ``target``; in this process if the ``oxigraph`` binary is missing.
+        Returns the job's name (for :meth:`wait`)."""
+        name = f"oxigraph convert ({fmt})"
         try:
             binary = oxigraph_binary() if self.background else ""
         except ServeError:
@@ -68,9 +70,10 @@ class Jobs:
         if not binary:
             ox.serialize(ox.parse(path=str(source), format=FORMATS[fmt], lenient=True), output=str(target),
                          format=FORMATS[fmt], prefixes=prefixes)
-            return
-        self.start(f"oxigraph convert ({fmt})", [binary, "convert", "--lenient", "-f", str(source),
-                                                 "--from-format", fmt, "-t", str(target), "--to-format", fmt])
+        else:
+            self.start(name, [binary, "convert", "--lenient", "-f", str(source), "--from-format", fmt,
+                              "-t", str(target), "--to-format", fmt])
+        return name
 
     def python(self, name: str, module: str, *args: str) -> None:
         """``python -m module args`` with this Python (``module.main(args)`` when not in the background)."""
@@ -81,15 +84,17 @@ class Jobs:
             return
         self.start(name, [sys.executable, "-m", module, *args])
 
-    def wait(self) -> None:
+    def wait(self, name: str | None = None) -> None:
+        """Wait for the job called ``name`` (all jobs when None)."""
         failed = []
-        for name, proc, log in self.running:
+        waiting = [job for job in self.running if name is None or job[0] == name]
+        self.running = [job for job in self.running if job not in waiting]
+        for name, proc, log in waiting:
             if proc.wait() != 0:
                 log.seek(0)  # type: ignore[attr-defined]
                 failed.append(f"{name} exited with {proc.returncode}: "
                               f"{log.read().decode('utf-8', 'replace').strip()[-2000:]}")  # type: ignore[attr-defined]
             log.close()  # type: ignore[attr-defined]
-        self.running = []
         if failed:
             raise PublishError("a dump could not be written: " + "; ".join(failed),
                                hint="this is a bug in akke-graph or a full disk; nothing was published")

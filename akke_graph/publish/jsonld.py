@@ -122,9 +122,37 @@ class LineCompactor:
 
     def __init__(self, prefixes: dict[str, str]) -> None:
         self.namespaces = {ns.encode(): prefix.encode() + b":" for prefix, ns in prefixes.items()}
+        self.heads: dict[bytes, tuple[bytes | None, int]] = {}
 
     def iri(self, iri: bytes) -> bytes:
-        """``"prefix:local"`` (quoted) for an IRI where a namespace fits, the quoted IRI otherwise."""
+        """``"prefix:local"`` (quoted) for an IRI where a namespace fits, the quoted IRI otherwise.
+
+        The namespace found for an IRI depends only on its part up to the last ``/`` or ``#``,
+        which thousands of IRIs share: that lookup is remembered."""
+        head = iri[:max(iri.rfind(b"/"), iri.rfind(b"#")) + 1]
+        found = self.heads.get(head)
+        if found is None:
+            found = self.heads[head] = self._namespace(head)
+        prefix, size = found
+        local = iri[size:]
+        if prefix is not None and local and not local.startswith(b"//"):
+            return b'"' + prefix + local + b'"'
+        return self._compact(iri)
+
+    def _namespace(self, head: bytes) -> tuple[bytes | None, int]:
+        """The longest namespace that ``head`` starts with (and its length)."""
+        cut = len(head)
+        while cut > 0:
+            cut = max(head.rfind(b"/", 0, cut), head.rfind(b"#", 0, cut))
+            if cut < 0:
+                break
+            prefix = self.namespaces.get(head[:cut + 1])
+            if prefix is not None:
+                return prefix, cut + 1
+        return None, 0
+
+    def _compact(self, iri: bytes) -> bytes:
+        """:meth:`Compactor._compact`, for the IRIs :meth:`iri` cannot answer from its cache."""
         cut = len(iri)
         while cut > 0:
             cut = max(iri.rfind(b"/", 0, cut), iri.rfind(b"#", 0, cut))

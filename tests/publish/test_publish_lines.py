@@ -90,3 +90,15 @@ def test_jsonld_from_lines_is_the_jsonld_of_the_triples() -> None:
 def test_prefixed_ntriples_read_back() -> None:
     prefixes, lines = read_prefixed_ntriples(prefix_block(PREFIXES) + NT)
     assert prefixes == PREFIXES and lines == NT.splitlines()
+
+
+def test_line_compactor_agrees_with_the_compactor() -> None:
+    from akke_graph.publish.jsonld import Compactor, LineCompactor
+
+    prefixes = {"x": "http://ex.org/", "y": "http://ex.org/a/", "z": "http://ex.org/a#"}
+    line, plain = LineCompactor(prefixes), Compactor(prefixes)
+    for iri in ["http://ex.org/", "http://ex.org/a/", "http://ex.org/a/b", "http://ex.org/a#", "http://ex.org/a#b",
+                "http://ex.org//x", "http://ex.org///x", "http://ex.org/a//x", "urn:x", "http://ex.org/a/b#",
+                "http://ex.org/a/b/c", "http://other.org/a/b"]:
+        for _ in range(2):   # the second time from the cache
+            assert line.iri(iri.encode()).decode() == f'"{plain(iri)}"', iri
