@@ -4,8 +4,11 @@ input and the prefixes declared at its top) while a Python worker writes the JSO
 publish itself writes the N-Triples; and the entity pages are shared among forked copies of
 publish (:func:`in_workers`).
 
-Every process is tied to the publish run: it gets SIGTERM when publish dies (even on
-``kill -9``), and is killed when a step fails, so an interrupted publish leaves nothing running.
+A step that fails, or publish being stopped, kills the processes of the step. The forked page
+writers and the JSON-LD worker also get SIGTERM when publish dies (even on ``kill -9``); the
+converter, started without a hook (publish may have threads querying the store meanwhile, and
+code between fork and exec is not safe then), finishes its file in a few seconds and the next
+publish removes the left-over folder.
 """
 
 from __future__ import annotations
@@ -54,8 +57,7 @@ class Jobs:
 
     def start(self, name: str, command: list[str]) -> None:
         log = tempfile.TemporaryFile()
-        proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                preexec_fn=_die_with_parent)
+        proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
         self.running.append((name, proc, log))
 
     def convert(self, source: Path, target: Path, fmt: str, prefixes: dict[str, str]) -> str:

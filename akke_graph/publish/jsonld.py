@@ -141,28 +141,26 @@ class LineCompactor:
 
     def _namespace(self, head: bytes) -> tuple[bytes | None, int]:
         """The longest namespace that ``head`` starts with (and its length)."""
-        cut = len(head)
-        while cut > 0:
-            cut = max(head.rfind(b"/", 0, cut), head.rfind(b"#", 0, cut))
-            if cut < 0:
-                break
-            prefix = self.namespaces.get(head[:cut + 1])
-            if prefix is not None:
-                return prefix, cut + 1
-        return None, 0
+        return next(self._matches(head), (None, 0))
 
     def _compact(self, iri: bytes) -> bytes:
         """:meth:`Compactor._compact`, for the IRIs :meth:`iri` cannot answer from its cache."""
+        for prefix, size in self._matches(iri):
+            local = iri[size:]
+            if local and not local.startswith(b"//"):
+                return b'"' + prefix + local + b'"'
+        return b'"' + iri + b'"'
+
+    def _matches(self, iri: bytes) -> Iterator[tuple[bytes, int]]:
+        """The namespaces ``iri`` starts with (each ends at a ``/`` or ``#``), longest first."""
         cut = len(iri)
         while cut > 0:
             cut = max(iri.rfind(b"/", 0, cut), iri.rfind(b"#", 0, cut))
             if cut < 0:
-                break
+                return
             prefix = self.namespaces.get(iri[:cut + 1])
-            local = iri[cut + 1:]
-            if prefix is not None and local and not local.startswith(b"//"):
-                return b'"' + prefix + local + b'"'
-        return b'"' + iri + b'"'
+            if prefix is not None:
+                yield prefix, cut + 1
 
     def node(self, token: bytes) -> bytes:
         """An N-Triples IRI or blank-node token (``<iri>``, ``_:b``) as a JSON string."""
@@ -285,6 +283,10 @@ def main(argv: list[str] | None = None) -> int:
     """``python -m akke_graph.publish.jsonld SOURCE TARGET``: the whole-graph JSON-LD dump from
     prefixed N-Triples in the dumps' order (publish runs this beside its other work)."""
     source, target = argv if argv is not None else sys.argv[1:]
+    if argv is None:   # a worker of publish: end with it
+        from akke_graph.oxigraph_server import _die_with_parent
+
+        _die_with_parent()
     prefixes, lines = read_prefixed_ntriples(Path(source).read_bytes())
     with open(target, "wb") as handle:
         write_jsonld_lines(lines, prefixes, handle)
