@@ -48,6 +48,22 @@ _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"\{([$?])([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
+class Subclasses:
+    """The data's subclasses of a class (itself included), looked up once per class. A callable
+    object, not a bound method of the engine: no reference cycle keeps an on-disk store open."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.cache: dict[str, list[str]] = {}
+
+    def __call__(self, cls: str) -> list[str]:
+        if cls not in self.cache:
+            rows = self.store.select(f"SELECT DISTINCT ?c WHERE {{ ?c <{RDFS}subClassOf>* <{cls}> }}")
+            found = {r["c"].value for r in rows if isinstance(r.get("c"), ox.NamedNode)} | {cls}
+            self.cache[cls] = sorted(found)
+        return self.cache[cls]
+
+
 class NativeEngine:
     """Validates one store against one shapes graph."""
 
@@ -55,10 +71,10 @@ class NativeEngine:
         self.store = store
         self.graph = graph
         self.reader = ShapeReader(graph)
+        self.subclasses = Subclasses(store)
         self.compiler = Compiler(graph, self.reader.shape, self.subclasses)
         self.results: set[ValidationResult] = set()
         self.prefixes: dict[str, str] = {}
-        self._subclasses: dict[str, list[str]] = {}
 
     # --- driving ----------------------------------------------------------------------------
 
@@ -75,6 +91,8 @@ class NativeEngine:
                 outcome.delegated.append(f"{shape.node} ({exc})")
                 continue
             tasks.extend(self.shape_tasks(shape, focus))
+            if shape.is_property:  # a property shape with targets of its own
+                tasks.append(self.count_constraints([shape], focus))
         self.execute(tasks)
         outcome.results = sorted(self.results, key=ValidationResult.key)
         return outcome
@@ -132,23 +150,20 @@ class NativeEngine:
             return []
         tasks = [self.value_constraints(shape, focus)]
         if shape.is_property:
-            tasks += [self.count_constraints(shape, focus), self.pair_constraints(shape, focus),
-                      self.unique_lang(shape, focus), self.has_value(shape, focus)]
+            tasks += [self.pair_constraints(shape, focus), self.unique_lang(shape, focus),
+                      self.has_value(shape, focus)]
         else:
             tasks.append(self.closed(shape, focus))
         tasks += [self.sparql_constraint(shape, c, focus) for c in shape.params.get("sparql", [])]
+        on_path: dict[str, list[Shape]] = {}
         for prop in shape.properties:
-            tasks += self.shape_tasks(prop, focus)
+            if not prop.deactivated:
+                tasks += self.shape_tasks(prop, focus)
+                on_path.setdefault(prop.sparql_path or "", []).append(prop)
+        tasks += [self.count_constraints(group, focus) for group in on_path.values()]
         return tasks
 
     # --- focus nodes ------------------------------------------------------------------------
-
-    def subclasses(self, cls: str) -> list[str]:
-        if cls not in self._subclasses:
-            rows = self.store.select(f"SELECT DISTINCT ?c WHERE {{ ?c <{RDFS}subClassOf>* <{cls}> }}")
-            found = {r["c"].value for r in rows if isinstance(r.get("c"), ox.NamedNode)} | {cls}
-            self._subclasses[cls] = sorted(found)
-        return self._subclasses[cls]
 
     def focus_pattern(self, shape: Shape) -> str:
         """A group pattern binding ``?this`` to each focus node of ``shape`` once."""
@@ -220,39 +235,40 @@ class NativeEngine:
                     value = row.get("v") if shape.is_property else row["this"]
                     self.add(shape, row["this"], component, value=value)
 
-    def count_constraints(self, shape: Shape, focus: str) -> Task:
-        """minCount, maxCount and qualified counts in one aggregate query."""
-        low, high = shape.param("minCount"), shape.param("maxCount")
-        qualified = shape.param("qualifiedValueShape")
-        qmin, qmax = shape.param("qualifiedMinCount"), shape.param("qualifiedMaxCount")
-        having, extra = [], ""
-        if low is not None and int(low.value) > 0:
-            having.append(f"COUNT(DISTINCT ?v) < {int(low.value)}")
-        if high is not None:
-            having.append(f"COUNT(DISTINCT ?v) > {int(high.value)}")
-        if qualified is not None and (qmin is not None or qmax is not None):
-            condition = self.compiler.conforms(self.reader.shape(qualified), "?v")
-            extra = f"BIND(IF({condition}, ?v, ?_unbound) AS ?q)"
-            if qmin is not None and int(qmin.value) > 0:
-                having.append(f"COUNT(DISTINCT ?q) < {int(qmin.value)}")
-            if qmax is not None:
-                having.append(f"COUNT(DISTINCT ?q) > {int(qmax.value)}")
-        if not having:
+    def count_constraints(self, shapes: list[Shape], focus: str) -> Task:
+        """minCount, maxCount and qualified counts of all property shapes on one path of one
+        node shape, in one aggregate query (a title's shapes alone would otherwise cost three)."""
+        path = shapes[0].sparql_path
+        checks: list[tuple[Shape, str, str, str, int]] = []  # shape, component, count, op, bound
+        counts, binds = [], []
+        for i, shape in enumerate(shapes):
+            low, high = shape.param("minCount"), shape.param("maxCount")
+            if low is not None and int(low.value) > 0:
+                checks.append((shape, "minCount", "n", "<", int(low.value)))
+            if high is not None:
+                checks.append((shape, "maxCount", "n", ">", int(high.value)))
+            qualified = shape.param("qualifiedValueShape")
+            qmin, qmax = shape.param("qualifiedMinCount"), shape.param("qualifiedMaxCount")
+            if qualified is not None and (qmin is not None or qmax is not None):
+                condition = self.compiler.conforms(self.reader.shape(qualified), "?v")
+                binds.append(f"BIND(IF({condition}, ?v, ?_unbound) AS ?q{i})")
+                counts.append(f"(COUNT(DISTINCT ?q{i}) AS ?nq{i})")
+                if qmin is not None and int(qmin.value) > 0:
+                    checks.append((shape, "qualifiedMinCount", f"nq{i}", "<", int(qmin.value)))
+                if qmax is not None:
+                    checks.append((shape, "qualifiedMaxCount", f"nq{i}", ">", int(qmax.value)))
+        if not checks:
             return
+        having = " || ".join(f"COUNT(DISTINCT ?{'v' if var == 'n' else 'q' + var[2:]}) {op} {bound}"
+                             for _, _, var, op, bound in checks)
         rows = yield self.query(
-            f"SELECT ?this (COUNT(DISTINCT ?v) AS ?n) (COUNT(DISTINCT ?q) AS ?nq) WHERE {{ {focus} "
-            f"OPTIONAL {{ ?this {shape.sparql_path} ?v . {extra} }} }} GROUP BY ?this "
-            f"HAVING ({' || '.join(having)})")
+            f"SELECT ?this (COUNT(DISTINCT ?v) AS ?n) {' '.join(counts)} WHERE {{ {focus} "
+            f"OPTIONAL {{ ?this {path} ?v . {' '.join(binds)} }} }} GROUP BY ?this HAVING ({having})")
         for row in rows:
-            n, nq = int(row["n"].value), int(row["nq"].value)
-            if low is not None and n < int(low.value):
-                self.add(shape, row["this"], "minCount")
-            if high is not None and n > int(high.value):
-                self.add(shape, row["this"], "maxCount")
-            if extra and qmin is not None and nq < int(qmin.value):
-                self.add(shape, row["this"], "qualifiedMinCount")
-            if extra and qmax is not None and nq > int(qmax.value):
-                self.add(shape, row["this"], "qualifiedMaxCount")
+            for shape, component, var, op, bound in checks:
+                n = int(row[var].value)
+                if (n < bound) if op == "<" else (n > bound):
+                    self.add(shape, row["this"], component)
 
     def pair_constraints(self, shape: Shape, focus: str) -> Task:
         for component in PAIR_COMPONENTS:
