@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from functools import lru_cache
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -53,21 +54,35 @@ class Config:
 
     def graph_iri(self, path: Path) -> str:
         """The named-graph IRI of a source file: ``{base}graph/{path below root, no suffix}``."""
-        try:
-            rel = path.resolve().relative_to(self.root.resolve())
-        except ValueError:
-            rel = Path(path.name)
-        return self.base_iri + "graph/" + rel.with_suffix("").as_posix()
+        rel = self._relative(path)
+        return self.base_iri + "graph/" + (rel or Path(path.name)).with_suffix("").as_posix()
 
     def display_path(self, path: Path) -> str:
         """A path as the user should see it: relative to the project root where possible."""
+        rel = self._relative(path)
+        return rel.as_posix() if rel is not None else str(path)
+
+    def _relative(self, path: Path) -> Path | None:
+        """``path`` below the root, or None. The lexical test comes first: resolving symlinks costs
+        a system call per path component, which adds up over the thousands of files of a
+        national graph."""
+        cwd = os.getcwd()
+        root = _absolute(self.root, cwd)
+        absolute = Path(os.path.normpath(os.path.join(cwd, path)))
+        if absolute.is_relative_to(root):
+            return absolute.relative_to(root)
         try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
+            return path.resolve().relative_to(self.root.resolve())
         except ValueError:
-            return str(path)
+            return None
 
     def with_base(self, base_iri: str) -> "Config":
         return replace(self, base_iri=normalise_base(base_iri))
+
+
+@lru_cache(maxsize=32)
+def _absolute(root: Path, cwd: str) -> Path:
+    return Path(os.path.normpath(os.path.join(cwd, root)))
 
 
 def normalise_base(base_iri: str) -> str:
