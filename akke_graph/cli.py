@@ -8,7 +8,6 @@ on stderr and an exit code here, once: 0 ok, 1 the data does not conform, 2 erro
 from __future__ import annotations
 
 import importlib
-import os
 import sys
 
 import click
@@ -87,8 +86,9 @@ def cli(ctx: click.Context, project: str | None) -> None:
     triple store and link it to national registries. Exit codes: 0 ok, 1 the data does not
     conform to the shapes, 2 error.
     """
-    if project:
-        os.environ["AKKE_GRAPH_PROJECT"] = project
+    # Kept on the context, not in the environment: a caller that runs several commands in one
+    # process (tests, scripts using CliRunner) must not have one command's project leak into the next.
+    ctx.ensure_object(dict)["project"] = project
 
 
 def main() -> None:

@@ -54,25 +54,26 @@ class Config:
 
     def graph_iri(self, path: Path) -> str:
         """The named-graph IRI of a source file: ``{base}graph/{path below root, no suffix}``."""
-        rel = self._relative(path)
-        return self.base_iri + "graph/" + (rel or Path(path.name)).with_suffix("").as_posix()
+        rel = self._relative(path) or path.name
+        stem, dot, suffix = rel.rpartition(".")
+        return self.base_iri + "graph/" + (stem if dot and "/" not in suffix else rel)
 
     def display_path(self, path: Path) -> str:
         """A path as the user should see it: relative to the project root where possible."""
         rel = self._relative(path)
-        return rel.as_posix() if rel is not None else str(path)
+        return rel if rel is not None else str(path)
 
-    def _relative(self, path: Path) -> Path | None:
+    def _relative(self, path: Path) -> str | None:
         """``path`` below the root, or None. The lexical test comes first: resolving symlinks costs
         a system call per path component, which adds up over the thousands of files of a
         national graph."""
         cwd = os.getcwd()
         root = _absolute(self.root, cwd)
-        absolute = Path(os.path.normpath(os.path.join(cwd, path)))
-        if absolute.is_relative_to(root):
-            return absolute.relative_to(root)
+        absolute = os.path.normpath(os.path.join(cwd, path))
+        if absolute.startswith(root) and absolute != root.rstrip(os.sep):
+            return Path(absolute[len(root):]).as_posix() if os.sep != "/" else absolute[len(root):]
         try:
-            return path.resolve().relative_to(self.root.resolve())
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:
             return None
 
@@ -81,8 +82,9 @@ class Config:
 
 
 @lru_cache(maxsize=32)
-def _absolute(root: Path, cwd: str) -> Path:
-    return Path(os.path.normpath(os.path.join(cwd, root)))
+def _absolute(root: Path, cwd: str) -> str:
+    """The root as an absolute path ending with the separator."""
+    return os.path.join(os.path.normpath(os.path.join(cwd, root)), "")
 
 
 def normalise_base(base_iri: str) -> str:

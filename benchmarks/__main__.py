@@ -32,6 +32,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=REPO / "build" / "benchmarks",
                         help="where the synthetic projects are kept (default build/benchmarks)")
     parser.add_argument("--results", type=Path, default=HERE / "results.json")
+    parser.add_argument("--keep-sizes", default="",
+                        help="comma-separated sizes whose figures are carried over from --results (e.g. 5m: "
+                             "its whole-release run takes about 20 minutes); the report names their run")
     parser.add_argument("--report-only", action="store_true", help="only redraw from --results")
     args = parser.parse_args(argv)
     if args.quick:
@@ -41,8 +44,11 @@ def main(argv: list[str] | None = None) -> int:
     else:
         sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
         only = set(args.only.split(",")) if args.only else None
+        kept = carried_over(args.results, [s.strip() for s in args.keep_sizes.split(",") if s.strip()])
         results = run_suite(sizes, args.repeat, args.timeout, args.work, plain=not args.no_plain,
                             only=only, shipped=not args.no_shipped)
+        for label, figures in kept.items():
+            results["sizes"].setdefault(label, figures)
         write_whole(args.results, (json.dumps(results, indent=1) + "\n").encode("utf-8"))
     if args.results.resolve() == (HERE / "results.json").resolve():
         update_readme(HERE / "README.md", results)
@@ -52,6 +58,26 @@ def main(argv: list[str] | None = None) -> int:
         plot(results, args.results.with_suffix(".png"))
         say(f"figures: {args.results}, {args.results.with_suffix('.png')}")
     return 0
+
+
+def carried_over(path: Path, labels: list[str]) -> dict[str, dict]:
+    """The figures of sizes ``labels`` from an earlier results file, each stamped with the date
+    and commit of the run that measured it."""
+    if not labels:
+        return {}
+    try:
+        earlier = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise SystemExit(f"{path}: no earlier results to keep sizes from; run without --keep-sizes")
+    kept = {}
+    for label in labels:
+        figures = earlier.get("sizes", {}).get(label)
+        if figures is None:
+            raise SystemExit(f"{path}: has no figures for size {label}; run it or leave it out of --keep-sizes")
+        figures.setdefault("measured", {"date": earlier["machine"]["date"], "commit": earlier["machine"]["commit"],
+                                        "repeat": earlier.get("repeat")})
+        kept[label] = figures
+    return kept
 
 
 if __name__ == "__main__":

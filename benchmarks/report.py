@@ -176,6 +176,9 @@ def markdown(results: dict) -> str:
         f"(commit {m['commit']}), rdflib {v['rdflib']}, pyshacl {v['pyshacl']}, pyoxigraph {v['pyoxigraph']}. "
         f"Medians of {results['repeat']} fresh processes per measure (plain runs slower than "
         f"{results.get('slow', 60):.0f} s run once: n=1); runs stopped at {results['timeout']:.0f} s. Synthetic graphs of seed {results['seed']}.",
+        *[f"Figures of {label} are carried over from the run of {s['measured']['date']} (commit "
+          f"{s['measured']['commit']}, medians of {s['measured']['repeat']})." for label, s in results["sizes"].items()
+          if "measured" in s],
         "", "### Targets", "", *target_rows(results),
         "", "### By size", "",
         "\"akke-graph\" is the compared step (parse, validation, dumps) or the whole process; the ratio "

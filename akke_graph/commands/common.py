@@ -32,5 +32,6 @@ store_option = click.option(
 
 def project_config() -> Config:
     """The configuration of the project the command runs in."""
-    root = os.environ.get("AKKE_GRAPH_PROJECT")
+    ctx = click.get_current_context(silent=True)
+    root = ctx.find_root().obj.get("project") if ctx is not None and isinstance(ctx.find_root().obj, dict) else None
     return load_config(Path(root) if root else None)

@@ -280,8 +280,8 @@ def check_link_triples(loaded: LoadedGraph, report: CheckReport, name: _Namer) -
             SELECT ?g ?s ?o WHERE {{
                 VALUES ?p {{ {g.values(MAPPING)} }} GRAPH ?g {{ ?s ?p ?o }}
                 FILTER(STRSTARTS(STR(?o), "{yso.YSO}"))
-                FILTER NOT EXISTS {{ ?a owl:annotatedSource ?s ; owl:annotatedProperty ?p ;
-                                        owl:annotatedTarget ?o ; sssom:object_source_version ?v }}
+                MINUS {{ ?a owl:annotatedSource ?s ; owl:annotatedProperty ?p ;
+                               owl:annotatedTarget ?o ; sssom:object_source_version ?v }}
             }} ORDER BY ?s"""):
         report.add("warning", "unversioned_yso", g.file_of(loaded, r["g"].value),
                    subject=name(r["s"].value), value=name(r["o"].value))

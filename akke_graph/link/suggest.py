@@ -102,10 +102,10 @@ def entities(loaded: LoadedGraph, registry: str, only: list[str] | None = None) 
     if only:
         scope = f"VALUES ?e {{ {g.values(only)} }}"
     elif registry == "ytj":
-        scope = (f"?e a <{ORG}FormalOrganization> . FILTER NOT EXISTS {{ ?e adms:identifier/skos:notation ?n . "
+        scope = (f"?e a <{ORG}FormalOrganization> . MINUS {{ ?e adms:identifier/skos:notation ?n . "
                  f"FILTER(DATATYPE(?n) = <{bid}>) }}")
     else:
-        scope = (f"?e a <{ORG}FormalOrganization> . FILTER NOT EXISTS {{ ?e skos:exactMatch|owl:sameAs ?w . "
+        scope = (f"?e a <{ORG}FormalOrganization> . MINUS {{ ?e skos:exactMatch|owl:sameAs ?w . "
                  f'FILTER(STRSTARTS(STR(?w), "{WD}")) }}')
     rows = loaded.store.select(g.PREFIXES + f"""
         SELECT ?e ?k ?v WHERE {{
