@@ -14,7 +14,7 @@ from __future__ import annotations
 import tempfile
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -91,25 +91,38 @@ def push_store(store: Store, target: PushTarget, *, into_graph: str | None = Non
         lap("serialise")
         if not uploads:
             raise EndpointError("there is nothing to push: the graph is empty")
-        replacing = False
+        replacing = direct = False
         try:
             before = client.graph_counts([u.graph for u in uploads], what="reading the store's counts")
             say(f"the store holds {sum(before.values())} triples in {len(before)} of the "
                 f"{len(uploads)} graphs now")
-            say(f"uploading {sum(u.triples for u in uploads)} triples into temporary graphs")
-            upload_all(client, uploads, Path(tmp))
-            lap("upload")
-            replacing = True
-            say(f"replacing {len(uploads)} graphs in one update")
-            _commit(client, uploads)
-            lap("replace")
+            if not before and target.gsp and client.is_oxigraph:
+                # Nothing to replace: one transactional load into the graphs themselves is atomic
+                # already, and spares the MOVE (Oxigraph moves some ten thousand triples a second).
+                direct = True
+                uploads = [replace(u, temporary=u.graph) for u in uploads]
+                say(f"uploading {sum(u.triples for u in uploads)} triples in one transaction")
+                upload_all(client, uploads, Path(tmp), transaction=True)
+                lap("upload")
+            else:
+                say(f"uploading {sum(u.triples for u in uploads)} triples into temporary graphs")
+                upload_all(client, uploads, Path(tmp))
+                lap("upload")
+                replacing = True
+                say(f"replacing {len(uploads)} graphs in one update")
+                _commit(client, uploads)
+                lap("replace")
             _verify(client, uploads)
             lap("verify")
         except EndpointError as exc:
-            _drop_temporaries(client, uploads)
-            state = ("each graph holds either its previous or its complete new version; check "
-                     "with a count query or push again" if replacing else
-                     "nothing was replaced: the store still holds the previous version of every graph")
+            if direct:   # the "temporary" graphs are the targets: the transaction decides
+                state = ("the graphs were empty before, and the load was one transaction: each is "
+                         "either still empty or complete; check with a count query or push again")
+            else:
+                _drop_temporaries(client, uploads)
+                state = ("each graph holds either its previous or its complete new version; check "
+                         "with a count query or push again" if replacing else
+                         "nothing was replaced: the store still holds the previous version of every graph")
             raise EndpointError(f"{exc.message}\n  {state}", hint=exc.hint) from None
     report.graphs = {u.graph: u.triples for u in uploads}
     report.seconds = time.perf_counter() - started

@@ -249,11 +249,12 @@ class StoreClient:
                   headers={"Content-Type": "application/n-triples",
                            "Content-Length": str(len(body))})
 
-    def post_dataset(self, body: FileBody, *, what: str) -> None:
-        """Add the N-Quads in ``body`` to the store (Oxigraph: bulk-loaded, no transaction)."""
+    def post_dataset(self, body: FileBody, *, what: str, transaction: bool = False) -> None:
+        """Add the N-Quads in ``body`` to the store: on Oxigraph bulk-loaded without a transaction
+        unless ``transaction`` (then all of it or nothing, and about three times slower)."""
         assert self.target.gsp
         self.send("POST", self.target.gsp, what=what,
-                  params={"no_transaction": ""} if self.is_oxigraph else None, content=body,
+                  params={"no_transaction": ""} if self.is_oxigraph and not transaction else None, content=body,
                   headers={"Content-Type": "application/n-quads", "Content-Length": str(len(body))})
 
     def graph_counts(self, graphs: list[str], *, what: str) -> dict[str, int]:

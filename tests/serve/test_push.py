@@ -173,6 +173,46 @@ def test_faults_leave_old_or_new_graph(case: Case, oxigraph_server: OxigraphServ
         assert methods or case.mode == "update" or case.exit_code
 
 
+FIRST_PUSH_FAULTS = [
+    Case("first-503-twice", [Fault("503", when=is_upload, times=2)], "oxigraph", 0, "A", r"pushed \d+ graphs"),
+    Case("first-cut-upload-once", [Fault("cut", when=is_upload, times=1)], "oxigraph", 0, "A", r"pushed"),
+    Case("first-lost-upload-answer", [Fault("lose-answer", when=is_upload, times=1)], "oxigraph", 0, "A", r"pushed"),
+    Case("first-cut-upload-always", [Fault("cut", when=is_upload)], "oxigraph", 2, "empty",
+         r"connection broke.*either still empty or complete"),
+    Case("first-stall-upload", [Fault("stall", when=is_upload)], "oxigraph", 2, "empty", r"timeout",
+         ("--timeout", "1", "--retries", "1")),
+]
+
+
+@pytest.mark.parametrize("case", FIRST_PUSH_FAULTS, ids=[c.name for c in FIRST_PUSH_FAULTS])
+def test_first_push_faults_leave_nothing_or_new_graph(case: Case, oxigraph_server: OxigraphServer, fault_proxy,
+                                                      validated: LoadedGraph, project_root: Path) -> None:
+    """Into an empty store the upload goes straight to the graphs in one transaction (no MOVE):
+    after a fault each graph is absent or complete, never half."""
+    proxy = fault_proxy(stall_s=20)
+    proxy.faults.extend(Fault(f.action, f.when, f.times) for f in case.faults)
+    result = run_push(project_root, "--endpoint", proxy.url("/query"), "--gsp", proxy.url("/store"), *case.options)
+    assert result.exit_code == case.exit_code, result.output
+    assert re.search(case.message, result.output, flags=re.S), result.output
+    assert not any(r.is_move for r in proxy.seen)
+    if case.final == "A":
+        assert holds(oxigraph_server.query_url, validated.store), case.name
+    else:
+        assert counts(oxigraph_server.query_url) == {}, case.name
+
+
+def test_first_push_is_one_transaction_and_the_second_moves(oxigraph_server: OxigraphServer, fault_proxy,
+                                                            validated: LoadedGraph, version_b: OxigraphStore) -> None:
+    proxy = fault_proxy()
+    through = PushTarget.from_options(proxy.url("/query"), gsp=proxy.url("/store"))
+    first = push_store(version_b, through, policy=FAST)
+    assert "replace" not in first.phases and not any(r.is_move for r in proxy.seen)
+    assert [r.target for r in proxy.seen if r.is_upload] == ["/store"]   # transactional: no no_transaction
+    second = push_store(validated.store, through, policy=FAST)
+    assert "replace" in second.phases and any(r.is_move for r in proxy.seen)
+    assert holds(oxigraph_server.query_url, validated.store)
+
+
 def test_4xx_is_not_retried(oxigraph_server: OxigraphServer, fault_proxy, loaded: LoadedGraph) -> None:
     proxy = fault_proxy()
     proxy.faults.append(Fault("400", when=is_upload))
