@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from akke_graph.publish.release import PAUSE_ENV, STEPS
+from akke_graph.errors import NonConformantError, PublishError
+from akke_graph.publish.release import PAUSE_ENV, STEPS, Run
 
 from .conftest import EPOCH, ROOT, run_cli, sha256sum_ok, snapshot
 
@@ -129,3 +130,37 @@ def test_bad_base_iri_is_an_error(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "base IRI" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "dist").exists()
+
+
+def _violates() -> None:
+    time.sleep(0.2)
+    raise NonConformantError("the graph does not conform")
+
+
+def test_validation_beside_the_dumps_stops_the_next_step() -> None:
+    seen: list[str] = []
+    run = Run(lambda step, i, n, s: seen.append(step))
+    run.meanwhile("validate", _violates)
+    run.step("dumps", lambda: None)          # may run meanwhile
+    with pytest.raises(NonConformantError):
+        run.step("catalog", lambda: seen.append("catalog ran"))
+    assert seen == ["dumps"]
+
+
+def test_a_step_failing_beside_the_validation_reports_the_violation() -> None:
+    def broken() -> None:
+        raise PublishError("the dumps broke on the bad data")
+
+    run = Run(None)
+    run.meanwhile("validate", _violates)
+    with pytest.raises(NonConformantError):
+        run.step("dumps", broken)
+
+
+def test_a_conformant_graph_is_reported_with_its_own_validation_time() -> None:
+    seen: list[tuple[str, float]] = []
+    run = Run(lambda step, i, n, s: seen.append((step, s)))
+    run.meanwhile("validate", lambda: time.sleep(0.3))
+    run.step("dumps", lambda: time.sleep(0.3))
+    run.settle()
+    assert [s for s, _ in seen] == ["dumps", "validate"] and seen[1][1] >= 0.3
