@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import os
 import sys
-from functools import lru_cache
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
 
 from akke_graph.errors import ConfigError
 
@@ -54,9 +54,8 @@ class Config:
 
     def graph_iri(self, path: Path) -> str:
         """The named-graph IRI of a source file: ``{base}graph/{path below root, no suffix}``."""
-        rel = self._relative(path) or path.name
-        stem, dot, suffix = rel.rpartition(".")
-        return self.base_iri + "graph/" + (stem if dot and "/" not in suffix else rel)
+        rel = PurePosixPath(self._relative(path) or path.name)
+        return self.base_iri + "graph/" + rel.with_suffix("").as_posix()
 
     def display_path(self, path: Path) -> str:
         """A path as the user should see it: relative to the project root where possible."""
@@ -70,7 +69,7 @@ class Config:
         cwd = os.getcwd()
         root = _absolute(self.root, cwd)
         absolute = os.path.normpath(os.path.join(cwd, path))
-        if absolute.startswith(root) and absolute != root.rstrip(os.sep):
+        if absolute.startswith(root):
             return Path(absolute[len(root):]).as_posix() if os.sep != "/" else absolute[len(root):]
         try:
             return path.resolve().relative_to(self.root.resolve()).as_posix()

@@ -33,5 +33,6 @@ store_option = click.option(
 def project_config() -> Config:
     """The configuration of the project the command runs in."""
     ctx = click.get_current_context(silent=True)
-    root = ctx.find_root().obj.get("project") if ctx is not None and isinstance(ctx.find_root().obj, dict) else None
+    options = ctx.find_root().obj if ctx is not None else None
+    root = options.get("project") if isinstance(options, dict) else None
     return load_config(Path(root) if root else None)

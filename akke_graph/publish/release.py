@@ -248,7 +248,6 @@ def publish(config: Config, options: PublishOptions, progress: Progress | None =
     try:
         writer = ReleaseWriter(graph, tmp, options, previous, now_utc(), run)  # type: ignore[arg-type]
         files = writer.write()
-        run.settle()
         run.step("swap", lambda: swap_into_place(tmp, out))
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -98,7 +98,7 @@ def push_store(store: Store, target: PushTarget, *, into_graph: str | None = Non
                 f"{len(uploads)} graphs now")
             if not before and target.gsp and client.is_oxigraph:
                 # Nothing to replace: one transactional load into the graphs themselves is atomic
-                # already, and spares the MOVE (Oxigraph moves some ten thousand triples a second).
+                # already, and spares the MOVE (Oxigraph moves a few thousand triples a second).
                 direct = True
                 uploads = [replace(u, temporary=u.graph) for u in uploads]
                 say(f"uploading {sum(u.triples for u in uploads)} triples in one transaction")

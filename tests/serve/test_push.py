@@ -114,7 +114,7 @@ def is_insert(r: Request) -> bool:
 class Case:
     """A fault, how the client uploads ("oxigraph": one dataset POST, as to a server that says
     it is Oxigraph; "gsp": a PUT per graph, as to any other store; "update": SPARQL Update), the
-    expected exit code, final version ("A" new, "B" old) and message."""
+    expected exit code, final version ("A" new, "B" old, "empty" nothing) and message."""
 
     name: str
     faults: list[Fault] | str
