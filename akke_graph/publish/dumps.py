@@ -14,7 +14,7 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
-from akke_graph.publish.jobs import Jobs, prefix_block
+from akke_graph.publish.jobs import Jobs, cores, prefix_block
 from akke_graph.publish.jsonld import context
 from akke_graph.publish.model import ReleaseGraph
 from akke_graph.publish.ntlines import CHUNK, chunks, from_sortable, sort_distinct, tidy
@@ -101,42 +101,82 @@ def write_dumps(graph: ReleaseGraph, folder: Path, version: str) -> list[Path]:
     """Write every dump and the JSON-LD context under ``folder``; returns the dump paths.
 
     The store serialises each named graph to N-Triples once; the lines are sorted as bytes (see
-    :mod:`~akke_graph.publish.ntlines`) and written, graph by graph, as the input of Oxigraph's
-    TriG writer; their union, sorted once, is the input of its Turtle writer and of the JSON-LD
-    worker — both running in other processes while this one writes the N-Triples. No Python
-    object per triple, and one copy of the lines at a time."""
+    :mod:`~akke_graph.publish.ntlines`). Their union, sorted once, is the input of Oxigraph's
+    Turtle writer and of the JSON-LD workers (one per core, each on a run of whole subjects),
+    which start first: JSON-LD takes longest. The graphs' own lines, written graph by graph,
+    are then the input of Oxigraph's TriG writer, and this process writes the N-Triples while
+    the others work. No Python object per triple, and the lines held once (the graph lists and
+    the union share them)."""
     (folder / "dumps").mkdir(parents=True, exist_ok=True)
     header = header_comment(graph, version).encode("utf-8")
     by_key = {fmt.key: folder / fmt.path for fmt in DUMPS}
     work = Path(tempfile.mkdtemp(prefix=".dumps-", dir=folder))
     try:
-        union: list[bytes] = []
-        with Jobs() as jobs:
+        graphs = [(name, graph.graph_lines(name)) for name in graph.graph_names()]
+        union = sort_distinct([line for _, lines in graphs for line in lines])
+        graph.size = len(union)
+        prefixes = prefix_block(graph.prefixes)
+        with Jobs(background=len(union) >= BACKGROUND_FROM) as jobs:
+            texts: list[bytes] = []
+            ranges = []   # byte ranges of in.ttl holding each JSON-LD part's lines
+            with (work / "in.ttl").open("wb") as handle:
+                handle.write(prefixes)
+                offset = len(prefixes)
+                for part in subject_runs(union, cores() if jobs.background else 1):
+                    start = offset
+                    for text in chunks(part):
+                        handle.write(text)
+                        texts.append(text)
+                        offset += len(text)
+                    ranges.append((start, offset))
+            del union
+            converters = {"ttl": jobs.convert(work / "in.ttl", work / "out.ttl", "ttl", graph.prefixes)}
+            parts = [work / f"part-{k}.jsonld" for k in range(len(ranges))]
+            for k, ((start, end), part) in enumerate(zip(ranges, parts)):
+                jobs.python(f"JSON-LD writer {k + 1}", "akke_graph.publish.jsonld", str(work / "in.ttl"), str(part),
+                            "--bytes", f"{start}:{end}", *(["--no-head"] if k else []),
+                            *(["--no-tail"] if k < len(parts) - 1 else []))
             with (work / "in.trig").open("wb") as handle:
-                handle.write(prefix_block(graph.prefixes))
-                for name in graph.graph_names():
-                    lines = graph.graph_lines(name)
-                    union += lines
+                handle.write(prefixes)
+                for name, lines in graphs:
                     if isinstance(name, ox.NamedNode):
                         handle.write(b"<" + name.value.encode("utf-8") + b"> {\n" + from_sortable(lines) + b"}\n")
                     else:
                         handle.write(from_sortable(lines))
-            jobs.background = len(union) >= BACKGROUND_FROM
-            converters = {"trig": jobs.convert(work / "in.trig", work / "out.trig", "trig", graph.prefixes)}
-            union = sort_distinct(union)
-            graph.size = len(union)
-            texts = list(chunks(union))
-            del union
-            with (work / "in.ttl").open("wb") as handle:
-                handle.write(prefix_block(graph.prefixes))
-                handle.writelines(texts)
-            converters["ttl"] = jobs.convert(work / "in.ttl", work / "out.ttl", "ttl", graph.prefixes)
-            jobs.python("JSON-LD writer", "akke_graph.publish.jsonld", str(work / "in.ttl"), str(by_key["jsonld"]))
+            del graphs
+            converters["trig"] = jobs.convert(work / "in.trig", work / "out.trig", "trig", graph.prefixes)
             write_sorted_ntriples(texts, by_key["nt"])
-            for key, fmt in (("trig", "trig"), ("turtle", "ttl")):   # while the JSON-LD is written
+            for key, fmt in (("turtle", "ttl"), ("trig", "trig")):   # while the JSON-LD is written
                 jobs.wait(converters[fmt])
                 by_key[key].write_bytes(header + tidy((work / f"out.{fmt}").read_bytes()))
+        concatenate(parts, by_key["jsonld"])
     finally:
         shutil.rmtree(work, ignore_errors=True)
     (folder / CONTEXT_PATH).write_text(json.dumps(context(graph.prefixes), indent=2) + "\n", encoding="utf-8")
     return [by_key[fmt.key] for fmt in DUMPS]
+
+
+def subject_runs(lines: list[bytes], parts: int) -> list[list[bytes]]:
+    """``lines`` (grouped by subject) cut into up to ``parts`` runs of about equal length, never
+    inside a subject's group — each run is whole node objects of the JSON-LD."""
+    cuts = [0]
+    for k in range(1, parts):
+        cut = max(cuts[-1] + 1, len(lines) * k // parts)
+        while 0 < cut < len(lines) and subject(lines[cut]) == subject(lines[cut - 1]):
+            cut += 1
+        if cut < len(lines):
+            cuts.append(cut)
+    cuts.append(len(lines))
+    return [lines[a:b] for a, b in zip(cuts, cuts[1:])]
+
+
+def subject(line: bytes) -> bytes:
+    return line[:line.index(b" ")]
+
+
+def concatenate(parts: list[Path], target: Path) -> None:
+    """The parts, in order, as one file (copied by the kernel where it can)."""
+    with target.open("wb") as out:
+        for part in parts:
+            with part.open("rb") as handle:
+                shutil.copyfileobj(handle, out, 1 << 20)

@@ -1,11 +1,11 @@
 """Work that publish hands to other processes, so that a large graph's release uses every core:
 Oxigraph's command-line converter writes Turtle and TriG (in Rust, keeping the order of its
-input and the prefixes declared at its top) while a Python worker writes the JSON-LD and
+input and the prefixes declared at its top) while Python workers write the JSON-LD and
 publish itself writes the N-Triples; and the entity pages are shared among forked copies of
 publish (:func:`in_workers`).
 
 A step that fails, or publish being stopped, kills the processes of the step. The forked page
-writers and the JSON-LD worker also get SIGTERM when publish dies (even on ``kill -9``); the
+writers and the JSON-LD workers also get SIGTERM when publish dies (even on ``kill -9``); the
 converter, started without a hook (publish may have threads querying the store meanwhile, and
 code between fork and exec is not safe then), finishes its file in a few seconds and the next
 publish removes the left-over folder.

@@ -189,12 +189,18 @@ class LineCompactor:
         return b'{"@value": "' + lexical + b'", "@type": ' + self.node(suffix[2:]) + b"}"
 
 
-def write_jsonld_lines(lines: Iterable[bytes], prefixes: dict[str, str], handle: IO[bytes]) -> None:
+def write_jsonld_lines(lines: Iterable[bytes], prefixes: dict[str, str], handle: IO[bytes], *,
+                       head: bool = True, tail: bool = True) -> None:
     """:func:`write_jsonld` (with the full context) from N-Triples lines grouped by subject: byte
     for byte the same document, at a fraction of the cost per triple (the whole-graph dump has
-    a million of them: no term objects, only bytes and cached fragments)."""
+    a million of them: no term objects, only bytes and cached fragments).
+
+    Without ``head`` or ``tail`` it writes a middle part of such a document (its node objects
+    after a separator, or without the closing brackets): parts written side by side from runs of
+    whole subjects, concatenated, are the whole document."""
     c = LineCompactor(prefixes)
-    handle.write(_head(dict(prefixes)))
+    if head:
+        handle.write(_head(dict(prefixes)))
     type_key = c.iri(RDF_TYPE.encode())
     keys: dict[bytes, bytes] = {}
     objects: dict[bytes, bytes] = {}
@@ -202,7 +208,7 @@ def write_jsonld_lines(lines: Iterable[bytes], prefixes: dict[str, str], handle:
     subject = None
     props: dict[bytes, list[bytes]] = {}
     out: list[bytes] = []
-    separator = b""
+    separator = b"" if head else b",\n"
     for line in lines:
         s, p, o = line.split(b" ", 2)
         if s != subject:
@@ -245,7 +251,8 @@ def write_jsonld_lines(lines: Iterable[bytes], prefixes: dict[str, str], handle:
         out.append(_node(c.node(subject), props))  # type: ignore[arg-type]
     if out:
         handle.write(separator + b",\n".join(out))
-    handle.write(b"\n]}\n")
+    if tail:
+        handle.write(b"\n]}\n")
 
 
 def _node(subject: bytes, props: dict[bytes, list[bytes]]) -> bytes:
@@ -266,6 +273,18 @@ def to_jsonld(triples: Iterable[ox.Triple], prefixes: dict[str, str] | Compactor
 def read_prefixed_ntriples(data: bytes) -> tuple[dict[str, str], list[bytes]]:
     """The prefixes and the statement lines of N-Triples headed by ``@prefix`` lines (as
     :func:`akke_graph.publish.jobs.prefix_block` writes them)."""
+    prefixes, end = read_prefixes(data)
+    lines = data[end:].split(b"\n")
+    if lines and not lines[-1]:
+        lines.pop()
+    return prefixes, lines
+
+
+PREFIX_BLOCK_MAX = 1 << 20   # bytes read for the @prefix lines heading a source
+
+
+def read_prefixes(data: bytes) -> tuple[dict[str, str], int]:
+    """The ``@prefix`` lines at the top of ``data``, and where the statements start."""
     prefixes: dict[str, str] = {}
     end = 0
     while data.startswith(b"@prefix ", end):
@@ -273,23 +292,38 @@ def read_prefixed_ntriples(data: bytes) -> tuple[dict[str, str], list[bytes]]:
         name, namespace = data[end + len(b"@prefix "):stop].split(b": <", 1)
         prefixes[name.decode("utf-8")] = namespace[:-len(b"> .")].decode("utf-8")
         end = stop + 1
-    lines = data[end:].split(b"\n")
-    if lines and not lines[-1]:
-        lines.pop()
-    return prefixes, lines
+    return prefixes, end
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m akke_graph.publish.jsonld SOURCE TARGET``: the whole-graph JSON-LD dump from
-    prefixed N-Triples in the dumps' order (publish runs this beside its other work)."""
-    source, target = argv if argv is not None else sys.argv[1:]
+    """``python -m akke_graph.publish.jsonld SOURCE TARGET [--bytes START:END] [--no-head]
+    [--no-tail]``: the whole-graph JSON-LD dump (or, with ``--bytes``, the part of it made from
+    that byte range of SOURCE's statement lines) from prefixed N-Triples in the dumps' order.
+    publish runs this beside its other work."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m akke_graph.publish.jsonld")
+    parser.add_argument("source")
+    parser.add_argument("target")
+    parser.add_argument("--bytes", help="START:END, byte offsets of whole subjects' lines in SOURCE")
+    parser.add_argument("--no-head", dest="head", action="store_false")
+    parser.add_argument("--no-tail", dest="tail", action="store_false")
+    args = parser.parse_args(argv)
     if argv is None:   # a worker of publish: end with it
         from akke_graph.oxigraph_server import _die_with_parent
 
         _die_with_parent()
-    prefixes, lines = read_prefixed_ntriples(Path(source).read_bytes())
-    with open(target, "wb") as handle:
-        write_jsonld_lines(lines, prefixes, handle)
+    with open(args.source, "rb") as source:
+        prefixes, start = read_prefixes(source.read(PREFIX_BLOCK_MAX))
+        end = None
+        if args.bytes:
+            start, end = (int(x) for x in args.bytes.split(":"))
+        source.seek(start)
+        lines = source.read(-1 if end is None else end - start).split(b"\n")
+    if lines and not lines[-1]:
+        lines.pop()
+    with open(args.target, "wb") as handle:
+        write_jsonld_lines(lines, prefixes, handle, head=args.head, tail=args.tail)
     return 0
 
 

@@ -87,6 +87,43 @@ def test_jsonld_from_lines_is_the_jsonld_of_the_triples() -> None:
         assert written.getvalue() == expected.getvalue()
 
 
+def test_jsonld_parts_side_by_side_make_the_whole_document(tmp_path) -> None:
+    """publish cuts the sorted lines into runs of whole subjects and has one worker per run write
+    its part; the parts, concatenated, are the document one writer would have written."""
+    from akke_graph.publish.dumps import concatenate, subject_runs
+    from akke_graph.publish.jsonld import main
+
+    lines = sorted_ntriples(NT).splitlines()
+    whole = io.BytesIO()
+    write_jsonld_lines(lines, PREFIXES, whole)
+    source = tmp_path / "in.ttl"
+    source.write_bytes(prefix_block(PREFIXES) + sorted_ntriples(NT))
+    main([str(source), str(tmp_path / "whole.jsonld")])
+    assert (tmp_path / "whole.jsonld").read_bytes() == whole.getvalue()
+    for parts in (1, 2, 3, 4, 10):
+        runs = subject_runs(lines, parts)
+        assert [line for run in runs for line in run] == lines and 1 <= len(runs) <= parts
+        heads = [run[0].split(b" ", 1)[0] for run in runs]
+        assert all(run[-1].split(b" ", 1)[0] not in heads[k + 1:] for k, run in enumerate(runs)), "a subject cut in two"
+        start, paths = len(prefix_block(PREFIXES)), []
+        for k, run in enumerate(runs):
+            end = start + sum(len(line) + 1 for line in run)
+            paths.append(tmp_path / f"part-{parts}-{k}.jsonld")
+            main([str(source), str(paths[-1]), "--bytes", f"{start}:{end}", *(["--no-head"] if k else []),
+                  *(["--no-tail"] if k < len(runs) - 1 else [])])
+            start = end
+        concatenate(paths, tmp_path / "joined.jsonld")
+        assert (tmp_path / "joined.jsonld").read_bytes() == whole.getvalue(), parts
+
+
+def test_subject_runs_of_one_subject_and_of_nothing() -> None:
+    from akke_graph.publish.dumps import subject_runs
+
+    one = [b"<a> <p> <o1> .", b"<a> <p> <o2> .", b"<a> <q> <o3> ."]
+    assert subject_runs(one, 3) == [one]
+    assert subject_runs([], 2) == [[]]
+
+
 def test_prefixed_ntriples_read_back() -> None:
     prefixes, lines = read_prefixed_ntriples(prefix_block(PREFIXES) + NT)
     assert prefixes == PREFIXES and lines == NT.splitlines()
