@@ -229,13 +229,24 @@ class StoreClient:
                                 "SPARQL JSON results") from None
         return [{k: v["value"] for k, v in row.items()} for row in bindings]
 
-    def update(self, update: str | bytes, *, what: str, attempts: int | None = None,
+    def select_tsv(self, query: str, *, what: str) -> bytes:
+        """The raw TSV answer of a SELECT: its terms are in SPARQL syntax, ready to send back."""
+        response = self.send("POST", self.target.endpoint, what=what, data={"query": query},
+                             headers={"Accept": "text/tab-separated-values"})
+        if not response.headers.get("content-type", "").startswith("text/tab-separated-values"):
+            raise EndpointError(f"{what}: {_safe(self.target.endpoint)} did not answer with "
+                                "SPARQL TSV results")
+        return response.content
+
+    def update(self, update: str | bytes | FileBody, *, what: str, attempts: int | None = None,
                timeout_s: float | None = None) -> None:
-        """Run a SPARQL Update (as an ``application/sparql-update`` body)."""
+        """Run a SPARQL Update (as an ``application/sparql-update`` body; a large one from a file)."""
         content = update.encode("utf-8") if isinstance(update, str) else update
+        headers = {"Content-Type": "application/sparql-update; charset=utf-8"}
+        if isinstance(content, FileBody):
+            headers["Content-Length"] = str(len(content))
         self.send("POST", self.target.update, what=what, content=content, attempts=attempts,
-                  timeout_s=timeout_s,
-                  headers={"Content-Type": "application/sparql-update; charset=utf-8"})
+                  timeout_s=timeout_s, headers=headers)
 
     @property
     def is_oxigraph(self) -> bool:
@@ -249,12 +260,10 @@ class StoreClient:
                   headers={"Content-Type": "application/n-triples",
                            "Content-Length": str(len(body))})
 
-    def post_dataset(self, body: FileBody, *, what: str, transaction: bool = False) -> None:
-        """Add the N-Quads in ``body`` to the store: on Oxigraph bulk-loaded without a transaction
-        unless ``transaction`` (then all of it or nothing, and about three times slower)."""
+    def post_dataset(self, body: FileBody, *, what: str) -> None:
+        """Add the N-Quads in ``body`` to the store; Oxigraph loads them in one transaction."""
         assert self.target.gsp
-        self.send("POST", self.target.gsp, what=what,
-                  params={"no_transaction": ""} if self.is_oxigraph and not transaction else None, content=body,
+        self.send("POST", self.target.gsp, what=what, content=body,
                   headers={"Content-Type": "application/n-quads", "Content-Length": str(len(body))})
 
     def graph_counts(self, graphs: list[str], *, what: str) -> dict[str, int]:

@@ -1,10 +1,9 @@
 """Filling the temporary graphs of a push, in as few requests as the store allows, and checking
 their counts; graphs whose count is short (an upload the store half took) are sent again.
 
-- Oxigraph (recognised by its ``Server`` header): one N-Quads POST of every temporary graph to
-  the Graph Store, bulk-loaded without a transaction — fast, and safe because no reader looks at
-  temporary graphs; atomicity comes from the ``MOVE`` afterwards. When none of the target graphs
-  exists yet, the POST goes straight to them in one transaction, which is atomic by itself.
+- Oxigraph (recognised by its ``Server`` header), a first push: one N-Quads POST straight into
+  the target graphs, one transaction, atomic by itself. (A later push to Oxigraph sends only
+  the change: :mod:`.delta`.)
 - Any other store with the Graph Store Protocol: one PUT per graph.
 - Without it: SPARQL Update, several graphs per request up to a size limit.
 """
@@ -31,13 +30,12 @@ class GraphUpload:
     triples: int
 
 
-def upload_all(client: StoreClient, uploads: list[GraphUpload], folder: Path, *,
-               transaction: bool = False) -> None:
+def upload_all(client: StoreClient, uploads: list[GraphUpload], folder: Path) -> None:
     """Fill every temporary graph and check each holds exactly what was sent."""
     pending = [u for u in uploads if u.triples]
     for attempt in range(1, client.policy.attempts + 1):
         if client.target.gsp and client.is_oxigraph:
-            _post_dataset(client, pending, folder, transaction)
+            _post_dataset(client, pending, folder)
         elif client.target.gsp:
             for upload in pending:
                 client.put_graph(upload.temporary, FileBody(upload.path),
@@ -60,7 +58,7 @@ def upload_all(client: StoreClient, uploads: list[GraphUpload], folder: Path, *,
         pending = short
 
 
-def _post_dataset(client: StoreClient, uploads: list[GraphUpload], folder: Path, transaction: bool) -> None:
+def _post_dataset(client: StoreClient, uploads: list[GraphUpload], folder: Path) -> None:
     """All graphs as one N-Quads document: each N-Triples line gets its temporary graph."""
     path = folder / "upload.nq"
     with path.open("wb") as out:
@@ -70,7 +68,7 @@ def _post_dataset(client: StoreClient, uploads: list[GraphUpload], folder: Path,
                 for line in lines:
                     if line.strip():
                         out.write(line.rstrip()[:-1].rstrip() + suffix)
-    client.post_dataset(FileBody(path), what=f"uploading {len(uploads)} graphs", transaction=transaction)
+    client.post_dataset(FileBody(path), what=f"uploading {len(uploads)} graphs")
 
 
 def _insert(client: StoreClient, uploads: list[GraphUpload]) -> None:

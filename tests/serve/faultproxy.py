@@ -42,6 +42,18 @@ class Request:
     def is_insert(self) -> bool:
         return self.method == "POST" and self.text.lstrip().startswith("INSERT")
 
+    @property
+    def is_delta(self) -> bool:
+        """The one update that sends only the change (no temporary graphs in it)."""
+        text = self.text
+        return (self.method == "POST" and ("DELETE DATA" in text or "INSERT DATA" in text)
+                and "urn:akke-graph:push:" not in text)
+
+    @property
+    def is_read(self) -> bool:
+        """The query that reads every triple of the target graphs before a delta."""
+        return self.method == "POST" and "SELECT+%3Fg+%3Fs+%3Fp+%3Fo" in self.text
+
 
 @dataclass
 class Fault:
