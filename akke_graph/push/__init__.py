@@ -120,8 +120,8 @@ def push_store(store: Store, target: PushTarget, *, into_graph: str | None = Non
                 say(f"comparing {len(uploads)} graphs with what the store holds")
                 delta = read_delta(client, uploads)
                 lap("read")
-                report.changes = delta.counts
-                say(f"sending the change: {delta.counts[0]} triples in, {delta.counts[1]} out")
+                report.changes = added, removed = delta.counts
+                say(f"sending the change: {added} triples in, {removed} out")
                 if not delta.empty:
                     send_delta(client, delta, Path(tmp))
                 lap("replace")

@@ -270,8 +270,7 @@ class StoreClient:
         """Triples per named graph, by one query (graphs without triples are left out)."""
         if not graphs:
             return {}
-        values = " ".join(f"<{g}>" for g in graphs)
-        rows = self.select(f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} "
+        rows = self.select(f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ {graph_values(graphs)} "
                            "GRAPH ?g { ?s ?p ?o } } GROUP BY ?g", what=what)
         return {row["g"]: int(row["n"]) for row in rows if "g" in row and "n" in row}
 
@@ -279,10 +278,14 @@ class StoreClient:
         """Those of ``graphs`` that hold any triple."""
         if not graphs:
             return set()
-        values = " ".join(f"<{g}>" for g in graphs)
-        rows = self.select(f"SELECT ?g WHERE {{ VALUES ?g {{ {values} }} "
+        rows = self.select(f"SELECT ?g WHERE {{ {graph_values(graphs)} "
                            "FILTER EXISTS { GRAPH ?g { ?s ?p ?o } } }", what=what)
         return {row["g"] for row in rows if "g" in row}
+
+
+def graph_values(graphs: list[str]) -> str:
+    """``VALUES ?g { <…> … }``: a query's graph variable bound to ``graphs``."""
+    return "VALUES ?g { " + " ".join(f"<{g}>" for g in graphs) + " }"
 
 
 def _reason(exc: Exception) -> str:

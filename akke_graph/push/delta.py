@@ -9,8 +9,8 @@ terms are in SPARQL syntax and go back into the update as they are).
 
 Blank nodes cannot be matched across stores and ``DELETE DATA`` refuses them, so a graph holding
 any, on either side, is compared up to blank-node labels and, if it changed, dropped and
-inserted whole (in the same request). Sending the same
-request twice leaves the same graphs, so a request whose answer was lost is simply retried.
+inserted whole (in the same request). Sending the same request twice leaves the same graphs, so
+a request whose answer was lost is simply retried.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from akke_graph.errors import EndpointError
-from akke_graph.push.client import FileBody, StoreClient
-from akke_graph.push.upload import GraphUpload
+from akke_graph.push.client import FileBody, StoreClient, graph_values
+from akke_graph.push.upload import GraphUpload, statement
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 # TSV writes canonical numbers and booleans in Turtle's short form; N-Triples spells them out.
@@ -55,22 +55,19 @@ class Delta:
 
     def write_update(self, path: Path) -> None:
         """The whole change as one SPARQL Update request, written to ``path``."""
+        separator = b""
         with path.open("wb") as out:
-            steps = [b"DROP SILENT GRAPH <" + g.encode() + b">" for g in sorted(self.whole)]
-            out.write(b" ;\n".join(steps))
+            for graph in sorted(self.whole):
+                out.write(separator + b"DROP SILENT GRAPH <" + graph.encode() + b">")
+                separator = b" ;\n"
             for keyword, graphs in ((b"DELETE DATA", self.removed),
                                     (b"INSERT DATA", {**self.added, **self.whole})):
-                if not any(graphs.values()):
-                    continue
-                if steps:
-                    out.write(b" ;\n")
-                steps.append(keyword)
-                out.write(keyword + b" {\n")
-                for graph, lines in sorted(graphs.items()):
-                    if lines:
-                        out.write(b"GRAPH <" + graph.encode() + b"> {\n")
-                        out.write(b" .\n".join(lines) + b" .\n}\n")
-                out.write(b"}")
+                if graphs:
+                    out.write(separator + keyword + b" {\n")
+                    for graph, lines in sorted(graphs.items()):
+                        out.write(b"GRAPH <" + graph.encode() + b"> {\n" + b" .\n".join(lines) + b" .\n}\n")
+                    out.write(b"}")
+                    separator = b" ;\n"
             out.write(b"\n")
 
 
@@ -92,7 +89,7 @@ def local_triples(uploads: list[GraphUpload]) -> dict[str, set[bytes]]:
     graphs: dict[str, set[bytes]] = {}
     for upload in uploads:
         with upload.path.open("rb") as lines:
-            graphs[upload.graph] = {line.rstrip()[:-1].rstrip() for line in lines if line.strip()}
+            graphs[upload.graph] = {statement(line) for line in lines if line.strip()}
     return graphs
 
 
@@ -108,8 +105,7 @@ def remote_triples(client: StoreClient, graphs: list[str], parts: int = 2) -> di
 
 
 def _read_tsv(client: StoreClient, graphs: list[str]) -> dict[str, set[bytes]]:
-    values = " ".join(f"<{g}>" for g in graphs)
-    body = client.select_tsv(f"SELECT ?g ?s ?p ?o WHERE {{ VALUES ?g {{ {values} }} "
+    body = client.select_tsv(f"SELECT ?g ?s ?p ?o WHERE {{ {graph_values(graphs)} "
                              "GRAPH ?g { ?s ?p ?o } }", what="reading the graphs the store holds")
     held: dict[str, set[bytes]] = {}
     rows = body.split(b"\n")

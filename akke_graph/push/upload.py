@@ -30,6 +30,11 @@ class GraphUpload:
     triples: int
 
 
+def statement(line: bytes) -> bytes:
+    """An N-Triples line without its closing `` .`` and line end: ``s p o``."""
+    return line.rstrip()[:-1].rstrip()
+
+
 def upload_all(client: StoreClient, uploads: list[GraphUpload], folder: Path) -> None:
     """Fill every temporary graph and check each holds exactly what was sent."""
     pending = [u for u in uploads if u.triples]
@@ -67,7 +72,7 @@ def _post_dataset(client: StoreClient, uploads: list[GraphUpload], folder: Path)
             with upload.path.open("rb") as lines:
                 for line in lines:
                     if line.strip():
-                        out.write(line.rstrip()[:-1].rstrip() + suffix)
+                        out.write(statement(line) + suffix)
     client.post_dataset(FileBody(path), what=f"uploading {len(uploads)} graphs")
 
 
