@@ -6,8 +6,8 @@ triple count is checked there, and only then one SPARQL Update request ``MOVE``s
 graphs onto their targets. A reader therefore sees each graph either as it was or complete and
 new — never half; a plain GSP PUT promises no such thing (the protocol leaves it to the store,
 and Oxigraph's server clears the graph and loads it as two steps). Oxigraph, which runs each
-update request as one transaction, gets cheaper paths: a first push is one transactional load,
-a later one sends only the change (:mod:`.delta`). Afterwards a count query checks that the
+update request as one transaction, gets cheaper paths: a first push loads whole graphs straight
+into their targets, a transaction per request, a later one sends only the change (:mod:`.delta`). Afterwards a count query checks that the
 store holds exactly what was sent.
 """
 
@@ -107,11 +107,11 @@ def push_store(store: Store, target: PushTarget, *, into_graph: str | None = Non
             say(f"the store holds {sum(before.values())} triples in {len(before)} of the "
                 f"{len(uploads)} graphs now")
             if not before and target.gsp and client.is_oxigraph:
-                # Nothing to replace: one transactional load into the graphs themselves is atomic
-                # already, and the fastest way into Oxigraph.
+                # Nothing to replace: transactional loads of whole graphs into the graphs themselves
+                # leave each absent or complete, and are the fastest way into Oxigraph.
                 direct = True
                 uploads = [replace(u, temporary=u.graph) for u in uploads]
-                say(f"uploading {sum(u.triples for u in uploads)} triples in one transaction")
+                say(f"uploading {sum(u.triples for u in uploads)} triples, whole graphs per transaction")
                 upload_all(client, uploads, Path(tmp))
                 lap("upload")
             elif client.is_oxigraph:
@@ -137,8 +137,8 @@ def push_store(store: Store, target: PushTarget, *, into_graph: str | None = Non
             lap("verify")
         except EndpointError as exc:
             if direct:   # the "temporary" graphs are the targets: the transaction decides
-                state = ("the graphs were empty before, and the load was one transaction: each is "
-                         "either still empty or complete; check with a count query or push again")
+                state = ("the graphs were empty before, and each was loaded in one transaction: each "
+                         "is either still empty or complete; push again to load the rest")
             elif report.method == "delta":
                 state = ("the change was one transaction: the store holds either the previous or "
                          "the complete new version of every graph; check with a count query or "
@@ -156,25 +156,26 @@ def push_store(store: Store, target: PushTarget, *, into_graph: str | None = Non
 
 
 def _serialise(store: Store, folder: Path, token: str, into_graph: str | None) -> list[GraphUpload]:
-    """Write each named graph as an N-Triples file and count its triples."""
-    files: dict[str, tuple[Path, int]] = {}
+    """Write the named graphs as N-Triples, one after the other in one file (creating a file per
+    graph costs more than the serialising), and count their triples."""
+    path = folder / "graphs.nt"
+    uploads: list[GraphUpload] = []
+    with path.open("wb") as out:
+        def write(graph: str, data: bytes) -> None:
+            if data:
+                uploads.append(GraphUpload(graph=graph, temporary="", path=path, start=out.tell(),
+                                           size=len(data), triples=data.count(b"\n")))  # a line a triple
+                out.write(data)
 
-    def write(graph: str, data: bytes) -> None:
-        if data:
-            path = folder / f"graph-{len(files)}.nt"
-            path.write_bytes(data)
-            files[graph] = (path, data.count(b"\n"))  # N-Triples: one line per triple
-
-    if into_graph:
-        merged = ox.Store()  # the union: a triple in several graphs is sent once
-        merged.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in store.quads())
-        write(into_graph, merged.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()))
-    else:
-        for graph in store.graphs():  # one dump per graph: the serialiser runs in Rust
-            write(graph, store.dump("nt", graph))
-    return [GraphUpload(graph=graph, temporary=f"urn:akke-graph:push:{token}:{n}", path=path,
-                        triples=count)
-            for n, (graph, (path, count)) in enumerate(sorted(files.items()))]
+        if into_graph:
+            merged = ox.Store()  # the union: a triple in several graphs is sent once
+            merged.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in store.quads())
+            write(into_graph, merged.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()))
+        else:
+            for graph in store.graphs():  # one dump per graph: the serialiser runs in Rust
+                write(graph, store.dump("nt", graph))
+    return [replace(u, temporary=f"urn:akke-graph:push:{token}:{n}")
+            for n, u in enumerate(sorted(uploads, key=lambda u: u.graph))]
 
 
 def _commit(client: StoreClient, uploads: list[GraphUpload]) -> None:

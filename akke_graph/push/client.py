@@ -130,18 +130,30 @@ class ChallengeAuth(httpx.Auth):
 
 
 class FileBody:
-    """A request body read from a file in chunks; iterable again for a retry or an auth round."""
+    """A request body read from a file (or ``size`` bytes of it from ``start``) in chunks;
+    iterable again for a retry or an auth round."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, start: int = 0, size: int | None = None) -> None:
         self.path = path
+        self.start = start
+        self.size = size
 
     def __len__(self) -> int:
-        return self.path.stat().st_size
+        return self.size if self.size is not None else self.path.stat().st_size - self.start
 
     def __iter__(self) -> Iterator[bytes]:
+        left = len(self)
         with self.path.open("rb") as fh:
-            while chunk := fh.read(CHUNK):
+            fh.seek(self.start)
+            while left > 0 and (chunk := fh.read(min(CHUNK, left))):
+                left -= len(chunk)
                 yield chunk
+
+    def contents(self) -> bytes:
+        """The bytes of the body (not named read: httpx would take the object for a file)."""
+        with self.path.open("rb") as fh:
+            fh.seek(self.start)
+            return fh.read(len(self))
 
 
 class PushFailed(EndpointError):

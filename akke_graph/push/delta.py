@@ -24,7 +24,7 @@ import pyoxigraph as ox
 
 from akke_graph.errors import EndpointError
 from akke_graph.push.client import FileBody, StoreClient, graph_values
-from akke_graph.push.upload import GraphUpload, statement
+from akke_graph.push.upload import GraphUpload, statements
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 # TSV writes canonical numbers and booleans in Turtle's short form; N-Triples spells them out.
@@ -32,6 +32,7 @@ _SHORT = [(re.compile(rb"[+-]?[0-9]+"), b"integer"),
           (re.compile(rb"[+-]?[0-9]*\.[0-9]+"), b"decimal"),
           (re.compile(rb"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[eE][+-]?[0-9]+"), b"double"),
           (re.compile(rb"true|false"), b"boolean")]
+_SPELLED_OUT = (b"<", b'"', b"_")   # first bytes of IRIs, literals and blank nodes in TSV
 
 
 @dataclass
@@ -85,15 +86,11 @@ def send_delta(client: StoreClient, delta: Delta, folder: Path) -> None:
 
 
 def local_triples(uploads: list[GraphUpload]) -> dict[str, set[bytes]]:
-    """The N-Triples files of the uploads as sets of ``s p o`` per graph."""
-    graphs: dict[str, set[bytes]] = {}
-    for upload in uploads:
-        with upload.path.open("rb") as lines:
-            graphs[upload.graph] = {statement(line) for line in lines if line.strip()}
-    return graphs
+    """The N-Triples of the uploads as sets of ``s p o`` per graph."""
+    return {upload.graph: statements(upload.body.contents()) for upload in uploads}
 
 
-def remote_triples(client: StoreClient, graphs: list[str], parts: int = 2) -> dict[str, set[bytes]]:
+def remote_triples(client: StoreClient, graphs: list[str], parts: int = 4) -> dict[str, set[bytes]]:
     """What the store holds in ``graphs``, by SELECTs answered as TSV: ``parts`` queries on
     disjoint sets of graphs at once, since a store reads from disk faster than one query streams."""
     chunks = [graphs[n::parts] for n in range(parts) if graphs[n::parts]]
@@ -107,23 +104,27 @@ def remote_triples(client: StoreClient, graphs: list[str], parts: int = 2) -> di
 def _read_tsv(client: StoreClient, graphs: list[str]) -> dict[str, set[bytes]]:
     body = client.select_tsv(f"SELECT ?g ?s ?p ?o WHERE {{ {graph_values(graphs)} "
                              "GRAPH ?g { ?s ?p ?o } }", what="reading the graphs the store holds")
-    held: dict[str, set[bytes]] = {}
-    rows = body.split(b"\n")
-    for number, row in enumerate(rows[1:], start=2):
+    held: dict[bytes, set[bytes]] = {}
+    for number, row in enumerate(body.split(b"\n")[1:], start=2):
         if not row:
             continue
-        fields = row.rstrip(b"\r").split(b"\t")
-        if len(fields) != 4 or not fields[0].startswith(b"<"):
+        try:
+            graph, subject, predicate, value = row.rstrip(b"\r").split(b"\t")
+        except ValueError:
+            graph = b""
+        if not graph.startswith(b"<"):
             raise EndpointError(f"reading the graphs the store holds: {client.target.endpoint} "
                                 f"answered a TSV row {number} that is not a graph and a triple")
-        graph = fields[0][1:-1].decode("utf-8")
-        held.setdefault(graph, set()).add(fields[1] + b" " + fields[2] + b" " + _long_form(fields[3]))
-    return held
+        if value[:1] not in _SPELLED_OUT:
+            value = _long_form(value)
+        triples = held.get(graph)
+        if triples is None:
+            triples = held[graph] = set()
+        triples.add(subject + b" " + predicate + b" " + value)
+    return {graph[1:-1].decode("utf-8"): triples for graph, triples in held.items()}
 
 
 def _long_form(term: bytes) -> bytes:
-    if term[:1] in (b"<", b'"', b"_"):
-        return term
     for pattern, datatype in _SHORT:
         if pattern.fullmatch(term):
             return b'"' + term + b'"^^<' + XSD.encode() + datatype + b">"

@@ -18,7 +18,7 @@ from akke_graph.cli import cli
 from akke_graph.errors import ConfigError, EndpointError
 from akke_graph.load import LoadedGraph
 from akke_graph.oxigraph_server import OxigraphServer, free_port
-from akke_graph.push import PASSWORD_ENV, PushTarget, RetryPolicy, push_store
+from akke_graph.push import PASSWORD_ENV, PushTarget, RetryPolicy, push_store, upload
 from akke_graph.store import OxigraphStore
 
 from .faultproxy import Fault, Request
@@ -245,6 +245,30 @@ def test_first_push_is_one_transaction_and_the_second_sends_the_change(
     again = push_store(validated.store, through, policy=FAST)
     assert again.changes == (0, 0) and "nothing to send" in again.to_text()
     assert not any(r.is_delta for r in proxy.seen)
+
+
+def test_first_push_in_batches_leaves_each_graph_absent_or_complete(
+        oxigraph_server: OxigraphServer, fault_proxy, validated: LoadedGraph,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first push sends whole graphs per POST, several POSTs at once. When one POST fails for
+    good, its graphs are absent and the others' complete; pushing again loads what is missing."""
+    monkeypatch.setattr(upload, "POST_BATCH_TRIPLES", 100)
+    store = validated.store
+    expected = {g: sum(1 for _ in store.quads(g)) for g in store.graphs()}
+    doomed = store.graphs()[len(expected) // 2]
+    proxy = fault_proxy()
+    proxy.faults.append(Fault("cut", when=lambda r: r.is_upload and f"<{doomed}>" in r.text))
+    through = PushTarget.from_options(proxy.url("/query"), gsp=proxy.url("/store"))
+    with pytest.raises(EndpointError, match="either still empty or complete"):
+        push_store(store, through, policy=FAST)
+    batches = {r.text for r in proxy.seen if r.is_upload and f"<{doomed}>" not in r.text}
+    assert len(batches) > 2
+    held = counts(oxigraph_server.query_url)
+    assert doomed not in held and held and all(expected[g] == n for g, n in held.items()), held
+    proxy.faults.clear()
+    again = push_store(store, through, policy=FAST)
+    assert again.method == "delta" and again.changes == (sum(expected.values()) - sum(held.values()), 0)
+    assert holds(oxigraph_server.query_url, store)
 
 
 def test_other_stores_replace_by_move(oxigraph_server: OxigraphServer, fault_proxy,
