@@ -7,8 +7,9 @@ graphs onto their targets. A reader therefore sees each graph either as it was o
 new — never half; a plain GSP PUT promises no such thing (the protocol leaves it to the store,
 and Oxigraph's server clears the graph and loads it as two steps). Oxigraph, which runs each
 update request as one transaction, gets cheaper paths: a first push loads whole graphs straight
-into their targets, a transaction per request, a later one sends only the change (:mod:`.delta`). Afterwards a count query checks that the
-store holds exactly what was sent.
+into their targets, a transaction per request; a later one reads the graphs back and sends only
+the change (:mod:`.delta`). Afterwards a count query checks that the store holds exactly what was
+sent (unless nothing was: the read compared every triple).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import tempfile
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
@@ -25,7 +27,7 @@ import pyoxigraph as ox
 from akke_graph.errors import ConfigError, EndpointError
 from akke_graph.load import LoadedGraph
 from akke_graph.push.client import PASSWORD_ENV, PushFailed, PushTarget, RetryPolicy, StoreClient
-from akke_graph.push.delta import read_delta, send_delta
+from akke_graph.push.delta import compute_delta, local_triples, remote_triples, send_delta
 from akke_graph.push.upload import GraphUpload, upload_all
 from akke_graph.store import Store
 
@@ -102,24 +104,41 @@ def push_store(store: Store, target: PushTarget, *, into_graph: str | None = Non
         if not uploads:
             raise EndpointError("there is nothing to push: the graph is empty")
         replacing = direct = False
+        delta = None
+        graphs = [u.graph for u in uploads]
         try:
-            before = client.graph_counts([u.graph for u in uploads], what="reading the store's counts")
+            held_any = client.holds_any(graphs)   # also tells which store answers
+            if client.is_oxigraph:
+                # One update request is one transaction there: read what the store holds and
+                # send only the change (the read gives the counts too). The local graphs are
+                # parsed meanwhile: the read waits on the server.
+                report.method = "delta"
+                held: dict[str, set[bytes]] = {}
+                ours: dict[str, set[bytes]] = {}
+                if held_any or not target.gsp:   # else a first push: nothing to compare
+                    with ThreadPoolExecutor(1) as pool:
+                        mine = pool.submit(local_triples, uploads)
+                        if held_any:
+                            say(f"reading what the store holds in these {len(graphs)} graphs")
+                            held = remote_triples(client, graphs)
+                        ours = mine.result()
+                before = {graph: len(triples) for graph, triples in held.items()}
+                lap("read")
+            else:
+                before = client.graph_counts(graphs, what="reading the store's counts")
             say(f"the store holds {sum(before.values())} triples in {len(before)} of the "
                 f"{len(uploads)} graphs now")
             if not before and target.gsp and client.is_oxigraph:
                 # Nothing to replace: transactional loads of whole graphs into the graphs themselves
                 # leave each absent or complete, and are the fastest way into Oxigraph.
                 direct = True
+                report.method = "gsp"
                 uploads = [replace(u, temporary=u.graph) for u in uploads]
                 say(f"uploading {sum(u.triples for u in uploads)} triples, whole graphs per transaction")
                 upload_all(client, uploads, Path(tmp))
                 lap("upload")
             elif client.is_oxigraph:
-                # One update request is one transaction there: send only the change.
-                report.method = "delta"
-                say(f"comparing {len(uploads)} graphs with what the store holds")
-                delta = read_delta(client, uploads)
-                lap("read")
+                delta = compute_delta(ours, held)
                 report.changes = added, removed = delta.counts
                 say(f"sending the change: {added} triples in, {removed} out")
                 if not delta.empty:
@@ -133,8 +152,9 @@ def push_store(store: Store, target: PushTarget, *, into_graph: str | None = Non
                 say(f"replacing {len(uploads)} graphs in one update")
                 _commit(client, uploads)
                 lap("replace")
-            _verify(client, uploads)
-            lap("verify")
+            if delta is None or not delta.empty:   # else the read compared every triple already
+                _verify(client, uploads)
+                lap("verify")
         except EndpointError as exc:
             if direct:   # the "temporary" graphs are the targets: the transaction decides
                 state = ("the graphs were empty before, and each was loaded in one transaction: each "

@@ -260,6 +260,19 @@ class StoreClient:
         self.send("POST", self.target.update, what=what, content=content, attempts=attempts,
                   timeout_s=timeout_s, headers=headers)
 
+    def holds_any(self, graphs: list[str]) -> bool:
+        """Whether any of ``graphs`` holds a triple (a cheap first question; its answer also
+        says which store this is, by its ``Server`` header)."""
+        what = "asking the store whether it holds the graphs"
+        response = self.send("POST", self.target.endpoint, what=what,
+                             data={"query": f"ASK {{ {graph_values(graphs)} GRAPH ?g {{ ?s ?p ?o }} }}"},
+                             headers={"Accept": "application/sparql-results+json"})
+        try:
+            return bool(json.loads(response.content)["boolean"])
+        except (ValueError, KeyError, TypeError):
+            raise EndpointError(f"{what}: {_safe(self.target.endpoint)} did not answer with "
+                                "SPARQL JSON results") from None
+
     @property
     def is_oxigraph(self) -> bool:
         """Whether the store said it is Oxigraph (its ``Server`` header), once it answered."""

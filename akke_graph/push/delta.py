@@ -72,11 +72,6 @@ class Delta:
             out.write(b"\n")
 
 
-def read_delta(client: StoreClient, uploads: list[GraphUpload]) -> Delta:
-    """Read what the target graphs hold and compute the change that makes them the uploads."""
-    return compute_delta(local_triples(uploads), remote_triples(client, [u.graph for u in uploads]))
-
-
 def send_delta(client: StoreClient, delta: Delta, folder: Path) -> None:
     """The change as one update request (written to a file first: it may be large)."""
     path = folder / "replace.ru"

@@ -245,6 +245,7 @@ def test_first_push_is_one_transaction_and_the_second_sends_the_change(
     again = push_store(validated.store, through, policy=FAST)
     assert again.changes == (0, 0) and "nothing to send" in again.to_text()
     assert not any(r.is_delta for r in proxy.seen)
+    assert "verify" not in again.phases   # the read compared every triple: no count query after it
 
 
 def test_first_push_in_batches_leaves_each_graph_absent_or_complete(
