@@ -68,10 +68,12 @@ def push(endpoint: str, into_graph: str | None, gsp: str | None, update: str | N
          user: str | None, timeout_s: float, retries: int) -> None:
     """Load the validated graph into any SPARQL 1.1 store.
 
-    Each named graph is uploaded into a temporary graph, checked, and then all are moved onto
-    their targets in one update, so readers see the old graph or the complete new one, never
-    half. A count query then checks the store holds exactly what was sent. Exit 0 on success,
-    1 if the graph does not conform, 2 if the store fails (the message names the URL and status).
+    Readers see each named graph old or complete and new, never half. Into Oxigraph, a first
+    push loads whole graphs, a transaction per request, and a later one sends only the change in
+    one update (nothing when nothing changed). Into other stores, the graphs are uploaded into
+    temporary graphs, checked, and moved onto their targets in one update. A count query then
+    checks the store holds exactly what was sent. Exit 0 on success, 1 if the graph does not
+    conform, 2 if the store fails (the message names the URL and status).
     """
     from akke_graph.load import load
     from akke_graph.push import PushTarget, RetryPolicy
