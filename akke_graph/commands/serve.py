@@ -64,8 +64,10 @@ def serve(release: Path | None, host: str, port: int, store_dir: Path | None, ti
               show_default=True, help="Seconds to wait for each answer from the store.")
 @click.option("--retries", type=click.IntRange(0, 20), default=3, show_default=True,
               help="Retries per request on connection errors, timeouts and 5xx answers (never on 4xx).")
+@click.option("--dry-run", is_flag=True,
+              help="Read the store and say what a push would change; send nothing.")
 def push(endpoint: str, into_graph: str | None, gsp: str | None, update: str | None,
-         user: str | None, timeout_s: float, retries: int) -> None:
+         user: str | None, timeout_s: float, retries: int, dry_run: bool) -> None:
     """Load the validated graph into any SPARQL 1.1 store.
 
     Readers see each named graph old or complete and new, never half. Into Oxigraph, a first
@@ -82,5 +84,6 @@ def push(endpoint: str, into_graph: str | None, gsp: str | None, update: str | N
     target = PushTarget.from_options(endpoint, gsp=gsp, update=update, user=user)
     policy = RetryPolicy(attempts=retries + 1, timeout_s=timeout_s)
     report = push_graph(load(project_config()), target, into_graph=into_graph, policy=policy,
-                        log=lambda message: click.echo(f"akke-graph push: {message}", err=True))
+                        log=lambda message: click.echo(f"akke-graph push: {message}", err=True),
+                        dry_run=dry_run)
     click.echo(report.to_text())

@@ -44,6 +44,8 @@ class PushReport:
     seconds: float = 0.0
     phases: dict[str, float] = field(default_factory=dict)  # serialise, upload|read, replace, verify
     changes: tuple[int, int] | None = None  # triples in and out, when only the change was sent
+    dry_run: bool = False                   # nothing was sent: what a push would do
+    held: dict[str, int] = field(default_factory=dict)  # triples per graph the store held before
 
     @property
     def triples(self) -> int:
@@ -55,6 +57,10 @@ class PushReport:
                "delta": f"one SPARQL Update of the change ({self.target.update})"}[self.method]
         rate = f", {self.triples / self.seconds:,.0f} triples/s" if self.seconds > 0 else ""
         graphs = f"{len(self.graphs)} graph{'s' if len(self.graphs) != 1 else ''}"
+        if self.dry_run:
+            return "\n".join([self._dry_run_text(graphs)] + [
+                f"  {graph}  {n} triples (the store holds {self.held.get(graph, 0)})"
+                for graph, n in self.graphs.items()])
         if self.changes == (0, 0):
             first = (f"{self.target.endpoint} already held these {graphs}, {self.triples} triples: "
                      f"nothing to send (checked in {self.seconds:.2f} s)")
@@ -65,20 +71,35 @@ class PushReport:
                      f"{change}, in {self.seconds:.2f} s{rate}; the store holds exactly what was sent")
         return "\n".join([first] + [f"  {graph}  {n} triples" for graph, n in self.graphs.items()])
 
+    def _dry_run_text(self, graphs: str) -> str:
+        held = (f"it holds {sum(self.held.values())} triples in {len(self.held)} of these {graphs}")
+        if self.changes == (0, 0):
+            would = "a push would send nothing"
+        elif self.changes is not None:
+            would = (f"a push would send {self.changes[0]} triples in and {self.changes[1]} out "
+                     f"({self.triples} triples in all)")
+        else:
+            would = (f"a push would replace these {graphs} with {self.triples} triples "
+                     "(through temporary graphs and one MOVE)")
+        return f"dry run, nothing was sent to {self.target.endpoint}: {held}; {would}"
+
 
 def push(loaded: LoadedGraph, target: PushTarget, *, into_graph: str | None = None,
-         policy: RetryPolicy | None = None, log: Callable[[str], None] | None = None) -> PushReport:
+         policy: RetryPolicy | None = None, log: Callable[[str], None] | None = None,
+         dry_run: bool = False) -> PushReport:
     """Validate the loaded graph (nothing non-conformant leaves the machine), then push it."""
     from akke_graph.validate import require_conformant
 
     require_conformant(loaded)
-    return push_store(loaded.store, target, into_graph=into_graph, policy=policy, log=log)
+    return push_store(loaded.store, target, into_graph=into_graph, policy=policy, log=log,
+                      dry_run=dry_run)
 
 
 def push_store(store: Store, target: PushTarget, *, into_graph: str | None = None,
-               policy: RetryPolicy | None = None,
-               log: Callable[[str], None] | None = None) -> PushReport:
-    """Push every named graph of ``store`` (or all of them merged into ``into_graph``)."""
+               policy: RetryPolicy | None = None, log: Callable[[str], None] | None = None,
+               dry_run: bool = False) -> PushReport:
+    """Push every named graph of ``store`` (or all of them merged into ``into_graph``).
+    ``dry_run``: only read the store and report what a push would change."""
     say = log or (lambda _message: None)
     if into_graph is not None:
         try:
@@ -128,6 +149,14 @@ def push_store(store: Store, target: PushTarget, *, into_graph: str | None = Non
                 before = client.graph_counts(graphs, what="reading the store's counts")
             say(f"the store holds {sum(before.values())} triples in {len(before)} of the "
                 f"{len(uploads)} graphs now")
+            if dry_run:
+                report.dry_run, report.held = True, before
+                if client.is_oxigraph:
+                    report.changes = (compute_delta(ours, held).counts if before or ours
+                                      else (sum(u.triples for u in uploads), 0))
+                report.graphs = {u.graph: u.triples for u in uploads}
+                report.seconds = time.perf_counter() - started
+                return report
             if not before and target.gsp and client.is_oxigraph:
                 # Nothing to replace: transactional loads of whole graphs into the graphs themselves
                 # leave each absent or complete, and are the fastest way into Oxigraph.

@@ -272,6 +272,36 @@ def test_first_push_in_batches_leaves_each_graph_absent_or_complete(
     assert holds(oxigraph_server.query_url, store)
 
 
+@pytest.mark.parametrize("oxigraph", [True, False], ids=["oxigraph", "other-store"])
+def test_dry_run_reports_and_sends_nothing(oxigraph_server: OxigraphServer, fault_proxy,
+                                           validated: LoadedGraph, version_b: OxigraphStore,
+                                           oxigraph: bool) -> None:
+    proxy = fault_proxy(server_name=None if oxigraph else "FaultProxy")
+    through = PushTarget.from_options(proxy.url("/query"), gsp=proxy.url("/store"))
+    empty = push_store(validated.store, through, policy=FAST, dry_run=True)
+    assert empty.dry_run and empty.held == {} and counts(oxigraph_server.query_url) == {}
+    assert empty.changes == ((len(validated.store), 0) if oxigraph else None)
+    push_store(version_b, target(oxigraph_server), policy=FAST)
+    proxy.seen.clear()
+    report = push_store(validated.store, through, policy=FAST, dry_run=True)
+    assert not any(r.is_upload or r.is_move or r.is_delta or r.is_insert for r in proxy.seen)
+    assert holds(oxigraph_server.query_url, version_b)
+    assert report.held == counts(oxigraph_server.query_url)
+    last = validated.store.graphs()[-1]   # as in the test above: B lacks one triple, and the
+    if oxigraph:                          # ontology (blank nodes) goes in whole
+        assert report.changes == (1 + sum(1 for _ in validated.store.quads(last)), 0)
+    text = report.to_text()
+    assert text.startswith("dry run, nothing was sent") and "the store holds" in text, text
+
+
+def test_cli_dry_run(oxigraph_server: OxigraphServer, validated: LoadedGraph, project_root: Path) -> None:
+    result = run_push(project_root, "--endpoint", oxigraph_server.query_url, "--gsp",
+                      oxigraph_server.store_url, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert f"a push would send {len(validated.store)} triples in and 0 out" in result.output
+    assert counts(oxigraph_server.query_url) == {}
+
+
 def test_other_stores_replace_by_move(oxigraph_server: OxigraphServer, fault_proxy,
                                       validated: LoadedGraph, version_b: OxigraphStore) -> None:
     """A store that does not say it is Oxigraph gets temporary graphs and one MOVE: whether its
