@@ -14,11 +14,13 @@ import time
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping, TypeVar
 
 import httpx
 
 from akke_graph.errors import ConfigError, EndpointError
+
+T = TypeVar("T")
 
 PASSWORD_ENV = "AKKE_GRAPH_PASSWORD"
 CHUNK = 1 << 20
@@ -230,15 +232,20 @@ class StoreClient:
 
     # --- SPARQL Protocol -------------------------------------------------------------------
 
-    def select(self, query: str, *, what: str) -> list[dict[str, str]]:
-        """Rows of a SELECT as ``{variable: lexical value}``."""
+    def _query_json(self, query: str, pick: Callable[[Any], T], *, what: str) -> T:
+        """``pick`` applied to the SPARQL JSON results of ``query``; an answer that is not
+        such results becomes a clear error."""
         response = self.send("POST", self.target.endpoint, what=what, data={"query": query},
                              headers={"Accept": "application/sparql-results+json"})
         try:
-            bindings = json.loads(response.content)["results"]["bindings"]
+            return pick(json.loads(response.content))
         except (ValueError, KeyError, TypeError):
             raise EndpointError(f"{what}: {_safe(self.target.endpoint)} did not answer with "
                                 "SPARQL JSON results") from None
+
+    def select(self, query: str, *, what: str) -> list[dict[str, str]]:
+        """Rows of a SELECT as ``{variable: lexical value}``."""
+        bindings = self._query_json(query, lambda answer: answer["results"]["bindings"], what=what)
         return [{k: v["value"] for k, v in row.items()} for row in bindings]
 
     def select_tsv(self, query: str, *, what: str) -> bytes:
@@ -263,15 +270,9 @@ class StoreClient:
     def holds_any(self, graphs: list[str]) -> bool:
         """Whether any of ``graphs`` holds a triple (a cheap first question; its answer also
         says which store this is, by its ``Server`` header)."""
-        what = "asking the store whether it holds the graphs"
-        response = self.send("POST", self.target.endpoint, what=what,
-                             data={"query": f"ASK {{ {graph_values(graphs)} GRAPH ?g {{ ?s ?p ?o }} }}"},
-                             headers={"Accept": "application/sparql-results+json"})
-        try:
-            return bool(json.loads(response.content)["boolean"])
-        except (ValueError, KeyError, TypeError):
-            raise EndpointError(f"{what}: {_safe(self.target.endpoint)} did not answer with "
-                                "SPARQL JSON results") from None
+        return bool(self._query_json(f"ASK {{ {graph_values(graphs)} GRAPH ?g {{ ?s ?p ?o }} }}",
+                                     lambda answer: answer["boolean"],
+                                     what="asking the store whether it holds the graphs"))
 
     @property
     def is_oxigraph(self) -> bool:
