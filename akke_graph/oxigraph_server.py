@@ -69,9 +69,10 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 @dataclass
 class OxigraphServer:
-    """One running ``oxigraph serve`` (or ``serve-read-only``) process."""
+    """One running ``oxigraph serve`` (or ``serve-read-only``) process; with no ``location``, a
+    writable server keeps its store in memory."""
 
-    location: Path
+    location: Path | None
     host: str = "127.0.0.1"
     port: int = 0
     read_only: bool = False
@@ -100,8 +101,12 @@ class OxigraphServer:
         """Start the server and wait until it answers; raises :class:`ServeError` if it does not."""
         if not self.port:
             self.port = free_port(self.host)
+        if self.location is None and self.read_only:
+            raise ServeError("a read-only Oxigraph server needs a store folder (location)")
         command = [oxigraph_binary(), "serve-read-only" if self.read_only else "serve",
-                   "--location", str(self.location), "--bind", f"{self.host}:{self.port}"]
+                   "--bind", f"{self.host}:{self.port}"]
+        if self.location is not None:
+            command += ["--location", str(self.location)]
         if self.union_default_graph:
             command.append("--union-default-graph")
         if self.timeout_s:

@@ -71,8 +71,9 @@ def push(endpoint: str, into_graph: str | None, gsp: str | None, update: str | N
     """Load the validated graph into any SPARQL 1.1 store.
 
     Readers see each named graph old or complete and new, never half. Into Oxigraph, a first
-    push loads whole graphs, a transaction per request, and a later one sends only the change in
-    one update (nothing when nothing changed). Into other stores, the graphs are uploaded into
+    push loads whole graphs, each request committed whole (0.5 and later: by its bulk loader,
+    else a transaction), and a later one sends only the change in one update (nothing when
+    nothing changed). Into other stores, the graphs are uploaded into
     temporary graphs, checked, and moved onto their targets in one update. A count query then
     checks the store holds exactly what was sent. Exit 0 on success, 1 if the graph does not
     conform, 2 if the store fails (the message names the URL and status).

@@ -279,6 +279,18 @@ class StoreClient:
         """Whether the store said it is Oxigraph (its ``Server`` header), once it answered."""
         return (self.server_software or "").lower().startswith("oxigraph/")
 
+    @property
+    def bulk_load_is_atomic(self) -> bool:
+        """Whether the store is an Oxigraph server (0.5 or later) whose bulk load of one request
+        becomes visible all at once: it commits at the end, in one atomic ingestion of its files
+        (on disk) or one transaction (in memory), and a failed request leaves nothing. Older
+        servers commit each quad apart in memory, so they get transactions."""
+        version = (self.server_software or "").partition("/")[2].split(".")
+        try:
+            return self.is_oxigraph and (int(version[0]), int(version[1])) >= (0, 5)
+        except (ValueError, IndexError):
+            return False
+
     def put_graph(self, graph: str, body: FileBody, *, what: str) -> None:
         """Graph Store Protocol: replace ``graph`` with the N-Triples in ``body``."""
         assert self.target.gsp
@@ -286,10 +298,12 @@ class StoreClient:
                   headers={"Content-Type": "application/n-triples",
                            "Content-Length": str(len(body))})
 
-    def post_dataset(self, body: FileBody, *, what: str) -> None:
-        """Add the N-Quads in ``body`` to the store; Oxigraph loads them in one transaction."""
+    def post_dataset(self, body: FileBody, *, what: str, bulk: bool = False) -> None:
+        """Add the N-Quads in ``body`` to the store, in one transaction, or with ``bulk`` by
+        Oxigraph's bulk loader (``?no_transaction``: no locks, files built and taken in whole)."""
         assert self.target.gsp
         self.send("POST", self.target.gsp, what=what, content=body,
+                  params={"no_transaction": ""} if bulk else None,
                   headers={"Content-Type": "application/n-quads", "Content-Length": str(len(body))})
 
     def graph_counts(self, graphs: list[str], *, what: str) -> dict[str, int]:

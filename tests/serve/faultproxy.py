@@ -59,7 +59,7 @@ class Request:
 class Fault:
     """``action`` for requests ``when`` matches, at most ``times`` times (None: always)."""
 
-    action: str                       # an HTTP status ("503") | stall | cut | lose-answer
+    action: str                       # an HTTP status ("503") | stall | cut | lose-answer | delay
     when: Callable[[Request], bool] = lambda r: True
     times: int | None = None
     hits: int = 0
@@ -70,6 +70,7 @@ class FaultProxy:
     upstream_host: str
     upstream_port: int
     stall_s: float = 30.0
+    delay_s: float = 0.05
     server_name: str | None = None    # None: pass the store's Server header on, unchanged
     faults: list[Fault] = field(default_factory=list)
     seen: list[Request] = field(default_factory=list)
@@ -109,6 +110,8 @@ class FaultProxy:
                     proxy._released.wait(proxy.stall_s)
                     self.close_connection = True
                     return
+                if action == "delay":   # then forwarded as it is
+                    time.sleep(proxy.delay_s)
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
                 upstream = http.client.HTTPConnection(proxy.upstream_host, proxy.upstream_port,
                                                       timeout=60)

@@ -9,6 +9,7 @@ import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import pyoxigraph as ox
 import pytest
@@ -21,7 +22,9 @@ from akke_graph.oxigraph_server import OxigraphServer, free_port
 from akke_graph.push import PASSWORD_ENV, PushTarget, RetryPolicy, push_store, upload
 from akke_graph.store import OxigraphStore
 
-from .faultproxy import Fault, Request
+from benchmarks.generate import generate
+
+from .faultproxy import Fault, FaultProxy, Request
 from .helpers import canonical, counts, graph_triples, holds, store_graph
 
 FAST = RetryPolicy(attempts=3, backoff_s=0.05, timeout_s=10)
@@ -67,35 +70,49 @@ def test_into_one_graph(oxigraph_server: OxigraphServer, loaded: LoadedGraph) ->
         push_store(loaded.store, target(oxigraph_server), into_graph="not an iri")
 
 
+def while_running(work: Callable[[], object], look: Callable[[], None], limit: int = 2000) -> int:
+    """Run ``work`` in a thread and call ``look`` until it is done (at most ``limit`` times);
+    returns how often it looked, after failing on what ``work`` raised."""
+    done = threading.Event()
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as exc:  # reported by the calling thread
+            errors.append(exc)
+        finally:
+            done.set()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    looks = 0
+    try:
+        while not done.is_set() and looks < limit:
+            look()
+            looks += 1
+    finally:
+        thread.join(60)
+    assert not errors, errors
+    return looks
+
+
 def test_readers_see_old_or_new_never_half(oxigraph_server: OxigraphServer, loaded: LoadedGraph,
                                           version_b: OxigraphStore) -> None:
     graphs = sorted(set(loaded.store.graphs()) | set(version_b.graphs()))
     expected = [{g: n for g in graphs if (n := sum(1 for _ in s.quads(g)))}
                 for s in (loaded.store, version_b)]
     push_store(loaded.store, target(oxigraph_server), policy=FAST)
-    done = threading.Event()
-    errors: list[BaseException] = []
 
     def writer() -> None:
-        try:
-            for n in range(6):
-                push_store(version_b if n % 2 == 0 else loaded.store, target(oxigraph_server),
-                           policy=FAST)
-        except BaseException as exc:  # reported by the main thread
-            errors.append(exc)
-        finally:
-            done.set()
+        for n in range(6):
+            push_store(version_b if n % 2 == 0 else loaded.store, target(oxigraph_server), policy=FAST)
 
-    thread = threading.Thread(target=writer)
-    thread.start()
-    seen = 0
-    while not done.is_set() and seen < 2000:
+    def look() -> None:
         snapshot = counts(oxigraph_server.query_url, graphs)
         assert snapshot in expected, snapshot
-        seen += 1
-    thread.join(60)
-    assert not errors, errors
-    assert seen > 5
+
+    assert while_running(writer, look) > 5
     assert holds(oxigraph_server.query_url, loaded.store)
 
 
@@ -222,14 +239,15 @@ def test_first_push_faults_leave_nothing_or_new_graph(case: Case, oxigraph_serve
         assert counts(oxigraph_server.query_url) == {}, case.name
 
 
-def test_first_push_is_one_transaction_and_the_second_sends_the_change(
+def test_first_push_is_one_bulk_load_and_the_second_sends_the_change(
         oxigraph_server: OxigraphServer, fault_proxy, validated: LoadedGraph,
         version_b: OxigraphStore) -> None:
     proxy = fault_proxy()
     through = PushTarget.from_options(proxy.url("/query"), gsp=proxy.url("/store"))
     first = push_store(version_b, through, policy=FAST)
     assert "replace" not in first.phases and not any(r.is_move for r in proxy.seen)
-    assert [r.target for r in proxy.seen if r.is_upload] == ["/store"]   # transactional: no no_transaction
+    # Oxigraph 0.5's bulk loader, which commits each request whole
+    assert [r.target for r in proxy.seen if r.is_upload] == ["/store?no_transaction="]
     proxy.seen.clear()
     second = push_store(validated.store, through, policy=FAST)
     # B lacks one triple of the first graph, and has one more in the last: the ontology, which
@@ -270,6 +288,46 @@ def test_first_push_in_batches_leaves_each_graph_absent_or_complete(
     again = push_store(store, through, policy=FAST)
     assert again.method == "delta" and again.changes == (sum(expected.values()) - sum(held.values()), 0)
     assert holds(oxigraph_server.query_url, store)
+
+
+def test_older_oxigraph_gets_a_transaction_per_request(oxigraph_server: OxigraphServer, fault_proxy,
+                                                       validated: LoadedGraph) -> None:
+    """Before 0.5, Oxigraph's in-memory bulk loader committed quad by quad: no bulk load there."""
+    proxy = fault_proxy(server_name="Oxigraph/0.4.11")
+    through = PushTarget.from_options(proxy.url("/query"), gsp=proxy.url("/store"))
+    push_store(validated.store, through, policy=FAST)
+    assert [r.target for r in proxy.seen if r.is_upload] == ["/store"]
+    assert holds(oxigraph_server.query_url, validated.store)
+
+
+@pytest.mark.parametrize("on_disk", [True, False], ids=["on-disk", "in-memory"])
+def test_first_push_readers_see_each_graph_absent_or_complete(on_disk: bool,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """While a first push bulk-loads many requests (slowed by the proxy), a reader polling the
+    store never sees a graph with some of its triples: each is absent or complete."""
+    monkeypatch.setattr(upload, "POST_BATCH_TRIPLES", 300)
+    store = OxigraphStore()
+    store.add(generate(10_000))
+    expected = {g: sum(1 for _ in store.quads(g)) for g in store.graphs()}
+    server = OxigraphServer.temporary() if on_disk else OxigraphServer(location=None)
+    views: list[int] = []
+
+    def look() -> None:
+        snapshot = counts(server.query_url)
+        half = {g: n for g, n in snapshot.items() if n != expected[g]}
+        assert not half, f"half graphs seen: {half}"
+        views.append(len(snapshot))
+
+    with server:
+        proxy = FaultProxy("127.0.0.1", server.port, delay_s=0.03, faults=[Fault("delay", is_upload)])
+        try:
+            through = PushTarget.from_options(proxy.url("/query"), gsp=proxy.url("/store"))
+            while_running(lambda: push_store(store, through, policy=FAST), look, limit=100_000)
+            assert sum(0 < n < len(expected) for n in views) > 3, views   # looked mid-push
+            assert sum(1 for r in proxy.seen if r.is_upload) > 10
+            assert counts(server.query_url) == expected
+        finally:
+            proxy.close()
 
 
 @pytest.mark.parametrize("oxigraph", [True, False], ids=["oxigraph", "other-store"])
