@@ -18,6 +18,7 @@ from typing import Mapping
 
 import pyoxigraph as ox
 
+from akke_graph.choices import check_choices
 from akke_graph.errors import EndpointError, QueryError
 from akke_graph.params import bind, substitute_text
 from akke_graph.queries import CannedQuery
@@ -68,6 +69,8 @@ def run_remote(url: str, query: CannedQuery, params: Mapping[str, object] | None
             result.triples = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(body, format=fmt)]
         except (SyntaxError, ValueError) as exc:
             raise EndpointError(f"the endpoint {url} answered RDF that does not parse: {exc}") from None
+    if result.is_empty:
+        check_choices(query, bound, params or {}, lambda sparql: select_remote(url, sparql, timeout=timeout))
     return result
 
 

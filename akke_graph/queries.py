@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Iterable, Mapping
 import pyoxigraph as ox
 import yaml
 
+from akke_graph.choices import check_choices
 from akke_graph.config import DEFAULT_BASE_IRI, Config, load_config
 from akke_graph.errors import InputError, QueryError
 from akke_graph.params import Param, bind, parse_param, tokens
@@ -380,6 +381,8 @@ def run_query(loaded_or_store: "LoadedGraph | Store", name_or_query: str | Canne
         result.boolean = store.ask(query.text, bound)
     else:
         result.triples = store.construct(query.text, bound)
+    if result.is_empty:
+        check_choices(query, bound, params or {}, store.select)
     return result
 
 

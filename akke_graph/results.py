@@ -53,6 +53,11 @@ class QueryResult:
     def is_graph(self) -> bool:
         return self.kind in ("construct", "describe")
 
+    @property
+    def is_empty(self) -> bool:
+        """No rows, no triples, or an ASK answered false."""
+        return not self.boolean if self.kind == "ask" else not (self.triples if self.is_graph else self.rows)
+
 
 def default_format(result: QueryResult) -> str:
     return "ttl" if result.is_graph else "table"
