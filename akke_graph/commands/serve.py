@@ -71,7 +71,7 @@ def push(endpoint: str, into_graph: str | None, gsp: str | None, update: str | N
     """Load the validated graph into any SPARQL 1.1 store.
 
     Readers see each named graph old or complete and new, never half. Into Oxigraph, a first
-    push loads whole graphs, each request committed whole (0.5 and later: by its bulk loader,
+    push loads whole graphs, each request committed whole (on 0.5: by its bulk loader,
     else a transaction), and a later one sends only the change in one update (nothing when
     nothing changed). Into other stores, the graphs are uploaded into
     temporary graphs, checked, and moved onto their targets in one update. A count query then

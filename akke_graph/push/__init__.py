@@ -7,7 +7,7 @@ graphs onto their targets. A reader therefore sees each graph either as it was o
 new — never half; a plain GSP PUT promises no such thing (the protocol leaves it to the store,
 and Oxigraph's server clears the graph and loads it as two steps). Oxigraph, which runs each
 update request as one transaction, gets cheaper paths: a first push loads whole graphs straight
-into their targets, each request committed whole (by the bulk loader from Oxigraph 0.5 on, else
+into their targets, each request committed whole (by the bulk loader on Oxigraph 0.5, else
 a transaction; :mod:`.upload`); a later one reads the graphs back and sends only the change
 (:mod:`.delta`). Afterwards a count query checks that the store holds exactly what was
 sent (on a first push to Oxigraph, the upload's own check of the graphs themselves; nothing when

@@ -3,9 +3,9 @@ their counts; graphs whose count is short (an upload the store half took) are se
 
 - Oxigraph (recognised by its ``Server`` header), a first push: N-Quads POSTs straight into the
   target graphs, each of whole graphs and taken in whole, so every graph is absent or complete.
-  From Oxigraph 0.5 on, each POST goes to the server's bulk loader, which commits a request at
+  On Oxigraph 0.5, each POST goes to the server's bulk loader, which commits a request at
   its end all at once (an atomic ingestion of its index files) and leaves nothing of a request
-  that failed; older servers get a transaction per POST. (A later push to Oxigraph sends only
+  that failed; other series get a transaction per POST. (A later push to Oxigraph sends only
   the change: :mod:`.delta`.)
 - Any other store with the Graph Store Protocol: one PUT per graph.
 - Without it: SPARQL Update, several graphs per request up to a size limit.
