@@ -13,6 +13,7 @@ import pyoxigraph as ox
 
 from akke_graph.errors import ParameterError
 from akke_graph.params import Param, binding_prefixes
+from akke_graph.results import short_iri
 from akke_graph.store import Row, Term
 
 if TYPE_CHECKING:
@@ -69,19 +70,15 @@ def check_choices(query: "CannedQuery", bound: Mapping[str, Term], given: Collec
             continue
         held = [row[param.variable] for row in select(sparql) if param.variable in row]
         if value not in held:
-            shown = sorted(_short(v, query) for v in held)
+            prefixes = binding_prefixes(query)
+            shown = sorted(_short(v, prefixes) for v in held)
             more = f" (and {len(shown) - SHOWN} more)" if len(shown) > SHOWN else ""
             raise ParameterError(
-                f"{query.name}: {param.name}={_short(value, query)} does not occur in the data",
+                f"{query.name}: {param.name}={_short(value, prefixes)} does not occur in the data",
                 hint=(f"values in the data: {', '.join(shown[:SHOWN])}{more}" if shown
                       else f"the data holds no value for {param.name}"))
 
 
-def _short(term: Term, query: "CannedQuery") -> str:
+def _short(term: Term, prefixes: Mapping[str, str]) -> str:
     """A term as a user may type it back: a CURIE where a known prefix fits, else its value."""
-    if isinstance(term, ox.NamedNode):
-        for prefix, namespace in sorted(binding_prefixes(query).items(), key=lambda p: -len(p[1])):
-            local = term.value[len(namespace):]
-            if term.value.startswith(namespace) and local and "/" not in local and "#" not in local:
-                return f"{prefix}:{local}"
-    return term.value
+    return short_iri(term.value, prefixes) if isinstance(term, ox.NamedNode) else term.value

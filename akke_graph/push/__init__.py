@@ -126,6 +126,7 @@ def push_store(store: Store, target: PushTarget, *, into_graph: str | None = Non
         lap("serialise")
         if not uploads:
             raise EndpointError("there is nothing to push: the graph is empty")
+        report.graphs = {u.graph: u.triples for u in uploads}
         replacing = direct = False
         delta = None
         graphs = [u.graph for u in uploads]
@@ -156,16 +157,15 @@ def push_store(store: Store, target: PushTarget, *, into_graph: str | None = Non
                 if client.is_oxigraph:
                     report.changes = (compute_delta(ours, held).counts if before or ours
                                       else (sum(u.triples for u in uploads), 0))
-                report.graphs = {u.graph: u.triples for u in uploads}
                 report.seconds = time.perf_counter() - started
                 return report
             if not before and target.gsp and client.is_oxigraph:
-                # Nothing to replace: transactional loads of whole graphs into the graphs themselves
-                # leave each absent or complete, and are the fastest way into Oxigraph.
+                # Nothing to replace: loads of whole graphs into the graphs themselves, each request
+                # committed whole, leave each absent or complete: the fastest way into Oxigraph.
                 direct = True
                 report.method = "gsp"
                 uploads = [replace(u, temporary=u.graph) for u in uploads]
-                say(f"uploading {sum(u.triples for u in uploads)} triples, whole graphs per transaction")
+                say(f"uploading {sum(u.triples for u in uploads)} triples, whole graphs per request")
                 upload_all(client, uploads, Path(tmp))
                 lap("upload")
             elif client.is_oxigraph:
@@ -189,9 +189,9 @@ def push_store(store: Store, target: PushTarget, *, into_graph: str | None = Non
                 _verify(client, uploads)
                 lap("verify")
         except EndpointError as exc:
-            if direct:   # the "temporary" graphs are the targets: the transaction decides
-                state = ("the graphs were empty before, and each was loaded in one transaction: each "
-                         "is either still empty or complete; push again to load the rest")
+            if direct:   # the "temporary" graphs are the targets: each request decides
+                state = ("the graphs were empty before, and each was loaded in one request committed "
+                         "whole: each is either still empty or complete; push again to load the rest")
             elif report.method == "delta":
                 state = ("the change was one transaction: the store holds either the previous or "
                          "the complete new version of every graph; check with a count query or "
@@ -203,7 +203,6 @@ def push_store(store: Store, target: PushTarget, *, into_graph: str | None = Non
                          "with a count query or push again" if replacing else
                          "nothing was replaced: the store still holds the previous version of every graph")
             raise EndpointError(f"{exc.message}\n  {state}", hint=exc.hint) from None
-    report.graphs = {u.graph: u.triples for u in uploads}
     report.seconds = time.perf_counter() - started
     return report
 

@@ -225,8 +225,8 @@ FIRST_PUSH_FAULTS = [
 @pytest.mark.parametrize("case", FIRST_PUSH_FAULTS, ids=[c.name for c in FIRST_PUSH_FAULTS])
 def test_first_push_faults_leave_nothing_or_new_graph(case: Case, oxigraph_server: OxigraphServer, fault_proxy,
                                                       validated: LoadedGraph, project_root: Path) -> None:
-    """Into an empty store the upload goes straight to the graphs in one transaction (no MOVE):
-    after a fault each graph is absent or complete, never half."""
+    """Into an empty store the upload goes straight to the graphs, each request committed whole
+    (no MOVE): after a fault each graph is absent or complete, never half."""
     proxy = fault_proxy(stall_s=20)
     proxy.faults.extend(Fault(f.action, f.when, f.times) for f in case.faults)
     result = run_push(project_root, "--endpoint", proxy.url("/query"), "--gsp", proxy.url("/store"), *case.options)
