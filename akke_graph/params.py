@@ -6,9 +6,10 @@ A canned query declares a parameter by using a variable ``?_name`` (required) or
 such as ``_date``, or a language tag such as ``_fi``. Values arrive as text (command line, API)
 and become terms here, checked against the declared type; they are never pasted into a query.
 
-Embedded queries get the terms as substitutions. A remote endpoint cannot take terms, so
-:func:`substitute_text` writes each term in escaped SPARQL syntax in place of its variable;
-the tests check that no value can change what the query means.
+:func:`substitute_text` writes each term in escaped SPARQL syntax in place of its variable, for
+the embedded stores and remote endpoints alike (a remote endpoint cannot take terms, and
+Oxigraph plans a query better with its values as constants); the tests check that no value can
+change what the query means.
 """
 
 from __future__ import annotations

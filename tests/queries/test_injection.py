@@ -144,11 +144,16 @@ def test_missing_and_unknown_parameters_list_the_query_parameters(loaded: Loaded
 def test_parameter_cannot_be_assigned_in_the_text() -> None:
     query = parse_query("SELECT $_x WHERE { ?s ?p ?o }", "q")
     assert substitute_text(query.text, bind(query, {"x": "a"})) == 'SELECT ("a" AS ?_x) WHERE { ?s ?p ?o }'
-    sneaky = parse_query("SELECT $_x ?y WHERE { BIND(?s AS ?_x) ?s ?p ?y }", "q")
     from akke_graph.errors import QueryError
 
+    sneaky = "SELECT $_x ?y WHERE { BIND(?s AS ?_x) ?s ?p ?y }"
     with pytest.raises(QueryError, match="cannot be bound"):
-        substitute_text(sneaky.text, bind(sneaky, {"x": "a"}))
+        substitute_text(sneaky, {"_x": ox.Literal("a")})
+    # A query file that assigns a parameter is refused when it is read, naming the file.
+    with pytest.raises(QueryError, match=r"^sneaky\.rq: the parameter \?_x cannot be bound"):
+        parse_query(sneaky, "sneaky", display="sneaky.rq")
+    with pytest.raises(QueryError, match=r"^values\.rq: the parameter \?_x cannot be bound"):
+        parse_query("SELECT $_x WHERE { VALUES ?_x { 1 } }", "values", display="values.rq")
 
 
 @pytest.mark.parametrize("args", [
