@@ -303,12 +303,12 @@ def sparql_term(term: Term) -> str:
     return text
 
 
-def substitute_text(text: str, bound: Mapping[str, Term]) -> str:
+def substitute_text(text: str, bound: Mapping[str, Term], where: str | None = None) -> str:
     """The query with each bound parameter variable replaced by its term in SPARQL syntax.
 
     In a SELECT projection the variable becomes ``(term AS ?var)``, so the answer keeps the
-    column (as the embedded store's substitution does); in GROUP BY / ORDER BY it becomes
-    ``(term)``. A parameter as the target of AS or in a VALUES block is refused.
+    column; in GROUP BY / ORDER BY it becomes ``(term)``. A parameter as the target of AS or in
+    a VALUES block is refused; with ``where`` (the query file) the message names its line.
     """
     if not bound:
         return text
@@ -340,7 +340,8 @@ def substitute_text(text: str, bound: Mapping[str, Term]) -> str:
         if kind == "var" and token[1:] in bound:
             name = token[1:]
             if previous == "AS" or clause == "values":
-                raise QueryError(f"the parameter ?{name} cannot be bound: the query assigns it "
+                at = f"{where}:{text.count(chr(10), 0, match.start()) + 1}: " if where else ""
+                raise QueryError(f"{at}the parameter ?{name} cannot be bound: the query assigns it "
                                  "(AS or VALUES)", hint="use the parameter only as a value")
             written = sparql_term(bound[name])
             if clause == "select" and depth == 0:

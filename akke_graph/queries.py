@@ -247,10 +247,7 @@ def _check_with_engine(query: CannedQuery, where: str) -> tuple[str, ...]:
              else ox.Literal("0", language=p.language) if p.language
              else ox.Literal("0", datatype=ox.NamedNode(p.datatype)) if p.datatype
              else ox.Literal("0") for p in query.params}
-    try:
-        substitute_text(query.text, dummy)
-    except QueryError as exc:
-        raise QueryError(f"{where}: {exc.message}", hint=exc.hint) from None
+    substitute_text(query.text, dummy, where)
     try:
         result = ox.Store().query(query.text, substitutions={ox.Variable(k): v for k, v in dummy.items()} or None)
     except SyntaxError as exc:

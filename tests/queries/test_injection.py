@@ -149,11 +149,11 @@ def test_parameter_cannot_be_assigned_in_the_text() -> None:
     sneaky = "SELECT $_x ?y WHERE { BIND(?s AS ?_x) ?s ?p ?y }"
     with pytest.raises(QueryError, match="cannot be bound"):
         substitute_text(sneaky, {"_x": ox.Literal("a")})
-    # A query file that assigns a parameter is refused when it is read, naming the file.
-    with pytest.raises(QueryError, match=r"^sneaky\.rq: the parameter \?_x cannot be bound"):
+    # A query file that assigns a parameter is refused when it is read, naming the file and line.
+    with pytest.raises(QueryError, match=r"^sneaky\.rq:1: the parameter \?_x cannot be bound"):
         parse_query(sneaky, "sneaky", display="sneaky.rq")
-    with pytest.raises(QueryError, match=r"^values\.rq: the parameter \?_x cannot be bound"):
-        parse_query("SELECT $_x WHERE { VALUES ?_x { 1 } }", "values", display="values.rq")
+    with pytest.raises(QueryError, match=r"^values\.rq:3: the parameter \?_x cannot be bound"):
+        parse_query("#+ summary: s\nSELECT $_x\nWHERE { VALUES ?_x { 1 } }", "values", display="values.rq")
 
 
 @pytest.mark.parametrize("args", [
