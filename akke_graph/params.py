@@ -340,7 +340,8 @@ def substitute_text(text: str, bound: Mapping[str, Term], where: str | None = No
         if kind == "var" and token[1:] in bound:
             name = token[1:]
             if previous == "AS" or clause == "values":
-                at = f"{where}:{text.count(chr(10), 0, match.start()) + 1}: " if where else ""
+                line = text.count("\n", 0, match.start()) + 1
+                at = f"{where}:{line}: " if where else ""
                 raise QueryError(f"{at}the parameter ?{name} cannot be bound: the query assigns it "
                                  "(AS or VALUES)", hint="use the parameter only as a value")
             written = sparql_term(bound[name])
