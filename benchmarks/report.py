@@ -73,14 +73,14 @@ def size_table(results: dict) -> list[str]:
     return lines
 
 
-def query_cell(bench: dict, side: str, name: str) -> str:
+def query_cell(bench: dict, side: str, name: str, kind: str = "query") -> str:
     result = bench[side]
-    step = result.get("steps", result.get("partial_steps", {})).get(f"query {name}")
+    step = result.get("steps", result.get("partial_steps", {})).get(f"{kind} {name}")
     if step and "error" in step:
         return "error"
     if step:
         return secs(step["p50"])
-    if f"query {name}" in result.get("stopped", []):
+    if f"{kind} {name}" in result.get("stopped", []):
         return f"> {result['limit']} s"
     if result.get("timed_out"):
         return f"not reached in {bench['timeout']:.0f} s"
@@ -109,6 +109,22 @@ def query_table(results: dict) -> list[str]:
         cells = [query_cell(results["sizes"][s]["benches"]["queries"], side, name)
                  for s in sizes for side in ("project", "plain")]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def floor_table(results: dict) -> list[str]:
+    """The engine floors (``benchmarks.tasks.FLOORS``) timed beside the queries, by size."""
+    from benchmarks.tasks import FLOORS
+
+    sizes = [s for s, f in results["sizes"].items()
+             if any(k.startswith("floor ") for k in f["benches"].get("queries", {}).get("project", {}).get("steps", {}))]
+    if not sizes:
+        return []
+    lines = ["| read (one COUNT query) | " + " | ".join(sizes) + " | canned queries that must read it |",
+             "|---|" + "---|" * len(sizes) + "---|"]
+    for slug, (what, _, bounds) in FLOORS.items():
+        cells = [query_cell(results["sizes"][s]["benches"]["queries"], "project", slug, "floor") for s in sizes]
+        lines.append(f"| {what} | " + " | ".join(cells) + f" | {bounds} |")
     return lines
 
 
@@ -194,6 +210,11 @@ def markdown(results: dict) -> str:
     queries = query_table(results)
     if queries:
         lines += ["", "### Canned queries (warm p50; plain: rdflib on the same graph, median of up to 3)", "", *queries]
+    floors = floor_table(results)
+    if floors:
+        lines += ["", "### Engine floors (warm p50, in the same process as the canned queries)", "",
+                  "What Oxigraph takes, in akke-graph's store, only to read the rows that some canned queries "
+                  "cannot do without: each is one `COUNT(*)` query, so one row comes back.", "", *floors]
     lines += ["", "![time and memory against size](plot.png)"]
     return "\n".join(lines)
 

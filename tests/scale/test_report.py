@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from benchmarks.__main__ import carried_over
-from benchmarks.report import markdown
+from benchmarks.report import floor_table, markdown, query_names
+from benchmarks.tasks import FLOORS
 
 RESULTS = Path(__file__).resolve().parents[2] / "benchmarks" / "results.json"
 
@@ -32,3 +33,26 @@ def test_kept_sizes_carry_the_date_and_commit_of_their_run(tmp_path: Path) -> No
     with pytest.raises(SystemExit, match="no figures for size 1m"):
         carried_over(earlier, ["1m"])
     assert carried_over(tmp_path / "missing.json", []) == {}
+
+
+def test_engine_floors_render_beside_the_queries() -> None:
+    step = {"p50": 0.25, "p90": 0.3, "runs": 5, "rows": 1}
+    queries = {"project": {"steps": {"query triples-per-graph": step, "floor quads": step}}, "plain": {"skipped": True}}
+    results = {"sizes": {"1m": {"triples": 1, "benches": {"queries": queries}}}}
+    table = floor_table(results)
+    assert table[0].startswith("| read (one COUNT query) | 1m |")
+    assert "| every quad | 0.25 s | triples-per-graph |" in table
+    assert "| every rdf:type row | – |" in "\n".join(table)
+    assert query_names(results) == ["triples-per-graph"]   # a floor is not a canned query
+
+
+def test_each_engine_floor_counts_rows_of_the_shipped_graph() -> None:
+    from akke_graph.config import load_config
+    from akke_graph.load import load
+
+    loaded = load(load_config(RESULTS.parents[1]))
+    for slug, (_, text, bounds) in FLOORS.items():
+        rows = loaded.store.select(text)
+        assert len(rows) == 1 and int(rows[0]["n"].value) > 0, slug
+        assert all(name.strip() in {q.stem for q in (RESULTS.parents[1] / "queries").glob("*.rq")}
+                   for name in bounds.split(",")), slug
