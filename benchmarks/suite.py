@@ -18,6 +18,7 @@ from typing import Callable
 
 from benchmarks.generate import DEFAULT_SEED, MARKER, write_project
 from benchmarks.harness import Run, median_runs, run
+from benchmarks.tasks import TIMED
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -115,10 +116,10 @@ def measure_queries(tag: str, task: str, project: Path, out: Path, limit: int, b
         if left <= 0:
             return {"timed_out": True, "runs": 1, "peak_mib": peak, "partial_steps": steps, "stopped": stopped,
                     "limit": limit}
-        skip = ",".join(s.removeprefix("query ") for s in [*steps, *stopped] if s.startswith(("query ", "floor ")))
+        skip = ",".join(s for s in [*steps, *stopped] if s.startswith(TIMED))
         r = run([*task_command(task, project, out), skip, str(limit)], timeout=left, env=env, cwd=REPO)
         peak = max(peak, r.peak_mib)
-        steps.update({k: v for k, v in r.steps.items() if k.startswith(("query ", "floor "))})
+        steps.update({k: v for k, v in r.steps.items() if k.startswith(TIMED)})
         done = sum(1 for k in r.steps if k.startswith("query "))
         if r.code == 0:
             say(f"{tag} {done} queries in {r.wall:.1f} s")
