@@ -70,6 +70,17 @@ def test_unreadable_case_is_an_error_with_file_and_line(case: Path, config) -> N
     assert "Traceback" not in output
 
 
+def test_cases_cover_every_kind_of_constraint(config) -> None:
+    """The engines are compared below on every kind of constraint the shapes can report (the
+    kinds the synthetic national graph injects, compared at scale in the slow differential)."""
+    from benchmarks.generate import DEFAULT_SEED, injected_violations
+
+    found = set()
+    for case in case_files("invalid"):
+        found |= {r.component for r in validate_graph(load(config, [config.data_dir, case])).results}
+    assert {v.component for v in injected_violations(7_000, DEFAULT_SEED)} <= found
+
+
 @pytest.mark.parametrize("case", case_files("valid") + case_files("invalid"), ids=lambda p: p.stem)
 def test_engines_agree(case: Path, config) -> None:
     loaded = load(config, [config.data_dir, case])

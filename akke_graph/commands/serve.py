@@ -22,7 +22,11 @@ from akke_graph.commands.common import project_config
               help="Oxigraph store folder to (re)build and serve from; default: a temporary one.")
 @click.option("--timeout", "timeout_s", type=click.FloatRange(min=0.1), default=30.0,
               show_default=True, help="Seconds a query may run before it is stopped (503).")
-def serve(release: Path | None, host: str, port: int, store_dir: Path | None, timeout_s: float) -> None:
+@click.option("--grace", "grace_s", type=click.FloatRange(min=0), default=None,
+              help="Seconds an Oxigraph process replaced after a timeout keeps running for the "
+                   "other queries it still answers (default: the timeout + 1).")
+def serve(release: Path | None, host: str, port: int, store_dir: Path | None, timeout_s: float,
+          grace_s: float | None) -> None:
     """Serve the graph over SPARQL and the release as linked data, at one URL.
 
     The graph is validated and bulk-loaded into a read-only Oxigraph server; /sparql answers
@@ -42,7 +46,7 @@ def serve(release: Path | None, host: str, port: int, store_dir: Path | None, ti
         click.echo("akke-graph serve: validating and loading the graph", err=True)
         service = SparqlService.from_loaded(load(config), store_dir=store_dir, release=release,
                                             host=host, port=port, timeout_s=timeout_s,
-                                            log=sys.stderr)
+                                            grace_s=grace_s, log=sys.stderr)
         serve_until_stopped(service, signals.event)
 
 

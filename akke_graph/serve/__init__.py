@@ -27,8 +27,8 @@ class SparqlService:
     """The running service: the Oxigraph upstream plus the front HTTP server."""
 
     def __init__(self, location: Path, *, release: Path | None = None, host: str = "127.0.0.1",
-                 port: int = 8080, timeout_s: float = 30.0, log: TextIO | None = None,
-                 stats: dict[str, int] | None = None) -> None:
+                 port: int = 8080, timeout_s: float = 30.0, grace_s: float | None = None,
+                 log: TextIO | None = None, stats: dict[str, int] | None = None) -> None:
         if release is not None and not release.is_dir():
             raise ServeError(f"the release folder {release} does not exist",
                              hint="run akke-graph publish --out DIR first, or leave out --release")
@@ -38,6 +38,7 @@ class SparqlService:
         self.release = release
         self.host, self.port = host, port
         self.timeout_s = timeout_s
+        self.grace_s = grace_s
         self.log = log or sys.stderr
         self.stats = stats or {}
         self._owned: tempfile.TemporaryDirectory[str] | None = None
@@ -86,7 +87,8 @@ class SparqlService:
         from akke_graph.serve.release import ReleaseSite
         from akke_graph.serve.upstream import Upstream
 
-        self.upstream = Upstream(self.location, self.timeout_s, log=self._note).start()
+        self.upstream = Upstream(self.location, self.timeout_s, grace_s=self.grace_s,
+                                 log=self._note).start()
         try:
             self.httpd = FrontServer((self.host, self.port), self.upstream,
                                      ReleaseSite(self.release), self.timeout_s, self.log,

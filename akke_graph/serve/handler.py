@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
 MAX_BODY = 16 << 20
+# Answers up to this size are read whole before the first byte goes out, so that a timeout can
+# still become a clean 503; longer ones stream and are cut at the deadline.
+BUFFER_LIMIT = 4 << 20
 SPARQL_PATHS = ("/sparql", "/query")
 QUERY_PAGE_ASSETS = ("/yasgui.min.js", "/yasgui.min.css", "/logo.svg")
 FORWARDED_REQUEST_HEADERS = ("Accept", "Content-Type")
@@ -75,6 +78,7 @@ class FrontServer(ThreadingHTTPServer):
         self.upstream = upstream
         self.site = site
         self.timeout_s = timeout_s
+        self.buffer_limit = BUFFER_LIMIT
         self.log = log
         self.stats = dict(stats)
         self.log_lock = threading.Lock()
@@ -211,7 +215,8 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(cached, head=head)
         deadline = time.monotonic() + self.server.timeout_s
         try:
-            reply = self.server.upstream.forward(method, target, headers, body, deadline)
+            reply = self.server.upstream.forward(method, target, headers, body, deadline,
+                                                buffer_limit=self.server.buffer_limit)
         except Overrun:
             return self._send(text_answer(
                 503, f"the query ran past the timeout of {self.server.timeout_s:g} s and was "

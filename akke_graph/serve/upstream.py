@@ -43,9 +43,12 @@ class Upstream:
     """Owns the Oxigraph process(es) serving one store folder."""
 
     def __init__(self, location: Path, timeout_s: float, *, host: str = "127.0.0.1",
-                 log: Callable[[str], None] = lambda _m: None) -> None:
+                 grace_s: float | None = None, log: Callable[[str], None] = lambda _m: None) -> None:
         self.location = location
         self.timeout_s = timeout_s
+        # how long a replaced process keeps running: by default every query it may still serve
+        # gets its own full timeout
+        self.grace_s = timeout_s + 1.0 if grace_s is None else grace_s
         self.host = host
         self.log = log
         self._lock = threading.Lock()
@@ -86,7 +89,7 @@ class Upstream:
                 return
             self._current = fresh
             self._retired.append(server)
-            timer = threading.Timer(self.timeout_s + 1.0, self._retire, args=(server,))
+            timer = threading.Timer(self.grace_s, self._retire, args=(server,))
             timer.daemon = True
             self._retiring[id(server)] = timer
             timer.start()

@@ -36,7 +36,7 @@ def start_publish(out: Path, *extra: str, pause: float = 0.4) -> subprocess.Pope
                              *extra], cwd=ROOT, env=env, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
 
-def wait_for_step(proc: subprocess.Popen, step: str, timeout: float = 90) -> None:
+def wait_for_step(proc: subprocess.Popen, step: str, timeout: float = 300) -> None:
     """Read progress lines until ``step`` has finished (bounded by ``timeout``)."""
     label = STEPS[step][1]
     deadline = time.monotonic() + timeout

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import http.server
 import threading
-import time
 import urllib.parse
 import urllib.request
 from typing import Callable, Iterator
@@ -66,11 +65,12 @@ def put_graphs(server: OxigraphServer, loaded: LoadedGraph) -> None:
             assert response.status in (200, 201, 204)
 
 
-@pytest.fixture()
-def loaded_server(oxigraph_server: OxigraphServer, loaded: LoadedGraph) -> OxigraphServer:
-    """The real Oxigraph server (the shared fixture starts and stops it) holding the graph."""
-    put_graphs(oxigraph_server, loaded)
-    return oxigraph_server
+@pytest.fixture(scope="session")
+def loaded_server(loaded: LoadedGraph) -> Iterator[OxigraphServer]:
+    """A real Oxigraph server holding the graph, shared by the tests that only read it."""
+    with OxigraphServer.temporary() as server:
+        put_graphs(server, loaded)
+        yield server
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -95,10 +95,15 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
+# Set when a test ends: servers that never answer let go of their connections then.
+TEST_OVER = threading.Event()
+
+
 @pytest.fixture()
 def broken_endpoint() -> Iterator[Callable[[Callable[[_Handler], None]], str]]:
     """Start a loopback HTTP server whose handler does what the test says; yields its URL."""
     servers: list[http.server.ThreadingHTTPServer] = []
+    TEST_OVER.clear()
 
     def start(behaviour: Callable[[_Handler], None]) -> str:
         handler = type("Handler", (_Handler,), {"behaviour": behaviour})
@@ -109,16 +114,12 @@ def broken_endpoint() -> Iterator[Callable[[Callable[[_Handler], None]], str]]:
         return f"http://127.0.0.1:{server.server_address[1]}/query"
 
     yield start
+    TEST_OVER.set()
     for server in servers:
         server.shutdown()
         server.server_close()
 
 
-def slow(seconds: float) -> Callable[[_Handler], None]:
-    def behaviour(handler: _Handler) -> None:
-        time.sleep(seconds)
-        try:
-            handler.answer(200, b"{}", "application/sparql-results+json")
-        except OSError:
-            pass
-    return behaviour
+def never(handler: _Handler) -> None:
+    """Accept the request and answer nothing until the test is over."""
+    TEST_OVER.wait(600)

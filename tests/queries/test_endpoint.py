@@ -4,7 +4,6 @@ endpoint that is down, slow or broken gives a clear EndpointError, never a trace
 
 from __future__ import annotations
 
-import time
 
 import pytest
 
@@ -14,7 +13,7 @@ from akke_graph.load import LoadedGraph
 from akke_graph.oxigraph_server import OxigraphServer, free_port
 from akke_graph.queries import find_query, load_queries, run_query
 
-from .conftest import all_cases, slow
+from .conftest import all_cases, never
 from .golden_io import canonical
 from .test_injection import PAYLOADS, TARGETS, target_query
 
@@ -77,11 +76,9 @@ def test_endpoint_answers_errors(broken_endpoint, loaded: LoadedGraph) -> None:
 
 
 def test_endpoint_timeout_is_bounded(broken_endpoint, loaded: LoadedGraph) -> None:
-    url = broken_endpoint(slow(6))
-    started = time.monotonic()
+    """The endpoint never answers (until the test is over): only the timeout can end the wait."""
     with pytest.raises(EndpointError, match="did not answer within 1 s"):
-        run_remote(url, find_query(loaded.config, "organisations"), timeout=1)
-    assert time.monotonic() - started < 5
+        run_remote(broken_endpoint(never), find_query(loaded.config, "organisations"), timeout=1)
 
 
 def test_construct_and_ask_remotely(loaded_server: OxigraphServer, loaded: LoadedGraph) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import pytest
 import rdflib
 
 from akke_graph.load import LoadedGraph
@@ -34,6 +35,7 @@ def values(results: list[ExpectedViolation]) -> Counter:
     return Counter((r.focus, r.path, r.component, r.value) for r in results if r.value is not None)
 
 
+@pytest.mark.slow
 def test_pyshacl_finds_exactly_the_injected_violations(reference_violations: list[Result]) -> None:
     expected = injected_violations(VIOLATIONS_SIZE, DEFAULT_SEED)
     assert keys(reference_violations) == keys(expected)

@@ -86,6 +86,17 @@ def service(validated: LoadedGraph, release_dir: Path):
         yield svc
 
 
+@pytest.fixture(scope="module")
+def patient_service(validated: LoadedGraph, release_dir: Path):
+    """The same service with a timeout no answer of the tests comes near, for tests that need an
+    answer to finish on a busy machine."""
+    from akke_graph.serve import SparqlService
+
+    with SparqlService.from_loaded(validated, release=release_dir, port=0, timeout_s=600.0,
+                                   log=io.StringIO()) as svc:
+        yield svc
+
+
 @pytest.fixture(scope="session")
 def version_b(loaded: LoadedGraph) -> OxigraphStore:
     """A second version of the graph: one triple more in one graph, one fewer in another."""

@@ -18,6 +18,8 @@ from akke_graph.store import OxigraphStore
 from .helpers import canned_local, canned_remote, counts, holds
 from .virtuoso import DBA_PASSWORD, Virtuoso
 
+pytestmark = pytest.mark.virtuoso
+
 MODES = {  # how to reach each way of writing into Virtuoso: (gsp path, update path, user)
     "gsp": ("/sparql-graph-crud", "/sparql", None),
     "update": (None, "/sparql", None),
