@@ -1,7 +1,7 @@
 """Benchmark of ``akke-graph push`` into a local Oxigraph server: triples per second, and the
 time of each phase (serialise; upload, or read and compare; the replacing update; count check).
 
-    python -m benchmarks.generate 1m --nquads build/synthetic-1m.nq
+    python -m akke_graph.synthetic.generate 1m --nquads build/synthetic-1m.nq
     python benchmarks/push_bench.py build/synthetic-1m.nq --twice --changed 0.01,0.1
     python benchmarks/push_bench.py build/synthetic-100k.nq --method update --twice
 

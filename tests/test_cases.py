@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from akke_graph.cli import cli
 from akke_graph.load import load
-from akke_graph.validate import validate_graph
+from akke_graph.shacl.validate import validate_graph
 
 CASES = Path(__file__).parent / "cases"
 
@@ -73,7 +73,7 @@ def test_unreadable_case_is_an_error_with_file_and_line(case: Path, config) -> N
 def test_cases_cover_every_kind_of_constraint(config) -> None:
     """The engines are compared below on every kind of constraint the shapes can report (the
     kinds the synthetic national graph injects, compared at scale in the slow differential)."""
-    from benchmarks.generate import DEFAULT_SEED, injected_violations
+    from akke_graph.synthetic.generate import DEFAULT_SEED, injected_violations
 
     found = set()
     for case in case_files("invalid"):

@@ -9,8 +9,8 @@ import pytest
 
 from akke_graph.config import Config
 from akke_graph.load import LoadedGraph, load
-from akke_graph.validate import validate_graph
-from benchmarks.generate import DEFAULT_SEED, generate, injected_violations
+from akke_graph.shacl.validate import validate_graph
+from akke_graph.synthetic.generate import DEFAULT_SEED, generate, injected_violations
 
 SIZE = 7_000  # the smallest synthetic graph that carries every injection
 

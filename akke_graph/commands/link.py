@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from akke_graph.commands.common import default_lang, lang_option, project_config, store_option
+from akke_graph.commands.options import default_lang, lang_option, project_config, store_option
 
 api_option = click.option(
     "--api", "api_url", metavar="URL", default=None,

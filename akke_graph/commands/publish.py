@@ -1,4 +1,4 @@
-"""``akke-graph publish`` and ``akke-graph diff``."""
+"""``akke-graph publish``."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from akke_graph.commands.common import default_lang, lang_option, project_config, store_option
+from akke_graph.commands.options import default_lang, lang_option, project_config, store_option
 
 DONE = {"fi": "Julkaisu {version} kirjoitettu kansioon {out}: {files} tiedostoa, {triples} kolmikkoa, {seconds:.2f} s.",
         "en": "Release {version} written to {out}: {files} files, {triples} triples, {seconds:.2f} s."}
@@ -40,7 +40,7 @@ def publish(out: Path | None, base_iri: str | None, version: str | None, previou
     import signal
 
     from akke_graph.publish.release import STEPS, PublishOptions
-    from akke_graph.publish.release import publish as run_publish
+    from akke_graph.publish.build import publish as run_publish
 
     lang = lang or default_lang()
 
@@ -57,28 +57,3 @@ def publish(out: Path | None, base_iri: str | None, version: str | None, previou
     result = run_publish(project_config(), options, progress)
     click.echo(DONE[lang].format(version=result.version, out=result.out, files=result.files,
                                  triples=result.triples, seconds=result.seconds))
-
-
-@click.command()
-@click.argument("old", type=click.Path(exists=True, path_type=Path))
-@click.argument("new", type=click.Path(exists=True, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["markdown", "json", "nt"]), default="markdown",
-              show_default=True, help="markdown as in CHANGES.md; json for programs; nt: added then removed "
-                                      "N-Triples, each line prefixed with + or -.")
-def diff(old: Path, new: Path, fmt: str) -> None:
-    """Compare two releases (folders) or RDF files: the triples added and removed, by entity.
-
-    Exit 0 whether or not they differ; 2 when a file cannot be read.
-    """
-    from akke_graph.publish.diff import changes_json, changes_markdown, diff_paths
-
-    result = diff_paths(old, new)
-    if fmt == "json":
-        click.echo(changes_json(result), nl=False)
-    elif fmt == "nt":
-        for line in result.added:
-            click.echo(f"+ {line}")
-        for line in result.removed:
-            click.echo(f"- {line}")
-    else:
-        click.echo(changes_markdown(result, str(old), str(new)), nl=False)

@@ -1,7 +1,7 @@
 """``akke-graph query``: run a canned or ad-hoc SPARQL query on the embedded store or an endpoint.
 
-Only option parsing lives here; the work is in :mod:`akke_graph.queries`, :mod:`akke_graph.params`,
-:mod:`akke_graph.results` and :mod:`akke_graph.endpoint`, imported when the command runs.
+Only option parsing lives here; the work is in :mod:`akke_graph.query.catalogue`, :mod:`akke_graph.query.params`,
+:mod:`akke_graph.query.results` and :mod:`akke_graph.query.endpoint`, imported when the command runs.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from akke_graph.commands.common import default_lang, lang_option, project_config, store_option
+from akke_graph.commands.options import default_lang, lang_option, project_config, store_option
 
 FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld")
 
@@ -48,10 +48,11 @@ def query(ctx: click.Context, name: str | None, list_queries: bool, params: tupl
     """
     from akke_graph.config import DEFAULT_BASE_IRI
     from akke_graph.errors import AkkeError, ParameterError, QueryError
-    from akke_graph.params import bind
-    from akke_graph.queries import catalogue_text, display_prefixes, find_query, load_queries, \
-        read_query_file, run_query
-    from akke_graph.results import RDF_FORMATS, render
+    from akke_graph.query.params import bind
+    from akke_graph.query.catalogue import (catalogue_text, display_prefixes, find_query, load_queries,
+                                            read_query_file)
+    from akke_graph.query.run import run_query
+    from akke_graph.query.results import RDF_FORMATS, render
 
     lang = lang or default_lang()
     if name and query_file:
@@ -80,7 +81,7 @@ def query(ctx: click.Context, name: str | None, list_queries: bool, params: tupl
                              hint="use ttl, nt, jsonld or table for CONSTRUCT; table, csv, tsv, "
                                   "json or xml for SELECT and ASK")
     if endpoint:
-        from akke_graph.endpoint import run_remote, select_remote
+        from akke_graph.query.endpoint import run_remote, select_remote
 
         result = run_remote(endpoint, canned, values, timeout=timeout)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from akke_graph.commands.common import default_lang, lang_option, project_config, store_option
+from akke_graph.commands.options import default_lang, lang_option, project_config, store_option
 
 
 @click.command()
@@ -27,7 +27,7 @@ def validate(paths: tuple[Path, ...], lang: str | None, fmt: str, engine: str, s
     violations, 2 on an error (unreadable file, bad syntax, missing shapes).
     """
     from akke_graph.load import load
-    from akke_graph.validate import validate_graph
+    from akke_graph.shacl.validate import validate_graph
 
     lang = lang or default_lang()
     config = project_config()

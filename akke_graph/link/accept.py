@@ -10,9 +10,7 @@ overwritten: the message names the file that holds the old one.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,8 +18,8 @@ import pyoxigraph as ox
 
 from akke_graph.errors import InputError
 from akke_graph.link import graph as g
-from akke_graph.link.sssom_tsv import SSSOM, YTJ, Mapping, read_sssom
-from akke_graph.link.suggest import TOOL, WIKIDATA_SITE, today_iso
+from akke_graph.files import write_text
+from akke_graph.link.sssom_tsv import SSSOM, TOOL, WIKIDATA_SITE, YTJ, Mapping, read_sssom, today_iso
 from akke_graph.load import LoadedGraph
 from akke_graph.registries import ytunnus
 from akke_graph.registries.prh import PRH_API
@@ -207,19 +205,6 @@ def write_turtle(path: Path, text: str, graph: str, display: str) -> None:
     except SyntaxError as exc:  # a bug here must never leave a broken data file behind
         raise InputError(display, f"refusing to write Turtle that does not parse: {exc}") from None
     write_text(path, text)
-
-
-def write_text(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` in one rename: the file is written whole or not at all."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def accept(loaded: LoadedGraph, path: Path, *, min_confidence: float = 0.0,

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from akke_graph import __version__
 from akke_graph.config import Config
 from akke_graph.link import graph as g
-from akke_graph.link.sssom_tsv import LICENSE, MANUAL, SKOS, YTJ, Mapping, MappingSet, write_sssom
+from akke_graph.link.sssom_tsv import LICENSE, MANUAL, SKOS, TOOL, YTJ, Mapping, MappingSet, write_sssom
 from akke_graph.load import LoadedGraph
 from akke_graph.terms import own_prefixes
-
-TOOL = f"akke-graph {__version__}"
 
 
 def stored_mappings(loaded: LoadedGraph) -> list[Mapping]:

@@ -8,6 +8,7 @@ a :class:`Mapping` always holds full IRIs. The columns written are those of the 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from dataclasses import dataclass, field, fields
@@ -16,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from akke_graph import __version__
 from akke_graph.errors import InputError
 from akke_graph.registries.codes import CODELISTS, MUNICIPALITY_LIST, REGION_LIST
 from akke_graph.registries.prh import PRH_API
@@ -23,6 +25,8 @@ from akke_graph.registries.wikidata import WD
 from akke_graph.registries.yso import YSO
 from akke_graph.terms import ADMS, DCTERMS, OWL, RDFS, SKOS
 
+TOOL = f"akke-graph {__version__}"
+WIKIDATA_SITE = "https://www.wikidata.org/"
 SEMAPV = "https://w3id.org/semapv/vocab/"
 SSSOM = "https://w3id.org/sssom/"
 LEXICAL = SEMAPV + "LexicalMatching"
@@ -198,3 +202,7 @@ def read_sssom(path: Path, display: str | None = None) -> MappingSet:
             raise InputError(where, f"confidence {raw} is not between 0 and 1", line=offset)
         mappings.append(Mapping(**values, line=offset))
     return MappingSet(metadata=meta, mappings=mappings, prefixes=curies.prefixes)
+
+
+def today_iso() -> str:
+    return dt.date.today().isoformat()

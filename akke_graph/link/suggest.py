@@ -9,28 +9,25 @@ business ID the item carries. Each row's comment lists that evidence for the rev
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from akke_graph import __version__
 from akke_graph.config import Config
 from akke_graph.errors import ParameterError
 from akke_graph.link import graph as g
-from akke_graph.link.sssom_tsv import LEXICAL, LICENSE, SKOS, YTJ, Mapping, MappingSet, write_sssom
+from akke_graph.link.sssom_tsv import (LEXICAL, LICENSE, SKOS, TOOL, WIKIDATA_SITE, YTJ, Mapping, MappingSet,
+                                      today_iso, write_sssom)
 from akke_graph.load import LoadedGraph
 from akke_graph.registries import codes
 from akke_graph.registries.prh import PRH_API, Company, PrhClient
 from akke_graph.registries.wikidata import FINLAND, WD, Item, WikidataClient, qid
 from akke_graph.terms import M8G, ORG, own_prefixes
 
-TOOL = f"akke-graph {__version__}"
 REGISTRIES = ("ytj", "wikidata")
 ENV_BUSINESS_ID_PROPERTY = "AKKE_WIKIDATA_BUSINESS_ID_PROPERTY"
-WIKIDATA_SITE = "https://www.wikidata.org/"
 # Legal-form words in Finnish and Swedish company names, and the company form each stands for.
 LEGAL_FORMS = {"oy": "osakeyhtiö", "ab": "osakeyhtiö", "oyj": "julkinen osakeyhtiö",
                "abp": "julkinen osakeyhtiö", "ky": "kommandiittiyhtiö", "ay": "avoin yhtiö",
@@ -250,10 +247,6 @@ def suggestion_set(loaded: LoadedGraph, registry: str, mappings: list[Mapping], 
     }, mappings=best_first(mappings))
 
 
-def today_iso() -> str:
-    return dt.date.today().isoformat()
-
-
 def entity_iri(config: Config, text: str) -> str:
     """A full IRI from ``organisation:slug`` (own prefixes) or an IRI, checked."""
     prefix, sep, local = text.partition(":")
@@ -271,7 +264,7 @@ def run_suggest(config: Config, registry: str, wanted: list[str], out: Path | No
                 store: str = "oxigraph", progress: Callable[[str], None] | None = None,
                 today: str | None = None) -> tuple[str, Path | None, int]:
     """Load the graph, find candidates, write the SSSOM file (or return its text for ``-``)."""
-    from akke_graph.link.accept import write_text
+    from akke_graph.files import write_text
     from akke_graph.link.export import curie_prefixes
     from akke_graph.load import load
 

@@ -1,9 +1,13 @@
-"""The steps that fill a release folder, in order: dumps, catalogue, pages, ontology and shapes,
-queries, mappings, pictures, changes, landing pages, a final check, checksums and manifest."""
+"""``akke-graph publish``: validate, then fill a release folder step by step — dumps, catalogue,
+pages, ontology and shapes, queries, mappings, pictures, changes, landing pages, a final check,
+checksums and manifest — built whole beside the old one and swapped in (:mod:`.release`)."""
 
 from __future__ import annotations
 
 import json
+import os
+import secrets
+import shutil
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -11,7 +15,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from akke_graph import __version__
-from akke_graph.errors import PublishError
+from akke_graph.config import Config, normalise_base
+from akke_graph.errors import InputError, PublishError
 from akke_graph.load import LoadedGraph, rdf_files
 from akke_graph.publish.catalog import CC_BY, ReleaseInfo, VoidStatistics, void_statistics, write_catalog
 from akke_graph.publish.checksums import SUMS, digest_files, release_files, write_sha256sums
@@ -23,7 +28,9 @@ from akke_graph.publish.ontology_doc import write_ontology_doc
 from akke_graph.publish.pages import kinds, write_entity_pages, write_server_config
 from akke_graph.publish.pictures import write_pictures
 from akke_graph.publish.rebase import Rebaser, copy_rebased
-from akke_graph.publish.release import MANIFEST, PublishOptions, Run, read_manifest
+from akke_graph.publish.release import (MANIFEST, STEPS, Progress, PublishOptions, PublishResult, Run,
+                                        check_target, clean_stale, now_utc, read_manifest,
+                                        swap_into_place)
 from akke_graph.publish.site import Site
 
 MAPPINGS_PATH = "mappings/akke-graph.sssom.tsv"
@@ -62,7 +69,7 @@ class ReleaseWriter:
 
     def _queries_available(self) -> bool:
         try:
-            import akke_graph.queries  # noqa: F401
+            import akke_graph.query.catalogue  # noqa: F401
         except ImportError:
             self.skip("the canned-query module is not installed: queries/ is left out of the release")
             return False
@@ -209,3 +216,55 @@ class ReleaseWriter:
 
 def rdf_query_files(folder: Path) -> list[Path]:
     return sorted(folder.glob("*.rq")) if folder.is_dir() else []
+
+
+def planned_steps(options: PublishOptions) -> list[str]:
+    """The steps this run takes, in order (a dumps-only release skips every page and picture)."""
+    return [s for s in STEPS if not (options.dumps_only and s in PAGE_STEPS)]
+
+
+def publish(config: Config, options: PublishOptions, progress: Progress | None = None) -> PublishResult:
+    """Validate the project's graph and write the release (see the module docstring)."""
+    from akke_graph.load import load
+    from akke_graph.publish.model import build_release_graph
+    from akke_graph.shacl.validate import require_conformant
+
+    out = (options.out or config.release_dir).resolve()
+    check_target(config, out)
+    if options.base_iri:
+        normalise_base(options.base_iri)   # a bad IRI is an error before anything is loaded
+    previous = options.previous.resolve() if options.previous else None
+    if previous is not None:
+        from akke_graph.publish.diff import release_dump
+
+        if not previous.is_dir():
+            raise InputError(str(options.previous), "--previous must be the folder of an earlier release")
+        release_dump(previous)   # an earlier release has its dumps: say so now, not after the work
+    run = Run(progress, planned_steps(options))
+    loaded = run.step("load", lambda: load(config, store=options.store))
+    validate = lambda: require_conformant(loaded, lang=options.lang)  # noqa: E731
+    # On Oxigraph the validation's queries leave the interpreter free, so the dumps are written
+    # meanwhile — when preparing changes nothing the validation sees (only blank-node labels).
+    beside = loaded.store.kind == "oxigraph" and not options.base_iri and not options.without_persons
+    if not beside:
+        run.step("validate", validate)
+    graph = run.step("prepare", lambda: build_release_graph(
+        loaded, base_iri=options.base_iri, without_persons=options.without_persons,
+        revalidate=lambda changed: require_conformant(changed, lang=options.lang)))
+    if beside:
+        run.meanwhile("validate", validate)
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    clean_stale(out)
+    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
+    tmp.mkdir()
+    try:
+        writer = ReleaseWriter(graph, tmp, options, previous, now_utc(), run)  # type: ignore[arg-type]
+        files = writer.write()
+        run.step("swap", lambda: swap_into_place(tmp, out))
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return PublishResult(out=out, version=writer.info.version, triples=len(graph), files=files,  # type: ignore[arg-type]
+                         timings=dict(run.timings), notes=writer.notes)
+

@@ -367,7 +367,7 @@ def check_catalog(graph: ReleaseGraph, triples: list[ox.Triple]) -> None:
     from akke_graph.load import LoadedGraph
     from akke_graph.shacl.shapes import load_shapes_graph
     from akke_graph.store import OxigraphStore
-    from akke_graph.validate import validate_graph
+    from akke_graph.shacl.validate import validate_graph
 
     shapes_file = graph.config.shapes_dir / "dcat-ap.ttl"
     if not shapes_file.is_file():

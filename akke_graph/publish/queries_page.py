@@ -1,6 +1,6 @@
 """``queries/index.html`` and ``queries/queries.ttl``: the canned queries published with the data —
 each with its summary and description in Finnish and English, its parameters and its SPARQL text,
-and the same queries as RDF in the SIB sparql-examples form (from :mod:`akke_graph.queries`)."""
+and the same queries as RDF in the SIB sparql-examples form (from :mod:`akke_graph.query.catalogue`)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from akke_graph.terms import SCHEMA, SH
 
 def write_queries(graph: ReleaseGraph, site: Site, folder: Path) -> int:
     """Write the queries page and RDF; returns the number of queries."""
-    from akke_graph.queries import load_queries, queries_as_rdf
+    from akke_graph.query import load_queries, queries_as_rdf
 
     queries = load_queries(graph.config)
     moves = (Rebaser(DEFAULT_BASE_IRI, graph.base), graph.rebaser)

@@ -1,4 +1,5 @@
-"""``akke-graph publish``: validate, then write a whole release or nothing.
+"""A release folder written whole or not at all: its options and manifest, the timed steps, and
+the swap into place (:func:`akke_graph.publish.build.publish` runs them).
 
 The release is built in a temporary folder beside ``--out`` and swapped into place only when it
 is complete (an atomic exchange of the two folders where the system offers one), so a run that is
@@ -22,7 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from akke_graph.config import Config, normalise_base
+from akke_graph.config import Config
 from akke_graph.errors import InputError, PublishError
 
 MANIFEST = "release.json"
@@ -200,58 +201,3 @@ class Run:
             raise
         self.report(name, time.perf_counter() - started)
         return result
-
-
-def planned_steps(options: PublishOptions) -> list[str]:
-    """The steps this run takes, in order (a dumps-only release skips every page and picture)."""
-    from akke_graph.publish.build import PAGE_STEPS
-
-    return [s for s in STEPS if not (options.dumps_only and s in PAGE_STEPS)]
-
-
-def publish(config: Config, options: PublishOptions, progress: Progress | None = None) -> PublishResult:
-    """Validate the project's graph and write the release (see the module docstring)."""
-    from akke_graph.load import load
-    from akke_graph.publish.build import ReleaseWriter
-    from akke_graph.publish.model import build_release_graph
-    from akke_graph.validate import require_conformant
-
-    out = (options.out or config.release_dir).resolve()
-    check_target(config, out)
-    if options.base_iri:
-        normalise_base(options.base_iri)   # a bad IRI is an error before anything is loaded
-    previous = options.previous.resolve() if options.previous else None
-    if previous is not None:
-        from akke_graph.publish.diff import release_dump
-
-        if not previous.is_dir():
-            raise InputError(str(options.previous), "--previous must be the folder of an earlier release")
-        release_dump(previous)   # an earlier release has its dumps: say so now, not after the work
-    run = Run(progress, planned_steps(options))
-    loaded = run.step("load", lambda: load(config, store=options.store))
-    validate = lambda: require_conformant(loaded, lang=options.lang)  # noqa: E731
-    # On Oxigraph the validation's queries leave the interpreter free, so the dumps are written
-    # meanwhile — when preparing changes nothing the validation sees (only blank-node labels).
-    beside = loaded.store.kind == "oxigraph" and not options.base_iri and not options.without_persons
-    if not beside:
-        run.step("validate", validate)
-    graph = run.step("prepare", lambda: build_release_graph(
-        loaded, base_iri=options.base_iri, without_persons=options.without_persons,
-        revalidate=lambda changed: require_conformant(changed, lang=options.lang)))
-    if beside:
-        run.meanwhile("validate", validate)
-
-    out.parent.mkdir(parents=True, exist_ok=True)
-    clean_stale(out)
-    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
-    tmp.mkdir()
-    try:
-        writer = ReleaseWriter(graph, tmp, options, previous, now_utc(), run)  # type: ignore[arg-type]
-        files = writer.write()
-        run.step("swap", lambda: swap_into_place(tmp, out))
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return PublishResult(out=out, version=writer.info.version, triples=len(graph), files=files,  # type: ignore[arg-type]
-                         timings=dict(run.timings), notes=writer.notes)
-

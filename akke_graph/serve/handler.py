@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from akke_graph import __version__
 from akke_graph.serve.conneg import negotiate
-from akke_graph.serve.release import Answer, ReleaseSite, text_answer
+from akke_graph.serve.linked_data import Answer, ReleaseSite, text_answer
 from akke_graph.serve.upstream import Overrun, Unavailable, Upstream
 
 if TYPE_CHECKING:

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from akke_graph.shacl.compiler import (PAIR_COMPONENTS, VALUE_COMPONENTS, Compiler, fresh, safe,
                                        term)
-from akke_graph.shacl.results import ShaclOutcome, ValidationResult
+from akke_graph.shacl.outcome import ShaclOutcome, ValidationResult
 from akke_graph.shacl.shapes import Shape, ShapeReader, ShapesGraph, prefixes_of, read_shapes
 from akke_graph.store import Store
 from akke_graph.terms import RDFS, SH

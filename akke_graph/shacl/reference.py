@@ -11,7 +11,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from akke_graph.shacl.results import ShaclOutcome, ValidationResult
+from akke_graph.shacl.outcome import ShaclOutcome, ValidationResult
 from akke_graph.shacl.shapes import ShapeReader, ShapesGraph
 from akke_graph.store import Store
 from akke_graph.terms import RDF, SH, from_rdflib, to_rdflib

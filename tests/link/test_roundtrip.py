@@ -79,7 +79,7 @@ def test_ytj_round_trip(project_copy: Path, prh) -> None:
     # the graph now carries the link: valid, checked, exported
     config = load_config(project_copy)
     loaded = load(config)
-    from akke_graph.validate import validate_graph
+    from akke_graph.shacl.validate import validate_graph
 
     report = validate_graph(loaded)
     assert report.conforms, report.to_text("en")

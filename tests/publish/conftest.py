@@ -15,7 +15,7 @@ import pytest
 
 from akke_graph.config import Config, load_config
 from akke_graph.publish.checksums import sha256_file
-from akke_graph.publish.release import PublishOptions, PublishResult, publish
+from akke_graph.publish import PublishOptions, PublishResult, publish
 
 ROOT = Path(__file__).resolve().parents[2]
 NEW_BASE = "https://data.example.org/akke-release/"

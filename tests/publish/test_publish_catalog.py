@@ -18,7 +18,7 @@ from akke_graph.publish.dumps import DUMPS
 from akke_graph.shacl.shapes import load_shapes_graph
 from akke_graph.store import OxigraphStore
 from akke_graph.terms import DCAT, DCTERMS, FOAF, RDF, VOID
-from akke_graph.validate import validate_graph
+from akke_graph.shacl.validate import validate_graph
 
 SPDX = "http://spdx.org/rdf/terms#"
 VCARD = "http://www.w3.org/2006/vcard/ns#"

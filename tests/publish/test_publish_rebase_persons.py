@@ -13,7 +13,7 @@ from akke_graph.load import LoadedGraph
 from akke_graph.publish.rebase import regex_form
 from akke_graph.store import OxigraphStore
 from akke_graph.terms import FOAF
-from akke_graph.validate import validate_graph
+from akke_graph.shacl.validate import validate_graph
 
 from .conftest import NEW_BASE, ROOT, release_text_files
 

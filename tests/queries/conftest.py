@@ -15,7 +15,7 @@ import pytest
 from akke_graph.config import Config
 from akke_graph.load import LoadedGraph, load
 from akke_graph.oxigraph_server import OxigraphServer
-from akke_graph.queries import CannedQuery, load_queries
+from akke_graph.query import CannedQuery, load_queries
 
 # Every query runs with its defaults; these add the runs that exercise each parameter.
 # (query, variant, params); a required parameter without default must be given here.

@@ -12,7 +12,7 @@ import yaml
 
 from akke_graph.config import Config
 from akke_graph.errors import InputError, QueryError
-from akke_graph.queries import CannedQuery, find_query, parse_query, read_query_file
+from akke_graph.query import CannedQuery, find_query, parse_query, read_query_file
 
 # grlc's own variable grammar (grlc/gquery.py, get_parameters), to check it sees our parameters.
 GRLC_VARIABLE = re.compile(r"\?(?P<required>[_]{1,2})(?P<name>[a-zA-Z0-9]+)"

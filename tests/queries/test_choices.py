@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from akke_graph.choices import enumeration_query
-from akke_graph.endpoint import run_remote
+from akke_graph.query.choices import enumeration_query
+from akke_graph.query.endpoint import run_remote
 from akke_graph.errors import ParameterError
 from akke_graph.load import LoadedGraph
 from akke_graph.oxigraph_server import OxigraphServer
-from akke_graph.queries import find_query, load_queries, parse_query, run_query
+from akke_graph.query import find_query, load_queries, parse_query, run_query
 
 from .test_cli import fails
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from akke_graph.endpoint import check_url, run_remote, select_remote
+from akke_graph.query.endpoint import check_url, run_remote, select_remote
 from akke_graph.errors import EndpointError, ParameterError
 from akke_graph.load import LoadedGraph
 from akke_graph.oxigraph_server import OxigraphServer, free_port
-from akke_graph.queries import find_query, load_queries, run_query
+from akke_graph.query import find_query, load_queries, run_query
 
 from .conftest import all_cases, never
 from .golden_io import canonical

@@ -20,8 +20,8 @@ from click.testing import CliRunner
 from akke_graph.cli import cli
 from akke_graph.errors import ParameterError
 from akke_graph.load import LoadedGraph
-from akke_graph.params import bind, sparql_term, substitute_text, tokens
-from akke_graph.queries import CannedQuery, find_query, parse_query, run_query
+from akke_graph.query.params import bind, sparql_term, substitute_text, tokens
+from akke_graph.query import CannedQuery, find_query, parse_query, run_query
 
 PAYLOADS = [
     '"', "'", '" } ; DROP ALL ; #', '"} UNION { ?s ?p ?o } #', "} ?s ?p ?o {",

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from akke_graph.load import LoadedGraph
-from akke_graph.validate import validate_graph
-from benchmarks.reference import Result
+from akke_graph.shacl.validate import validate_graph
+from akke_graph.synthetic.reference import Result
 
 
 @pytest.mark.slow

@@ -10,9 +10,9 @@ import pytest
 import rdflib
 
 from akke_graph.load import LoadedGraph
-from akke_graph.validate import validate_graph
-from benchmarks.generate import DEFAULT_SEED, ExpectedViolation, injected_violations
-from benchmarks.reference import SH, Result
+from akke_graph.shacl.validate import validate_graph
+from akke_graph.synthetic.generate import DEFAULT_SEED, ExpectedViolation, injected_violations
+from akke_graph.synthetic.reference import SH, Result
 from tests.scale.conftest import NATIVE_SIZE, VIOLATIONS_SIZE
 
 COMPONENTS = {

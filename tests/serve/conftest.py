@@ -19,7 +19,7 @@ from akke_graph.store import OxigraphStore
 from .faultproxy import FaultProxy
 from .virtuoso import ISQL, MISSING, VIRTUOSO, Virtuoso
 
-NO_VALIDATE = ("akke_graph.validate (require_conformant) is not in the tree yet: serve and push "
+NO_VALIDATE = ("akke_graph.shacl.validate (require_conformant) is not in the tree yet: serve and push "
                "refuse to run without validating")
 
 ENTITY_DOCS = {  # entity path -> the documents the fixture release has for it
@@ -31,7 +31,7 @@ ENTITY_DOCS = {  # entity path -> the documents the fixture release has for it
 @pytest.fixture(scope="session")
 def validated(loaded: LoadedGraph) -> LoadedGraph:
     """The shipped graph, once the validation gate exists (else the test is skipped)."""
-    pytest.importorskip("akke_graph.validate", reason=NO_VALIDATE)
+    pytest.importorskip("akke_graph.shacl.validate", reason=NO_VALIDATE)
     return loaded
 
 

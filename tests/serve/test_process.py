@@ -92,7 +92,7 @@ def test_port_in_use_fails_cleanly(validated: LoadedGraph, project_root: Path, t
 
 
 def test_nonconformant_graph_is_not_served(broken_project: Path, tmp_path: Path) -> None:
-    pytest.importorskip("akke_graph.validate")
+    pytest.importorskip("akke_graph.shacl.validate")
     proc = start_serve(broken_project, "--port", str(free_port()), "--store", str(tmp_path / "store"))
     _, err = proc.communicate(timeout=300)
     assert proc.returncode == 1 and "does not conform" in err

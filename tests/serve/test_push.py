@@ -24,7 +24,7 @@ from akke_graph.oxigraph_server import OxigraphServer, free_port
 from akke_graph.push import PASSWORD_ENV, PushTarget, RetryPolicy, push_store, upload
 from akke_graph.store import OxigraphStore
 
-from benchmarks.generate import generate
+from akke_graph.synthetic.generate import generate
 
 from .faultproxy import Fault, FaultProxy, Held, Request
 from .helpers import canonical, counts, graph_triples, holds, store_graph
@@ -511,7 +511,7 @@ def test_cli_push_round_trip(oxigraph_server: OxigraphServer, validated: LoadedG
 
 
 def test_nonconformant_graph_is_not_pushed(oxigraph_server: OxigraphServer, broken_project: Path) -> None:
-    pytest.importorskip("akke_graph.validate")
+    pytest.importorskip("akke_graph.shacl.validate")
     result = run_push(broken_project, "--endpoint", oxigraph_server.query_url)
     assert result.exit_code == 1, result.output
     assert "does not conform" in result.output

@@ -11,7 +11,7 @@ from SPARQLWrapper import GET, POST, SPARQLWrapper
 
 from akke_graph.errors import ServeError
 from akke_graph.load import LoadedGraph
-from akke_graph.queries import load_queries
+from akke_graph.query import load_queries
 
 from .conftest import ENTITY_DOCS
 from .helpers import canned_local, canned_remote

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from akke_graph.cli import cli
 from akke_graph.load import LoadedGraph
 from akke_graph.push import PASSWORD_ENV, PushTarget, RetryPolicy, push_store
-from akke_graph.queries import load_queries
+from akke_graph.query import load_queries
 from akke_graph.store import OxigraphStore
 
 from .helpers import canned_local, canned_remote, counts, holds

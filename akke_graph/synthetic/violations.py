@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from benchmarks import model as m
-from benchmarks.generate import (ADMS, AKKE, A, DCAT, DCTERMS, FOAF, FRAPO, ORG, PROV, RDFS,
+from akke_graph.synthetic import model as m
+from akke_graph.synthetic.vocab import (ADMS, AKKE, A, DCAT, DCTERMS, FOAF, FRAPO, ORG, PROV, RDFS,
                                  ROLE, ROV, SKOS, XSD, GeneratedFile, Lit, Obj, Triple, en, fi, nt_term,
                                  programme_iri, region_source, typed)
-from benchmarks.model import GRAPH, ID, Plan
+from akke_graph.synthetic.model import GRAPH, ID, Plan
 
 SH = "http://www.w3.org/ns/shacl#"
 PRH_LOOKUP = "https://avoindata.prh.fi/opendata-ytj-api/v3/companies?businessId="

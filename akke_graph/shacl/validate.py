@@ -8,14 +8,14 @@ Nothing downstream — publish, push, serve — runs unless :func:`require_confo
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from akke_graph.config import DEFAULT_BASE_IRI, Config
 from akke_graph.errors import ConfigError, NonConformantError, ShapesError
 from akke_graph.load import LoadedGraph, rdf_files
 from akke_graph.shacl.native import validate_native
-from akke_graph.shacl.results import SEVERITIES, ShaclOutcome, ValidationResult, report_triples
+from akke_graph.shacl.outcome import ValidationResult
+from akke_graph.shacl.report import ValidationReport
 from akke_graph.shacl.shapes import ShapesGraph, load_shapes_graph
 from akke_graph.store import OxigraphStore, Store
 
@@ -35,51 +35,6 @@ def load_shapes(config: Config) -> ShapesGraph:
     files = shape_files(config)
     return load_shapes_graph(files, {p: config.display_path(p) for p in files},
                              rebase=(DEFAULT_BASE_IRI, config.base_iri))
-
-
-@dataclass
-class ValidationReport:
-    """The outcome of a validation, with what is needed to explain it to a person."""
-
-    loaded: LoadedGraph
-    shapes: ShapesGraph
-    outcome: ShaclOutcome
-    counts: dict[str, int] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.counts = {s.rsplit("#", 1)[-1]: 0 for s in SEVERITIES}
-        for r in self.outcome.results:
-            name = r.severity_name
-            self.counts[name] = self.counts.get(name, 0) + 1
-
-    @property
-    def conforms(self) -> bool:
-        return self.outcome.conforms
-
-    @property
-    def results(self) -> list[ValidationResult]:
-        return self.outcome.results
-
-    @property
-    def exit_code(self) -> int:
-        return 0 if self.conforms else 1
-
-    def to_text(self, lang: str = "en") -> str:
-        from akke_graph.report import render_text
-
-        return render_text(self, lang)
-
-    def to_json(self, lang: str = "en") -> str:
-        from akke_graph.report import render_json
-
-        return render_json(self, lang)
-
-    def to_turtle(self) -> str:
-        """The standard SHACL validation report in Turtle."""
-        import pyoxigraph as ox
-
-        return ox.serialize(report_triples(self.outcome), format=ox.RdfFormat.TURTLE,
-                            prefixes={"sh": "http://www.w3.org/ns/shacl#"}).decode("utf-8")
 
 
 def oxigraph_view(store: Store) -> Store:

@@ -9,11 +9,11 @@ output is streamed file by file, so memory stays flat whatever the size:
 - :func:`write_project` writes a whole project folder (``pyproject.toml``, ``ontology/``,
   ``shapes/``, ``queries/``, ``data/**.ttl``) that ``akke-graph validate`` and ``publish`` run on.
 
-With ``violations=True`` the graph carries the injections of :mod:`benchmarks.violations`, and
+With ``violations=True`` the graph carries the injections of :mod:`akke_graph.synthetic.violations`, and
 :func:`injected_violations` lists the validation results they must produce.
 
-    python -m benchmarks.generate 100k --project build/synthetic-100k
-    python -m benchmarks.generate 10k --violations --nquads bad.nq --expected bad.json
+    python -m akke_graph.synthetic.generate 100k --project build/synthetic-100k
+    python -m akke_graph.synthetic.generate 10k --violations --nquads bad.nq --expected bad.json
 """
 
 from __future__ import annotations
@@ -24,83 +24,54 @@ import os
 import shutil
 import sys
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
-from typing import IO, Iterable, Iterator, Union
+from typing import IO, Iterable, Iterator
 
 import pyoxigraph as ox
 
-from benchmarks import model as m
-from benchmarks.model import GRAPH, ID, Plan
+from akke_graph.config import Config, load_config
+from akke_graph.synthetic import model as m
+from akke_graph.terms import PREFIXES as TERMS_PREFIXES
+from akke_graph.terms import own_prefixes
+from akke_graph.synthetic.model import GRAPH, ID, Plan
+from akke_graph.synthetic.violations import (
+    ExpectedViolation,
+    Injector,
+    expected_results,
+)
+from akke_graph.synthetic.vocab import (
+    ADMS,
+    AKKE,
+    DCAT,
+    DCTERMS,
+    FOAF,
+    FRAPO,
+    M8G,
+    ORG,
+    PROV,
+    RDFS,
+    ROLE,
+    ROV,
+    SKOS,
+    VOID,
+    XSD,
+    A,
+    GeneratedFile,
+    Lit,
+    Obj,
+    Triples,
+    en,
+    escape,
+    fi,
+    nt_term,
+    programme_iri,
+    region_source,
+    typed,
+)
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-DCTERMS = "http://purl.org/dc/terms/"
-DCAT = "http://www.w3.org/ns/dcat#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-FOAF = "http://xmlns.com/foaf/0.1/"
-ORG = "http://www.w3.org/ns/org#"
-PROV = "http://www.w3.org/ns/prov#"
-FRAPO = "http://purl.org/cerif/frapo/"
-ADMS = "http://www.w3.org/ns/adms#"
-ROV = "http://www.w3.org/ns/regorg#"
-M8G = "http://data.europa.eu/m8g/"
-VOID = "http://rdfs.org/ns/void#"
-AKKE = m.BASE + "ontology#"
-A = RDF + "type"
-
-REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SEED = 20211231
 AGENCY = "Patentti- ja rekisterihallitus ja Verohallinto (YTJ)"
-
-
-@dataclass(frozen=True, slots=True)
-class Lit:
-    """A literal: language-tagged, typed, or a plain string."""
-
-    value: str
-    lang: str | None = None
-    datatype: str | None = None
-
-
-Obj = Union[str, Lit]
-Triple = tuple[str, str, Obj]
-
-
-def fi(text: str) -> Lit:
-    return Lit(text, "fi")
-
-
-def en(text: str) -> Lit:
-    return Lit(text, "en")
-
-
-def typed(value: str, datatype: str) -> Lit:
-    return Lit(value, None, datatype)
-
-
-@dataclass
-class GeneratedFile:
-    """One source file of the synthetic graph: ``data/<stem>.ttl``, named graph and triples."""
-
-    stem: str
-    triples: list[Triple]
-
-    @property
-    def graph(self) -> str:
-        return GRAPH + self.stem
-
-
-class Triples(list):
-    """A triple list with a compact way to describe one subject."""
-
-    def about(self, subject: str, *pairs: tuple[str, Obj | Iterable[Obj]]) -> "Triples":
-        for predicate, objects in pairs:
-            if isinstance(objects, (str, Lit)):
-                objects = (objects,)
-            self.extend((subject, predicate, o) for o in objects)
-        return self
 
 
 def source_file(stem: str, source: str) -> tuple[str, Triples]:
@@ -117,10 +88,6 @@ def describe_source(t: Triples, source: str, fi_text: str, en_text: str) -> None
 # --- National context ------------------------------------------------------------------------
 
 NATIONAL_SOURCE = ID + "source/national-register"
-
-
-def region_source(r: int) -> str:
-    return ID + f"source/{m.region_slug(r)}-register"
 
 
 def national_files(p: Plan) -> Iterator[GeneratedFile]:
@@ -199,10 +166,6 @@ def national_files(p: Plan) -> Iterator[GeneratedFile]:
     yield GeneratedFile("programmes", t)
 
 
-def programme_iri(i: int) -> str:
-    return ID + f"programme/synteettinen-ohjelma-{i + 1}"
-
-
 # --- One region: organisations, persons, business IDs, project sources ----------------------
 
 def region_files(p: Plan, r: int) -> Iterator[GeneratedFile]:
@@ -246,7 +209,6 @@ def region_files(p: Plan, r: int) -> Iterator[GeneratedFile]:
 
 # --- One project ----------------------------------------------------------------------------
 
-ROLE = ID + "role/"
 
 
 def project_file(p: Plan, pr: m.Project) -> GeneratedFile:
@@ -294,7 +256,6 @@ def project_file(p: Plan, pr: m.Project) -> GeneratedFile:
 
 def generate_files(size_triples: int, seed: int = DEFAULT_SEED, violations: bool = False) -> Iterator[GeneratedFile]:
     """The synthetic graph file by file, national context first, then region by region."""
-    from benchmarks.violations import Injector
 
     p = m.plan(size_triples, seed)
     inject = Injector(p) if violations else None
@@ -335,28 +296,13 @@ def generate(size_triples: int, seed: int = DEFAULT_SEED, violations: bool = Fal
             yield ox.Quad(node(s), node(pr), obj(o), g)
 
 
-def injected_violations(size_triples: int, seed: int = DEFAULT_SEED) -> list["ExpectedViolation"]:
+def injected_violations(size_triples: int, seed: int = DEFAULT_SEED) -> list[ExpectedViolation]:
     """The validation results the ``violations=True`` graph of this size and seed must give."""
-    from benchmarks.violations import expected_results
 
     return expected_results(m.plan(size_triples, seed))
 
 
 # --- Writers ----------------------------------------------------------------------------------
-
-def escape(value: str) -> str:
-    return (value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r"))
-
-
-def nt_term(o: Obj) -> str:
-    if isinstance(o, str):
-        return f"<{o}>"
-    if o.lang:
-        return f'"{escape(o.value)}"@{o.lang}'
-    if o.datatype:
-        return f'"{escape(o.value)}"^^<{o.datatype}>'
-    return f'"{escape(o.value)}"'
-
 
 def write_nquads(out: IO[str], files: Iterable[GeneratedFile]) -> int:
     """Write the files as N-Quads; returns the number of quads."""
@@ -368,14 +314,8 @@ def write_nquads(out: IO[str], files: Iterable[GeneratedFile]) -> int:
     return count
 
 
-PREFIXES = {
-    "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "dcterms": DCTERMS, "dcat": DCAT, "skos": SKOS,
-    "foaf": FOAF, "org": ORG, "prov": PROV, "frapo": FRAPO, "adms": ADMS, "rov": ROV, "m8g": M8G,
-    "akke": AKKE, **{kind: f"{ID}{kind}/" for kind in (
-        "project", "programme", "agreement", "city-region", "work-package", "organisation",
-        "person", "role", "theme", "scheme", "source")},
-    "kunta": m.KUNTA, "yso": m.YSO,
-}
+PREFIXES = {**TERMS_PREFIXES, **own_prefixes(m.BASE), "source": ID + "source/",
+            "kunta": m.KUNTA, "yso": m.YSO}
 _BY_NS = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
 
 
@@ -432,8 +372,9 @@ MARKER = ".akke-synthetic"
 
 
 def write_project(folder: Path, size_triples: int, seed: int = DEFAULT_SEED, violations: bool = False,
-                  repo: Path = REPO) -> int:
-    """Write a project folder with the synthetic data; returns the number of data triples.
+                  source: Config | None = None) -> int:
+    """Write a project folder with the synthetic data and the ontology, shapes and queries of
+    ``source`` (default: the project of the current folder); returns the number of data triples.
 
     The folder is built next to its place and renamed into it when complete. An existing folder
     is replaced only when it was written by this function (it holds a ``.akke-synthetic`` marker).
@@ -447,10 +388,12 @@ def write_project(folder: Path, size_triples: int, seed: int = DEFAULT_SEED, vio
         (tmp / "pyproject.toml").write_text(
             f'# Synthetic akke-graph project: {size_triples} triples, seed {seed}'
             f'{", with injected violations" if violations else ""}.\n'
-            '[tool.akke-graph]\nbase-iri = "https://w3id.org/akke/"\n', encoding="utf-8")
-        for name in ("ontology", "shapes", "queries"):
-            if (repo / name).is_dir():
-                shutil.copytree(repo / name, tmp / name)
+            f'[tool.akke-graph]\nbase-iri = "{m.BASE}"\n', encoding="utf-8")
+        source = source or load_config()
+        for name, where in (("ontology", source.ontology_dir), ("shapes", source.shapes_dir),
+                            ("queries", source.queries_dir)):
+            if where.is_dir():
+                shutil.copytree(where, tmp / name)
         count = 0
         for f in generate_files(size_triples, seed, violations):
             path = tmp / "data" / f"{f.stem}.ttl"
@@ -479,7 +422,7 @@ def parse_size(text: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.generate", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m akke_graph.synthetic.generate", description=__doc__.split("\n\n")[0])
     parser.add_argument("size", type=parse_size, help="approximate number of triples: 10k, 100k, 1m, 5m")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--violations", action="store_true", help="inject the known violations")
@@ -511,12 +454,14 @@ def main(argv: list[str] | None = None) -> int:
 
 def __getattr__(name: str) -> object:
     if name == "ExpectedViolation":  # re-exported; defined with the injections
-        from benchmarks.violations import ExpectedViolation
+        from akke_graph.synthetic.violations import ExpectedViolation
         return ExpectedViolation
     raise AttributeError(name)
 
 
 if __name__ == "__main__":
-    from benchmarks.generate import main as _main  # run as benchmarks.generate, not a second copy
+    from akke_graph.synthetic.generate import (
+        main as _main,  # run as akke_graph.synthetic.generate, not a second copy
+    )
 
     sys.exit(_main())

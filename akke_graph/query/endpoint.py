@@ -3,8 +3,8 @@ Wikidata) through SPARQLWrapper, with a timeout and a clear message when the end
 answers an error.
 
 Parameters are checked and turned into terms exactly as for the embedded store
-(:func:`akke_graph.params.bind`); the endpoint then gets the query with those terms written in
-escaped SPARQL syntax (:func:`akke_graph.params.substitute_text`). The rewritten text is parsed
+(:func:`akke_graph.query.params.bind`); the endpoint then gets the query with those terms written in
+escaped SPARQL syntax (:func:`akke_graph.query.params.substitute_text`). The rewritten text is parsed
 here before it is sent, so what leaves the machine is always one well-formed query.
 """
 
@@ -18,11 +18,11 @@ from typing import Mapping
 
 import pyoxigraph as ox
 
-from akke_graph.choices import check_choices
+from akke_graph.query.choices import check_choices
 from akke_graph.errors import EndpointError, QueryError
-from akke_graph.params import bind, substitute_text
-from akke_graph.queries import CannedQuery
-from akke_graph.results import QueryResult, Row
+from akke_graph.query.params import bind, substitute_text
+from akke_graph.query.model import CannedQuery
+from akke_graph.query.results import QueryResult, Row
 
 DEFAULT_TIMEOUT = 30.0
 RDF_TYPES = {"text/turtle": ox.RdfFormat.TURTLE, "application/x-turtle": ox.RdfFormat.TURTLE,

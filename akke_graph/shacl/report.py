@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from akke_graph.shacl.results import ValidationResult
+from akke_graph.shacl.outcome import SEVERITIES, ShaclOutcome, ValidationResult, report_triples
 from akke_graph.terms import PREFIXES, RDFS, SH, own_prefixes, show
 
 if TYPE_CHECKING:
-    from akke_graph.validate import ValidationReport
+    from akke_graph.load import LoadedGraph
+    from akke_graph.shacl.shapes import ShapesGraph
 
 LABEL_PROPERTIES = ("http://www.w3.org/2004/02/skos/core#prefLabel", "http://purl.org/dc/terms/title",
                     RDFS + "label", "http://xmlns.com/foaf/0.1/name")
@@ -39,7 +41,46 @@ WORDS = {
 MARK = {"Violation": "✗", "Warning": "!", "Info": "i"}
 
 
-def labels_for(report: "ValidationReport", nodes: set[ox.NamedNode], lang: str) -> dict[str, str]:
+@dataclass
+class ValidationReport:
+    """The outcome of a validation, with what is needed to explain it to a person."""
+
+    loaded: LoadedGraph
+    shapes: ShapesGraph
+    outcome: ShaclOutcome
+    counts: dict[str, int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.counts = {s.rsplit("#", 1)[-1]: 0 for s in SEVERITIES}
+        for r in self.outcome.results:
+            name = r.severity_name
+            self.counts[name] = self.counts.get(name, 0) + 1
+
+    @property
+    def conforms(self) -> bool:
+        return self.outcome.conforms
+
+    @property
+    def results(self) -> list[ValidationResult]:
+        return self.outcome.results
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.conforms else 1
+
+    def to_text(self, lang: str = "en") -> str:
+        return render_text(self, lang)
+
+    def to_json(self, lang: str = "en") -> str:
+        return render_json(self, lang)
+
+    def to_turtle(self) -> str:
+        """The standard SHACL validation report in Turtle."""
+        return ox.serialize(report_triples(self.outcome), format=ox.RdfFormat.TURTLE,
+                            prefixes={"sh": "http://www.w3.org/ns/shacl#"}).decode("utf-8")
+
+
+def labels_for(report: ValidationReport, nodes: set[ox.NamedNode], lang: str) -> dict[str, str]:
     """One label per IRI in ``lang`` (else English, Finnish, any), from the graph's label properties."""
     if not nodes:
         return {}
@@ -72,7 +113,7 @@ def display_name(node: ox.NamedNode | ox.BlankNode | ox.Literal, labels: dict[st
     return str(node)
 
 
-def rule_name(report: "ValidationReport", result: ValidationResult, lang: str) -> str:
+def rule_name(report: ValidationReport, result: ValidationResult, lang: str) -> str:
     """The rule a result broke: the constraint's or shape's ``sh:name`` in ``lang``."""
     graph = report.shapes
     for node in (result.source_constraint, result.source_shape):
@@ -85,11 +126,11 @@ def rule_name(report: "ValidationReport", result: ValidationResult, lang: str) -
     return result.component.rsplit("#", 1)[-1]
 
 
-def _prefixes(report: "ValidationReport") -> dict[str, str]:
+def _prefixes(report: ValidationReport) -> dict[str, str]:
     return {**PREFIXES, **own_prefixes(report.loaded.config.base_iri)}
 
 
-def _grouped(report: "ValidationReport", lang: str) -> tuple[dict, dict[str, str]]:
+def _grouped(report: ValidationReport, lang: str) -> tuple[dict, dict[str, str]]:
     nodes = set()
     for r in report.results:
         for n in (r.focus, r.value):
@@ -104,13 +145,13 @@ def _grouped(report: "ValidationReport", lang: str) -> tuple[dict, dict[str, str
     return groups, labels
 
 
-def _files(report: "ValidationReport", node: object) -> list[str]:
+def _files(report: ValidationReport, node: object) -> list[str]:
     if isinstance(node, (ox.NamedNode, ox.BlankNode)):
         return [f.display for f in report.loaded.files_of(node)]
     return []
 
 
-def summary_line(report: "ValidationReport", lang: str) -> str:
+def summary_line(report: ValidationReport, lang: str) -> str:
     words = WORDS[lang]
     parts = []
     for severity in ("Violation", "Warning", "Info"):
@@ -122,7 +163,7 @@ def summary_line(report: "ValidationReport", lang: str) -> str:
     return f"{', '.join(parts)}: {verdict}."
 
 
-def render_text(report: "ValidationReport", lang: str = "en") -> str:
+def render_text(report: ValidationReport, lang: str = "en") -> str:
     """The report as text for a terminal, grouped by entity."""
     words = WORDS[lang]
     prefixes = _prefixes(report)
@@ -157,7 +198,7 @@ def render_text(report: "ValidationReport", lang: str = "en") -> str:
     return "\n".join(lines)
 
 
-def render_json(report: "ValidationReport", lang: str = "en") -> str:
+def render_json(report: ValidationReport, lang: str = "en") -> str:
     """The report as JSON: verdict, counts and one object per result."""
     prefixes = _prefixes(report)
     groups, labels = _grouped(report, lang)

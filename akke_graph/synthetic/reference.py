@@ -1,5 +1,5 @@
 """pyshacl as the reference validator for the synthetic graphs, with results in the same plain
-form as :class:`benchmarks.violations.ExpectedViolation`, so tests can compare them directly.
+form as :class:`akke_graph.synthetic.violations.ExpectedViolation`, so tests can compare them directly.
 
 pyshacl parses a SHACL-SPARQL query again for every focus node (rdflib keeps no parsed form), which
 on these shapes costs about 0.1 s per work package, organisation and identifier.

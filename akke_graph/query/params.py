@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterator, Mapping
+from typing import Iterator, Mapping
 
 import pyoxigraph as ox
 
@@ -25,8 +24,7 @@ from akke_graph.config import DEFAULT_BASE_IRI
 from akke_graph.errors import ParameterError, QueryError
 from akke_graph.terms import PREFIXES, XSD, own_prefixes
 
-if TYPE_CHECKING:
-    from akke_graph.queries import CannedQuery
+from akke_graph.query.model import CannedQuery, Param
 
 Term = ox.NamedNode | ox.Literal
 MAX_LENGTH = 2000  # characters; parameters are names, identifiers and dates, never documents
@@ -55,35 +53,6 @@ EXAMPLES = {"integer": "3", "decimal": "2.5", "double": "2.5e3", "boolean": "tru
             "date": "2021-06-01", "dateTime": "2021-06-01T12:00:00", "gYear": "2021"}
 LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 IRI_FORBIDDEN = set(' <>"{}|^`\\')
-
-
-@dataclass(frozen=True)
-class Param:
-    """One parameter of a query: how users name it, its type, and what it defaults to."""
-
-    name: str                      # what users write: ``--param project=...``
-    variable: str                  # the SPARQL variable, without ``?``: ``_project_iri``
-    type: str                      # ``iri``, ``string``, ``number``, ``xsd:date``, ``string@fi``, ...
-    required: bool
-    default: str | None = None
-    enumerate: tuple[str, ...] | None = None   # allowed values; () = listed from the data
-    datatype: str | None = None    # full datatype IRI of a typed literal
-    language: str | None = None    # language tag of a language-tagged literal
-
-    @property
-    def placeholder(self) -> str:
-        """What ``--list`` shows after ``name=``: IRI, TEXT, YYYY-MM-DD, INTEGER, businessId, ..."""
-        if self.type == "iri":
-            return "IRI"
-        if self.language:
-            return f"TEXT@{self.language}"
-        if self.type in ("string", "number"):
-            return "TEXT" if self.type == "string" else "NUMBER"
-        datatype = self.datatype or ""
-        if datatype.startswith(XSD):
-            local = datatype[len(XSD):]
-            return {"date": "YYYY-MM-DD", "dateTime": "YYYY-MM-DDThh:mm:ss"}.get(local, local.upper())
-        return self.type.split(":", 1)[-1]
 
 
 def parse_param(variable: str, prefixes: Mapping[str, str]) -> Param:

@@ -264,7 +264,7 @@ def short_iri(iri: str, prefixes: Mapping[str, str]) -> str:
 
 def _header(variable: str) -> str:
     """A column title: a parameter's variable (``_project_iri``) shows as its name."""
-    from akke_graph.params import PARAM_NAME
+    from akke_graph.query.params import PARAM_NAME
 
     match = PARAM_NAME.fullmatch(variable) if variable.startswith("_") else None
     return match["name"] if match else variable

@@ -4,10 +4,10 @@ Every file is plain SPARQL that grlc can serve as it is. Its ``#+`` lines are a 
 grlc's convention (``summary``, ``description``, ``tags``, ``defaults``, ``enumerate``,
 ``endpoint``); ``summary`` and ``description`` are the English texts grlc shows, and
 ``summary_fi`` / ``description_fi`` carry the Finnish ones. Parameters are variables in grlc's
-naming convention (see :mod:`akke_graph.params`).
+naming convention (see :mod:`akke_graph.query.params`).
 
 A parameter's value is written into the query text as an escaped SPARQL term
-(:func:`akke_graph.params.substitute_text`) on every engine: the embedded stores and any endpoint
+(:func:`akke_graph.query.params.substitute_text`) on every engine: the embedded stores and any endpoint
 then run the same text, and Oxigraph's optimiser sees the value as a constant (pyoxigraph's
 ``substitutions`` join it in after planning: ``work-packages`` took 54 ms that way at 1M triples,
 0.4 ms written in). Two rules keep a query's answers the same wherever it runs:
@@ -23,66 +23,26 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Mapping
+from typing import Iterable, Mapping
 
 import pyoxigraph as ox
 import yaml
 
-from akke_graph.choices import check_choices
-from akke_graph.config import DEFAULT_BASE_IRI, Config, load_config
+from akke_graph.config import DEFAULT_BASE_IRI, Config
 from akke_graph.errors import InputError, QueryError
-from akke_graph.params import Param, bind, parse_param, substitute_text, tokens
-from akke_graph.results import QueryResult
+from akke_graph.query.model import CannedQuery, Param
+from akke_graph.query.params import bind, parse_param, substitute_text, tokens
 from akke_graph.terms import DCTERMS, PREFIXES, RDF_TYPE, RDFS, SCHEMA, SH, own_prefixes
 
-if TYPE_CHECKING:
-    from akke_graph.load import LoadedGraph
-    from akke_graph.store import Store
+from akke_graph.query.model import LANGS
 
-LANGS = ("fi", "en")
 GRLC_KEYS = {"summary", "description", "endpoint", "tags", "enumerate", "defaults",
              "pagination", "method", "endpoint_in_url", "transform"}
 OWN_KEYS = {f"{key}_{lang}" for key in ("summary", "description") for lang in LANGS}
 KINDS = {"SELECT": "select", "CONSTRUCT": "construct", "ASK": "ask", "DESCRIBE": "describe"}
 NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
-
-
-@dataclass(frozen=True)
-class CannedQuery:
-    """One query with what users need to run it: texts in fi/en, parameters, kind."""
-
-    name: str
-    path: Path | None
-    text: str
-    summary: dict[str, str]
-    description: dict[str, str]
-    tags: tuple[str, ...]
-    params: tuple[Param, ...]
-    kind: str                                  # select | construct | ask | describe
-    variables: tuple[str, ...] = ()            # a SELECT's projected variables, in order
-    prefixes: dict[str, str] = field(default_factory=dict)
-    endpoint: str | None = None
-    ordered: bool = False                      # has ORDER BY: row order is part of the answer
-
-    @property
-    def body(self) -> str:
-        """The SPARQL without the ``#+`` header lines."""
-        return "\n".join(l for l in self.text.splitlines() if not l.startswith("#+")).strip() + "\n"
-
-    def param(self, name: str) -> Param | None:
-        return next((p for p in self.params if p.name == name), None)
-
-    def summary_in(self, lang: str) -> str:
-        return _in(self.summary, lang) or self.name
-
-    def description_in(self, lang: str) -> str:
-        return _in(self.description, lang)
-
-
-def _in(texts: Mapping[str, str], lang: str) -> str:
-    return texts.get(lang) or texts.get("en") or next(iter(texts.values()), "")
 
 
 # --- Reading --------------------------------------------------------------------------------------
@@ -361,35 +321,6 @@ def catalogue_text(queries: list[CannedQuery], lang: str = "en", detailed: bool 
                 notes.append(f"{words['values']}: {', '.join(p.enumerate)}" if p.enumerate else words["data"])
             lines.append(f"{' ' * (width + 2)}--param {p.name}={p.placeholder}  ({'; '.join(notes)})")
     return "\n".join(lines) + "\n"
-
-
-# --- Running ----------------------------------------------------------------------------------------
-
-def run_query(loaded_or_store: "LoadedGraph | Store", name_or_query: str | CannedQuery,
-              params: Mapping[str, object] | None = None, *, config: Config | None = None) -> QueryResult:
-    """Run a canned query (by name or as read) on an embedded store, parameters bound as terms.
-
-    This is the whole in-process path, so timing it times what a user waits for.
-    """
-    store = getattr(loaded_or_store, "store", loaded_or_store)
-    if isinstance(name_or_query, CannedQuery):
-        query = name_or_query
-    else:
-        config = config or getattr(loaded_or_store, "config", None) or load_config()
-        query = find_query(config, name_or_query)
-    bound = bind(query, params)
-    result = QueryResult(kind=query.kind, query=query.name, variables=list(query.variables),
-                         bound=dict(bound))
-    text = substitute_text(query.text, bound)
-    if query.kind == "select":
-        result.rows = store.select(text)
-    elif query.kind == "ask":
-        result.boolean = store.ask(text)
-    else:
-        result.triples = store.construct(text)
-    if result.is_empty:
-        check_choices(query, bound, params or {}, store.select)
-    return result
 
 
 # --- Published form ----------------------------------------------------------------------------------

@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING, Any, Callable, Collection, Mapping
 import pyoxigraph as ox
 
 from akke_graph.errors import ParameterError
-from akke_graph.params import Param, binding_prefixes
-from akke_graph.results import short_iri
+from akke_graph.query.params import Param, binding_prefixes
+from akke_graph.query.results import short_iri
 from akke_graph.store import Row, Term
 
 if TYPE_CHECKING:
-    from akke_graph.queries import CannedQuery
+    from akke_graph.query.model import CannedQuery
 
 SHOWN = 20   # values named in the hint
 

@@ -18,9 +18,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from akke_graph.config import DEFAULT_BASE_IRI
 from akke_graph.registries.ytunnus import check_digit
 
-BASE = "https://w3id.org/akke/"
+BASE = DEFAULT_BASE_IRI   # the shipped ontology and shapes are written under it
 ID = BASE + "id/"
 GRAPH = BASE + "graph/data/"
 
