@@ -1,7 +1,7 @@
 """The one configuration: ``[tool.akke-graph]`` in the project's ``pyproject.toml``.
 
 Paths in the table are relative to the folder holding ``pyproject.toml``; secrets never live here
-(they come from environment variables, read where they are used).
+(they come from environment variables, read by the commands that need them).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
-from akke_graph.errors import ConfigError
+from akke_graph.errors import ConfigError, text
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -20,7 +20,8 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 DEFAULT_BASE_IRI = "https://w3id.org/akke/"
-ENV_PROJECT = "AKKE_GRAPH_PROJECT"
+ENV_PROJECT = "AKKE_GRAPH_PROJECT"   # read by the command line's --project, named in messages
+PASSWORD_ENV = "AKKE_GRAPH_PASSWORD"  # a store's password for push: read by the command, never an option
 
 
 @dataclass(frozen=True)
@@ -95,18 +96,14 @@ def normalise_base(base_iri: str) -> str:
 
 
 def find_root(start: Path | None = None) -> Path:
-    """The nearest folder at or above ``start`` whose pyproject.toml has ``[tool.akke-graph]``."""
-    env = os.environ.get(ENV_PROJECT)
-    here = Path(env) if env else (start or Path.cwd())
-    here = here.resolve()
+    """The nearest folder at or above ``start`` (default: the current folder) whose
+    pyproject.toml has ``[tool.akke-graph]``."""
+    here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         candidate = folder / "pyproject.toml"
         if candidate.is_file() and "[tool.akke-graph]" in candidate.read_text(encoding="utf-8"):
             return folder
-    raise ConfigError(
-        f"no akke-graph project found at or above {here}",
-        hint="run the command inside the project folder, or pass --project DIR "
-             f"(or set {ENV_PROJECT})")
+    raise ConfigError(text("no-project", folder=here), hint=text("no-project.hint", env=ENV_PROJECT))
 
 
 def load_config(root: Path | None = None) -> Config:

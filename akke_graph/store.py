@@ -17,6 +17,7 @@ from typing import Iterable, Iterator, Mapping, Union
 import pyoxigraph as ox
 
 from akke_graph.errors import ConfigError, QueryError
+from akke_graph.store_spec import StoreSpec
 
 Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
 Row = dict[str, Term]
@@ -206,17 +207,18 @@ class RdflibStore(Store):
         return [ox.Triple(from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in result]
 
 
-def open_store(spec: str = "oxigraph") -> Store:
-    """A store from a ``--store`` value: ``memory``, ``oxigraph`` or ``oxigraph:DIR``."""
-    if spec == "memory":
+def open_store(spec: StoreSpec | str = "oxigraph") -> Store:
+    """A store from a ``--store`` value (parsed: a :class:`StoreSpec`; or its text)."""
+    spec = StoreSpec.parse(spec) if isinstance(spec, str) else spec.checked()
+    if spec.kind == "memory":
         return RdflibStore()
-    if spec == "oxigraph":
+    if spec.folder is None:
         return OxigraphStore()
-    if spec.startswith("oxigraph:") and len(spec) > len("oxigraph:"):
-        folder = Path(spec.split(":", 1)[1])
-        folder.mkdir(parents=True, exist_ok=True)
-        return OxigraphStore(folder)
-    raise ConfigError(f"unknown store {spec!r}", hint="use memory, oxigraph or oxigraph:DIR")
+    try:
+        spec.folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"the store folder {spec.folder} cannot be made: {exc.strerror}") from None
+    return OxigraphStore(spec.folder)
 
 
 def parse_bytes(data: bytes, fmt: str, base_iri: str | None = None) -> list[ox.Quad]:

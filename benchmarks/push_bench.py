@@ -25,7 +25,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from akke_graph.oxigraph_server import OxigraphServer  # noqa: E402
-from akke_graph.push import PushTarget, RetryPolicy, push_store  # noqa: E402
+from akke_graph.push import PushTarget, push_store  # noqa: E402
+from akke_graph.sparql_http import HttpPolicy  # noqa: E402
 from akke_graph.store import FORMATS, OxigraphStore  # noqa: E402
 
 TARGET_SECONDS_1M = 15.0
@@ -68,7 +69,7 @@ def run(store: OxigraphStore, method: str, twice: bool, fractions: list[float]) 
         target = PushTarget.from_options(server.query_url,
                                          gsp=server.store_url if method == "gsp" else None)
         for label, version in runs:
-            report = push_store(version, target, policy=RetryPolicy(timeout_s=3600))
+            report = push_store(version, target, policy=HttpPolicy(timeout=3600, deadline=7200))
             row = {"run": label, "method": report.method, "graphs": len(report.graphs),
                    "changes": report.changes,
                    "triples": report.triples, "seconds": round(report.seconds, 3),

@@ -21,10 +21,16 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable, TypeVar
 
 from akke_graph.config import Config
 from akke_graph.errors import InputError, PublishError
+from akke_graph.store_spec import StoreSpec
+
+if TYPE_CHECKING:
+    from akke_graph.publish.jobs import Beside
+
+T = TypeVar("T")
 
 MANIFEST = "release.json"
 PAUSE_ENV = "AKKE_GRAPH_PUBLISH_PAUSE"   # seconds to wait after each step (for interruption tests)
@@ -62,8 +68,9 @@ class PublishOptions:
     previous: Path | None = None
     without_persons: bool = False
     dumps_only: bool = False     # data files only: no HTML, entity pages, pictures or landing pages
-    store: str = "oxigraph"
+    store: StoreSpec | str = "oxigraph"
     lang: str = "en"
+    released_at: datetime | None = None   # the release's time (default: now)
 
 
 @dataclass
@@ -83,10 +90,8 @@ class PublishResult:
 
 
 def now_utc() -> datetime:
-    """Now, or ``SOURCE_DATE_EPOCH`` when set (reproducible releases)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    """Now, to the second (a reproducible release gives its time instead: the command's
+    ``--source-date-epoch``, or ``SOURCE_DATE_EPOCH``)."""
     return datetime.now(tz=timezone.utc).replace(microsecond=0)
 
 
@@ -161,6 +166,8 @@ class Run:
         self.progress = progress
         self.planned = planned or list(STEPS)
         self.timings: dict[str, float] = {}
+        # A test hook, not a setting (so no option): the interruption tests set it to have time
+        # to kill a publish between two steps.
         self.pause = float(os.environ.get(PAUSE_ENV, "0") or 0)
         self.pending: tuple[str, "Beside"] | None = None
 
@@ -190,7 +197,7 @@ class Run:
         if self.pause:
             time.sleep(self.pause)
 
-    def step(self, name: str, action: Callable[[], object]) -> object:
+    def step(self, name: str, action: Callable[[], T]) -> T:
         if name not in BESIDE_VALIDATION:
             self.settle()
         started = time.perf_counter()

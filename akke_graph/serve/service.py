@@ -14,11 +14,15 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from akke_graph.errors import ServeError
+from akke_graph.errors import ServeError, text
 from akke_graph.load import LoadedGraph
 from akke_graph.store import Store
+
+if TYPE_CHECKING:
+    from akke_graph.serve.handler import FrontServer
+    from akke_graph.serve.upstream import Upstream
 
 
 
@@ -29,8 +33,7 @@ class SparqlService:
                  port: int = 8080, timeout_s: float = 30.0, grace_s: float | None = None,
                  log: TextIO | None = None, stats: dict[str, int] | None = None) -> None:
         if release is not None and not release.is_dir():
-            raise ServeError(f"the release folder {release} does not exist",
-                             hint="run akke-graph publish --out DIR first, or leave out --release")
+            raise ServeError(text("no-release", folder=release), hint=text("no-release.hint"))
         if timeout_s <= 0:
             raise ServeError("--timeout must be a positive number of seconds")
         self.location = location
@@ -41,8 +44,8 @@ class SparqlService:
         self.log = log or sys.stderr
         self.stats = stats or {}
         self._owned: tempfile.TemporaryDirectory[str] | None = None
-        self.upstream = None
-        self.httpd = None
+        self.upstream: Upstream | None = None
+        self.httpd: FrontServer | None = None
         self._thread: threading.Thread | None = None
 
     @classmethod
@@ -86,18 +89,19 @@ class SparqlService:
         from akke_graph.serve.linked_data import ReleaseSite
         from akke_graph.serve.upstream import Upstream
 
-        self.upstream = Upstream(self.location, self.timeout_s, grace_s=self.grace_s,
-                                 log=self._note).start()
+        self.upstream = upstream = Upstream(self.location, self.timeout_s, grace_s=self.grace_s,
+                                            log=self._note).start()
         try:
-            self.httpd = FrontServer((self.host, self.port), self.upstream,
-                                     ReleaseSite(self.release), self.timeout_s, self.log,
-                                     self.stats)
+            self.httpd = httpd = FrontServer((self.host, self.port), upstream,
+                                             ReleaseSite(self.release), self.timeout_s, self.log,
+                                             self.stats)
         except OSError as exc:
             self.stop()
-            raise ServeError(f"cannot listen on {self.host}:{self.port}: {exc.strerror or exc}",
-                             hint="choose another --port, or stop what is using it") from None
-        self.port = self.httpd.server_address[1]
-        self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.2},
+            raise ServeError(text("listen-failed", host=self.host, port=self.port,
+                                  reason=exc.strerror or exc),
+                             hint=text("listen-failed.hint")) from None
+        self.port = httpd.server_address[1]
+        self._thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.2},
                                         name="akke-graph-serve", daemon=True)
         self._thread.start()
         return self

@@ -38,7 +38,7 @@ def build_store(store: Store, location: Path) -> None:
     location = location.resolve()
     if not _is_store_folder(location):
         raise ServeError(f"{location} exists and is not an Oxigraph store folder",
-                         hint="give --store an empty or new folder, or one an earlier "
+                         hint="give --store-dir an empty or new folder, or one an earlier "
                               "akke-graph serve wrote")
     location.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=f".{location.name}.", dir=location.parent) as tmp:

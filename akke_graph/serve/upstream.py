@@ -72,11 +72,6 @@ class Upstream:
             raise Unavailable("the SPARQL server is not running")
         return server
 
-    def pids(self) -> list[int]:
-        with self._lock:
-            servers = [self._current, *self._retired]
-        return [s.pid for s in servers if s is not None and s.pid is not None]
-
     def replace(self, server: OxigraphServer, reason: str) -> None:
         """Swap in a fresh process if ``server`` is still the current one; retire the old one."""
         with self._lock:

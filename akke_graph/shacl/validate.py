@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from akke_graph.config import DEFAULT_BASE_IRI, Config
-from akke_graph.errors import ConfigError, NonConformantError, ShapesError
+from akke_graph.errors import ConfigError, NonConformantError, ShapesError, text
 from akke_graph.load import LoadedGraph, rdf_files
 from akke_graph.shacl.native import validate_native
 from akke_graph.shacl.outcome import ValidationResult
@@ -68,12 +68,10 @@ def validate_graph(loaded: LoadedGraph, *, engine: str = "native",
     return ValidationReport(loaded=loaded, shapes=shapes, outcome=outcome)
 
 
-def require_conformant(loaded: LoadedGraph, *, engine: str = "native", lang: str = "en") -> ValidationReport:
-    """Validate and raise :class:`NonConformantError` (exit 1, with the report) on any violation."""
+def require_conformant(loaded: LoadedGraph, *, engine: str = "native") -> ValidationReport:
+    """Validate and raise :class:`NonConformantError` (exit 1, with the report, written in the
+    language of whoever shows it) on any violation."""
     report = validate_graph(loaded, engine=engine)
     if not report.conforms:
-        message = ("tietoverkko ei ole kelvollinen: mitään ei julkaista, siirretä eikä jaeta"
-                   if lang == "fi" else
-                   "the graph does not conform to the shapes: nothing is published, pushed or served")
-        raise NonConformantError(message, report_text=report.to_text(lang))
+        raise NonConformantError(text("nonconformant"), report=report)
     return report

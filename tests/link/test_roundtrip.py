@@ -97,7 +97,7 @@ def test_ytj_round_trip(project_copy: Path, prh) -> None:
     assert result.exit_code == 0, result.output
     result = run("link", "check", "--online", "--api", url, "--endpoint", "http://127.0.0.1:9/none")
     # Wikidata is unreachable here: a clear error, exit 2
-    assert result.exit_code == 2 and "could not be reached" in result.stderr
+    assert result.exit_code == 2 and "cannot be reached" in result.stderr
 
     # accepting again changes nothing; another ID for the same organisation is refused
     result = run("link", "accept", str(out), "--min-confidence", "0.9", "--reviewer", "Testi Tarkastaja")

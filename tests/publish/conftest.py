@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
@@ -69,11 +70,8 @@ def release_text_files(folder: Path) -> Iterator[tuple[Path, str]]:
 
 
 def _publish(config: Config, out: Path, **options: object) -> PublishResult:
-    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
-    try:
-        return publish(config, PublishOptions(out=out, lang="en", **options))  # type: ignore[arg-type]
-    finally:
-        os.environ.pop("SOURCE_DATE_EPOCH", None)
+    released = datetime.fromtimestamp(int(EPOCH), tz=timezone.utc)
+    return publish(config, PublishOptions(out=out, lang="en", released_at=released, **options))  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ from akke_graph.errors import ParameterError
 from akke_graph.load import LoadedGraph
 from akke_graph.oxigraph_server import OxigraphServer
 from akke_graph.query import find_query, load_queries, parse_query, run_query
+from akke_graph.sparql_http import HttpPolicy
 
 from .test_cli import fails
 
@@ -68,9 +69,9 @@ def test_an_unheld_value_of_an_ad_hoc_query(loaded: LoadedGraph) -> None:
 def test_on_an_endpoint(loaded_server: OxigraphServer, loaded: LoadedGraph) -> None:
     query = find_query(loaded.config, "contacts-by-theme")
     with pytest.raises(ParameterError, match="does not occur in the data") as caught:
-        run_remote(loaded_server.query_url, query, {"theme": "theme:ictt"}, timeout=20)
+        run_remote(loaded_server.query_url, query, {"theme": "theme:ictt"}, policy=HttpPolicy(timeout=20))
     assert "theme:ict," in (caught.value.hint or "")
-    assert run_remote(loaded_server.query_url, query, {"theme": "theme:ict"}, timeout=20).rows
+    assert run_remote(loaded_server.query_url, query, {"theme": "theme:ict"}, policy=HttpPolicy(timeout=20)).rows
 
 
 def test_command_line() -> None:

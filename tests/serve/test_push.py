@@ -5,7 +5,6 @@ message say what happened."""
 
 from __future__ import annotations
 
-import functools
 import queue
 import re
 import threading
@@ -21,7 +20,8 @@ from akke_graph.cli import cli
 from akke_graph.errors import ConfigError, EndpointError
 from akke_graph.load import LoadedGraph
 from akke_graph.oxigraph_server import OxigraphServer, free_port
-from akke_graph.push import PASSWORD_ENV, PushTarget, RetryPolicy, push_store, upload
+from akke_graph.push import PASSWORD_ENV, PushTarget, push_store, upload
+from akke_graph.sparql_http import HttpPolicy
 from akke_graph.store import OxigraphStore
 
 from akke_graph.synthetic.generate import generate
@@ -29,24 +29,17 @@ from akke_graph.synthetic.generate import generate
 from .faultproxy import Fault, FaultProxy, Held, Request
 from .helpers import canonical, counts, graph_triples, holds, store_graph
 
-FAST = RetryPolicy(attempts=3, backoff_s=0.05, timeout_s=10)
+FAST = HttpPolicy(retries=2, backoff=0.05, timeout=10)
 
 
 def target(server: OxigraphServer, gsp: bool = True) -> PushTarget:
     return PushTarget.from_options(server.query_url, gsp=server.store_url if gsp else None)
 
 
-@pytest.fixture(autouse=True)
-def quick_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The command's retries keep their number and timeout, with a first wait of 50 ms."""
-    import akke_graph.push
-
-    monkeypatch.setattr(akke_graph.push, "RetryPolicy", functools.partial(RetryPolicy, backoff_s=0.05))
-
-
 def run_push(project_root: Path, *args: str, env: dict[str, str] | None = None):
+    """The command, its retries keeping their number and timeout, with a first wait of 50 ms."""
     return CliRunner().invoke(cli, ["--project", str(project_root), "push", *args],
-                              env={PASSWORD_ENV: "", **(env or {})})
+                              env={PASSWORD_ENV: "", "AKKE_HTTP_BACKOFF": "0.05", **(env or {})})
 
 
 def leftovers(server: OxigraphServer) -> list[str]:
@@ -149,7 +142,7 @@ def step_through(proxy: FaultProxy, work: Callable[[], object],
 
 
 # Generous: requests wait in the proxy while the test looks at the store.
-PATIENT = RetryPolicy(attempts=3, backoff_s=0.05, timeout_s=600)
+PATIENT = HttpPolicy(retries=2, backoff=0.05, timeout=600, deadline=3600)
 
 
 def test_readers_see_old_or_new_never_half(oxigraph_server: OxigraphServer, fault_proxy,
@@ -221,7 +214,7 @@ class Case:
 
 
 FAULTS = [
-    Case("refused", "refuse", "delta", 2, "B", r"cannot connect"),
+    Case("refused", "refuse", "delta", 2, "B", r"cannot be reached"),
     Case("500-always", [Fault("500")], "delta", 2, "B", r"HTTP 500.*gave up after 4 attempts"),
     Case("503-twice", [Fault("503", times=2)], "delta", 0, "A", r"pushed \d+ graphs"),
     Case("503-on-read", [Fault("503", when=is_read)], "delta", 2, "B",
@@ -535,5 +528,5 @@ def test_update_endpoint_defaults() -> None:
     assert PushTarget.from_options("http://h:1/query").update == "http://h:1/update"
     assert PushTarget.from_options("http://h:1/sparql").update == "http://h:1/sparql"
     assert PushTarget.from_options("http://h:1/q", update="http://h:1/u").update == "http://h:1/u"
-    target = PushTarget.from_options("http://h:1/sparql", user="u", environ={PASSWORD_ENV: "pw"})
+    target = PushTarget.from_options("http://h:1/sparql", user="u", password="pw")
     assert target.password == "pw" and "pw" not in repr(target)

@@ -11,7 +11,8 @@ from click.testing import CliRunner
 
 from akke_graph.cli import cli
 from akke_graph.load import LoadedGraph
-from akke_graph.push import PASSWORD_ENV, PushTarget, RetryPolicy, push_store
+from akke_graph.push import PASSWORD_ENV, PushTarget, push_store
+from akke_graph.sparql_http import HttpPolicy
 from akke_graph.query import load_queries
 from akke_graph.store import OxigraphStore
 
@@ -32,14 +33,14 @@ def virtuoso_target(virtuoso: Virtuoso, mode: str) -> PushTarget:
     gsp, update, user = MODES[mode]
     return PushTarget.from_options(virtuoso.sparql, gsp=virtuoso.base + gsp if gsp else None,
                                    update=virtuoso.base + update, user=user,
-                                   environ={PASSWORD_ENV: DBA_PASSWORD})
+                                   password=DBA_PASSWORD)
 
 
 @pytest.mark.parametrize("mode", list(MODES))
 def test_push_round_trip(virtuoso: Virtuoso, loaded: LoadedGraph, version_b: OxigraphStore,
                          mode: str) -> None:
     target = virtuoso_target(virtuoso, mode)
-    policy = RetryPolicy(attempts=2, backoff_s=0.1, timeout_s=30)
+    policy = HttpPolicy(retries=1, backoff=0.1, timeout=30)
     push_store(loaded.store, target, policy=policy)
     assert holds(virtuoso.sparql, loaded.store)
     push_store(loaded.store, target, policy=policy)  # twice: replaced, never duplicated
