@@ -24,31 +24,6 @@ def _in_project(project_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LANG", "C.UTF-8")
 
 
-@pytest.fixture()
-def run(cli):
-    return lambda *args: cli("query", *args)
-
-
-@pytest.fixture()
-def ok(run):
-    def check(*args: str) -> str:
-        result = run(*args)
-        assert result.exit_code == 0, result.output
-        return result.output
-    return check
-
-
-@pytest.fixture()
-def fails(run):
-    def check(*args: str, message: str) -> str:
-        result = run(*args)
-        assert result.exit_code == 2, result.output
-        assert message in result.output, result.output
-        assert "Traceback" not in result.output
-        return result.output
-    return check
-
-
 def test_list_in_both_languages(queries, ok) -> None:
     out = ok("--list")
     for q in queries:
