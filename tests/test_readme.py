@@ -136,7 +136,8 @@ def test_the_tour_runs_as_written(tmp_path: Path) -> None:
         for line in (line.replace(TOUR_PORT, address) for line in tour()):
             words = shlex.split(line, comments=True)
             if words[-1] == "&":
-                assert words[:2] == ["oxigraph", "serve"], f"only an Oxigraph server may start in the background: {line}"
+                assert words[:2] == ["oxigraph", "serve"], \
+                    f"only an Oxigraph server may start in the background: {line}"
                 log = tmp_path / f"server-{len(servers)}.log"
                 with log.open("wb") as out:
                     servers.append(subprocess.Popen(words[:-1], cwd=project, env=env, stdout=out,
