@@ -18,6 +18,7 @@ import pyoxigraph as ox
 
 from akke_graph.config import Config
 from akke_graph.errors import InputError, text
+from akke_graph.input_limits import check_rdf
 from akke_graph.store import Store, open_store
 from akke_graph.store_spec import StoreSpec
 from akke_graph.terms import RDF_TYPE, VOID
@@ -91,6 +92,7 @@ def read_rdf(path: Path, display: str) -> tuple[bytes, str]:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise InputError(display, text("not-utf8"), line=line, hint=text("not-utf8.hint")) from None
+    check_rdf(data, fmt, display)
     return data, fmt
 
 
@@ -148,6 +150,13 @@ def read_ahead(items: Iterable[T], read: Callable[[T], R], depth: int = 64) -> I
                 future.cancel()
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return a.resolve() == b.resolve()
+
+
 def load(config: Config, paths: Iterable[Path] | None = None, *,
          store: Store | StoreSpec | str = "oxigraph",
          include_ontology: bool = True) -> LoadedGraph:
@@ -170,7 +179,12 @@ def load(config: Config, paths: Iterable[Path] | None = None, *,
     items = [(p, False) for p in ontology_files] + [(p, True) for p in data_files]
     for (path, is_data), (graph, display, data, fmt) in read_ahead(items, prepare):
         if graph in loaded.files:
-            continue
+            first = loaded.files[graph]
+            if _same_file(first.path, path):
+                continue   # the same file named twice (a folder and a file in it)
+            raise InputError(display, f"names the same graph <{graph}> as {first.display}",
+                             hint="a file's graph is named after its path without the extension: "
+                                  "rename one of the two files")
         load_bytes(target, data, fmt, display, graph)
         if is_data:
             node = ox.NamedNode(graph)

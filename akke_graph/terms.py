@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pyoxigraph as ox
@@ -116,3 +117,20 @@ def from_rdflib(term: Any) -> Any:
     if term is None:
         return ox.DefaultGraph()
     raise TypeError(f"unsupported term {term!r}")
+
+
+IRI_FORBIDDEN = frozenset(' <>"{}|^`\\')
+
+
+def iri_problem(value: str) -> str | None:
+    """Why ``value`` is not an absolute IRI that can be written into RDF, or None if it is."""
+    bad = next((c for c in value if c in IRI_FORBIDDEN or ord(c) <= 0x20 or ord(c) == 0x7f), None)
+    if bad is not None:
+        return f"it contains {bad!r}"
+    if not re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", value):
+        return "it is not absolute (no scheme such as https:)"
+    try:
+        ox.NamedNode(value)
+    except ValueError as exc:
+        return str(exc)
+    return None

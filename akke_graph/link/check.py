@@ -10,7 +10,7 @@ from typing import Any
 
 from akke_graph.link import graph as g
 from akke_graph.load import LoadedGraph
-from akke_graph.registries import codes, ytunnus, yso
+from akke_graph.registries import codes, yso, ytunnus
 from akke_graph.registries.wikidata import WD
 from akke_graph.terms import OWL, PREFIXES, SKOS, compact, own_prefixes
 

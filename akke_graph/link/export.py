@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from akke_graph.config import Config
 from akke_graph.link import graph as g
-from akke_graph.link.sssom_tsv import LICENSE, MANUAL, SKOS, TOOL, YTJ, Mapping, MappingSet, write_sssom
+from akke_graph.link.sssom_tsv import (
+    LICENSE,
+    MANUAL,
+    SKOS,
+    TOOL,
+    YTJ,
+    Mapping,
+    MappingSet,
+    write_sssom,
+)
 from akke_graph.load import LoadedGraph
 from akke_graph.terms import own_prefixes
 

@@ -16,10 +16,23 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from akke_graph.errors import ConfigError, PublishError
+from akke_graph.escape import comment
 from akke_graph.publish.dumps import DUMPS, DumpFormat, turtle, used_prefixes
 from akke_graph.publish.model import RDF_TYPE, ReleaseGraph
-from akke_graph.terms import (DCAT, DCTERMS, FOAF, ORG, OWL, PREFIXES, PROV, RDFS, SCHEMA, SKOS,
-                              VOID, XSD)
+from akke_graph.terms import (
+    DCAT,
+    DCTERMS,
+    FOAF,
+    ORG,
+    OWL,
+    PREFIXES,
+    PROV,
+    RDFS,
+    SCHEMA,
+    SKOS,
+    VOID,
+    XSD,
+)
 
 SPDX = "http://spdx.org/rdf/terms#"
 VCARD = "http://www.w3.org/2006/vcard/ns#"
@@ -366,8 +379,8 @@ def check_catalog(graph: ReleaseGraph, triples: list[ox.Triple]) -> None:
     from akke_graph.config import DEFAULT_BASE_IRI
     from akke_graph.load import LoadedGraph
     from akke_graph.shacl.shapes import load_shapes_graph
-    from akke_graph.store import OxigraphStore
     from akke_graph.shacl.validate import validate_graph
+    from akke_graph.store import OxigraphStore
 
     shapes_file = graph.config.shapes_dir / "dcat-ap.ttl"
     if not shapes_file.is_file():
@@ -394,6 +407,6 @@ def write_catalog(graph: ReleaseGraph, info: ReleaseInfo, folder: Path,
     triples = sorted(set(canonical_triples(CatalogBuilder(graph, info).build(digests, stats))), key=statement_key)
     check_catalog(graph, triples)
     path = folder / "catalog.ttl"
-    header = f"# DCAT-AP 3 description and VoID of the AKKE graph, release {info.version}\n\n"
+    header = comment(f"DCAT-AP 3 description and VoID of the AKKE graph, release {info.version}") + "\n"
     path.write_bytes(turtle(triples, catalog_prefixes(graph, triples), header))
     return path

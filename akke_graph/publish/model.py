@@ -14,12 +14,28 @@ import pyoxigraph as ox
 from akke_graph.config import Config
 from akke_graph.load import LoadedGraph, SourceFile
 from akke_graph.publish.canon import canonical_labels, relabel
-from akke_graph.publish.ntlines import chunks, in_graph, parse_chunks, sort_distinct, to_sortable
+from akke_graph.publish.ntlines import (
+    chunks,
+    in_graph,
+    parse_chunks,
+    sort_distinct,
+    to_sortable,
+)
 from akke_graph.publish.persons import RemovedPersons, remove_persons
 from akke_graph.publish.rebase import Rebaser
 from akke_graph.store import OxigraphStore, Store
-from akke_graph.terms import (DCTERMS, FOAF, ORG, PREFIXES, PROV, RDF, RDFS, SKOS, compact,
-                              own_prefixes)
+from akke_graph.terms import (
+    DCTERMS,
+    FOAF,
+    ORG,
+    PREFIXES,
+    PROV,
+    RDF,
+    RDFS,
+    SKOS,
+    compact,
+    own_prefixes,
+)
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 LABEL_PROPERTIES = (SKOS + "prefLabel", DCTERMS + "title", RDFS + "label", FOAF + "name")

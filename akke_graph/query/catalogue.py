@@ -32,17 +32,23 @@ import yaml
 
 from akke_graph.config import DEFAULT_BASE_IRI, Config
 from akke_graph.errors import InputError, QueryError
-from akke_graph.query.model import CannedQuery, Param
-from akke_graph.query.params import bind, parse_param, substitute_text, tokens
+from akke_graph.input_limits import check_query
+from akke_graph.query.model import LANGS, CannedQuery, Param
+from akke_graph.query.params import (
+    bind,
+    parse_param,
+    substitute_text,
+    tokens,
+    without_service,
+)
 from akke_graph.terms import DCTERMS, PREFIXES, RDF_TYPE, RDFS, SCHEMA, SH, own_prefixes
-
-from akke_graph.query.model import LANGS
 
 GRLC_KEYS = {"summary", "description", "endpoint", "tags", "enumerate", "defaults",
              "pagination", "method", "endpoint_in_url", "transform"}
 OWN_KEYS = {f"{key}_{lang}" for key in ("summary", "description") for lang in LANGS}
 KINDS = {"SELECT": "select", "CONSTRUCT": "construct", "ASK": "ask", "DESCRIBE": "describe"}
 NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
+MAX_NAME = 200   # a file name's length is bounded by the system (255 bytes with the suffix)
 
 
 # --- Reading --------------------------------------------------------------------------------------
@@ -50,6 +56,7 @@ NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
 def parse_query(text: str, name: str, path: Path | None = None, display: str | None = None) -> CannedQuery:
     """Read one query file's text; errors name the file and line."""
     where = display or (str(path) if path else name)
+    check_query(text, where)
     header = _header(text, where)
     prefixes = {m[1]: m[2] for m in re.finditer(r"(?im)^\s*PREFIX\s+([A-Za-z0-9_.\-]*):\s*<([^>]*)>", text)}
     params = _params(text, prefixes, where)
@@ -209,7 +216,7 @@ def _check_with_engine(query: CannedQuery, where: str) -> tuple[str, ...]:
              else ox.Literal("0") for p in query.params}
     substitute_text(query.text, dummy, where)
     try:
-        result = ox.Store().query(query.text, substitutions={ox.Variable(k): v for k, v in dummy.items()} or None)
+        result = ox.Store().query(without_service(query.text), substitutions={ox.Variable(k): v for k, v in dummy.items()} or None)
     except SyntaxError as exc:
         message = str(exc.msg or exc)
         at = re.match(r"error at (\d+):(\d+): (.*)", message, re.DOTALL)
@@ -268,7 +275,7 @@ def load_queries(config: Config) -> list[CannedQuery]:
 def find_query(config: Config, name: str) -> CannedQuery:
     """The canned query called ``name`` (its file stem)."""
     path = config.queries_dir / f"{name}.rq"
-    if NAME.fullmatch(name) and path.is_file():
+    if len(name) <= MAX_NAME and NAME.fullmatch(name) and path.is_file():
         return read_query_file(path, config.display_path(path))
     names = [p.stem for p in sorted(config.queries_dir.glob("*.rq"))] if config.queries_dir.is_dir() else []
     close = difflib.get_close_matches(name, names, n=3)

@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Mapping
 
 from akke_graph.config import Config, load_config
+from akke_graph.errors import QueryError
 from akke_graph.query.catalogue import find_query
 from akke_graph.query.choices import check_choices
 from akke_graph.query.model import CannedQuery
-from akke_graph.query.params import bind, substitute_text
+from akke_graph.query.params import bind, substitute_text, uses_service
 from akke_graph.query.results import QueryResult
 
 if TYPE_CHECKING:
@@ -29,6 +30,10 @@ def run_query(loaded_or_store: "LoadedGraph | Store", name_or_query: str | Canne
     else:
         config = config or getattr(loaded_or_store, "config", None) or load_config()
         query = find_query(config, name_or_query)
+    if uses_service(query.text):
+        raise QueryError(f"{query.path or query.name}: the query calls a remote endpoint (SERVICE), "
+                         "which the embedded store does not do",
+                         hint="run it on a SPARQL endpoint that allows it: add --endpoint URL")
     bound = bind(query, params)
     result = QueryResult(kind=query.kind, query=query.name, variables=list(query.variables),
                          bound=dict(bound))
