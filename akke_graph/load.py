@@ -107,12 +107,6 @@ def syntax_error(display: str, exc: SyntaxError) -> InputError:
                       hint="fix the syntax at that line (a missing '.', ';', quote or @prefix is typical)")
 
 
-def load_file(store: Store, path: Path, display: str, graph: str) -> None:
-    """Parse one file into named graph ``graph`` of ``store``."""
-    data, fmt = read_rdf(path, display)
-    load_bytes(store, data, fmt, display, graph)
-
-
 def load_bytes(store: Store, data: bytes, fmt: str, display: str, graph: str) -> None:
     """Parse a file's bytes (read by :func:`read_rdf`) into named graph ``graph`` of ``store``."""
     try:

@@ -9,7 +9,6 @@ each file's own graph.
 
 from __future__ import annotations
 
-import io
 from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping, Union
@@ -218,7 +217,3 @@ def open_store(spec: str = "oxigraph") -> Store:
         return OxigraphStore(folder)
     raise ConfigError(f"unknown store {spec!r}", hint="use memory, oxigraph or oxigraph:DIR")
 
-
-def parse_bytes(data: bytes, fmt: str, base_iri: str | None = None) -> list[ox.Quad]:
-    """Parse a serialisation without a store (used for round-trip checks)."""
-    return list(ox.parse(io.BytesIO(data), format=FORMATS[fmt], base_iri=base_iri))

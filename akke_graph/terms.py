@@ -35,7 +35,6 @@ PREFIXES: dict[str, str] = {
 }
 
 RDF_TYPE = ox.NamedNode(RDF + "type")
-XSD_STRING = ox.NamedNode(XSD + "string")
 RDF_LANGSTRING = ox.NamedNode(RDF + "langString")
 
 

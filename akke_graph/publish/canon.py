@@ -55,16 +55,6 @@ def relabel(term: object, labels: dict[str, str]) -> object:
     return term
 
 
-def canonical_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
-    """The quads with stable blank-node labels."""
-    quads = list(quads)
-    labels = canonical_labels(quads)
-    if not labels:
-        return quads
-    return [ox.Quad(relabel(q.subject, labels), q.predicate, relabel(q.object, labels), q.graph_name)
-            for q in quads]
-
-
 def canonical_triples(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
     """The triples with stable blank-node labels."""
     triples = list(triples)

@@ -59,10 +59,6 @@ class QueryResult:
         return not self.boolean if self.kind == "ask" else not (self.triples if self.is_graph else self.rows)
 
 
-def default_format(result: QueryResult) -> str:
-    return "ttl" if result.is_graph else "table"
-
-
 def render(result: QueryResult, fmt: str, *, lang: str = "en",
            select: Callable[[str], list[Row]] | None = None,
            prefixes: Mapping[str, str] | None = None) -> bytes:
