@@ -3,7 +3,9 @@
 Each file's named graph IRI is ``{base}graph/{path}`` (see :meth:`Config.graph_iri`), and the file
 is parsed with that IRI as its base, so ``<>`` inside a data file means "this file's graph": that
 is how a file names its sources (``<> prov:wasDerivedFrom <source>``). The loader marks every data
-graph as a ``void:Dataset`` so that the provenance shape can require those sources.
+graph as a ``void:Dataset`` so that the provenance shape can require those sources. The ontology
+files are moved onto the configured base IRI as they are read, as the shapes and queries are
+(:func:`akke_graph.rebase.shipped`): a project under its own base IRI re-bases only its data.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import pyoxigraph as ox
 
 from akke_graph.config import Config
 from akke_graph.errors import InputError
+from akke_graph.rebase import shipped
 from akke_graph.store import Store, open_store
 from akke_graph.terms import RDF_TYPE, VOID
 
@@ -155,11 +158,13 @@ def load(config: Config, paths: Iterable[Path] | None = None, *, store: Store | 
     ontology_files = rdf_files(config.ontology_dir) if include_ontology else []
     data_files = rdf_files(config.data_dir) if paths is None else list(_expand(paths))
     marks = []
+    move = shipped(config.base_iri)
 
     def prepare(item: tuple[Path, bool]) -> tuple[str, str, bytes, str]:
-        path = item[0]
+        path, is_data = item
         graph, display = config.graph_iri(path), config.display_path(path)
-        return (graph, display, *read_rdf(path, display))
+        data, fmt = read_rdf(path, display)
+        return graph, display, data if is_data or not move.active else move.data(data), fmt
 
     items = [(p, False) for p in ontology_files] + [(p, True) for p in data_files]
     for (path, is_data), (graph, display, data, fmt) in read_ahead(items, prepare):

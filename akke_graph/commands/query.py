@@ -46,11 +46,9 @@ def query(ctx: click.Context, name: str | None, list_queries: bool, params: tupl
       akke-graph query project-export --format ttl > akke-turku.ttl
       akke-graph query organisations --endpoint http://127.0.0.1:7878/query
     """
-    from akke_graph.config import DEFAULT_BASE_IRI
-    from akke_graph.errors import AkkeError, ParameterError, QueryError
+    from akke_graph.errors import AkkeError, ConfigError, ParameterError, QueryError
     from akke_graph.query.params import bind
-    from akke_graph.query.catalogue import (catalogue_text, display_prefixes, find_query, load_queries,
-                                            read_query_file)
+    from akke_graph.query.catalogue import catalogue_text, find_query, load_queries, read_query_file
     from akke_graph.query.run import run_query
     from akke_graph.query.results import RDF_FORMATS, render
 
@@ -61,10 +59,16 @@ def query(ctx: click.Context, name: str | None, list_queries: bool, params: tupl
         raise QueryError("--store and --endpoint exclude each other",
                          hint="--endpoint runs the query remotely; --store picks the embedded store")
     needs_project = bool(name) or (list_queries and not query_file) or not (endpoint or list_queries)
-    config = project_config() if needs_project else None
+    try:   # outside a project, your own query on an endpoint knows only the common prefixes
+        config = project_config()
+    except ConfigError:
+        if needs_project:
+            raise
+        config = None
+    base_iri = config.base_iri if config else None
     if list_queries:
         if query_file:
-            shown = [read_query_file(query_file)]
+            shown = [read_query_file(query_file, base_iri=base_iri)]
         else:
             shown = [find_query(config, name)] if name else load_queries(config)
         click.echo(catalogue_text(shown, lang, detailed=bool(name or query_file)), nl=False)
@@ -72,7 +76,7 @@ def query(ctx: click.Context, name: str | None, list_queries: bool, params: tupl
     if not name and not query_file:
         raise QueryError("name the query to run, or give your own with --file my.rq",
                          hint="akke-graph query --list shows the canned queries")
-    canned = read_query_file(query_file) if query_file else find_query(config, name)
+    canned = read_query_file(query_file, base_iri=base_iri) if query_file else find_query(config, name)
     values = parse_params(params)
     bind(canned, values)   # bad parameters fail here, before anything is loaded or sent
     graph_kind = canned.kind in ("construct", "describe")
@@ -96,9 +100,8 @@ def query(ctx: click.Context, name: str | None, list_queries: bool, params: tupl
         loaded = load(config, store=store_spec)
         result = run_query(loaded, canned, values)
         select = loaded.store.select
-    base = config.base_iri if config else DEFAULT_BASE_IRI
     out = render(result, fmt or ("ttl" if graph_kind else "table"), lang=lang, select=select,
-                 prefixes=display_prefixes(canned, base))
+                 prefixes=canned.prefix_map())
     click.echo(out, nl=False)
 
 

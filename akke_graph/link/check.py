@@ -12,7 +12,7 @@ from akke_graph.link import graph as g
 from akke_graph.load import LoadedGraph
 from akke_graph.registries import codes, ytunnus, yso
 from akke_graph.registries.wikidata import WD
-from akke_graph.terms import OWL, PREFIXES, SKOS, compact, own_prefixes
+from akke_graph.terms import OWL, SKOS, prefix_map, show_iri
 
 SAME = (SKOS + "exactMatch", OWL + "sameAs")
 MAPPING = tuple(SKOS + p for p in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch",
@@ -131,10 +131,10 @@ class _Namer:
     """Compact names for IRIs in messages."""
 
     def __init__(self, loaded: LoadedGraph) -> None:
-        self.prefixes = {**PREFIXES, **own_prefixes(loaded.config.base_iri), "wd": WD, "yso": yso.YSO}
+        self.prefixes = {**prefix_map(loaded.config), "wd": WD, "yso": yso.YSO}
 
     def __call__(self, iri: str) -> str:
-        return compact(iri, self.prefixes)
+        return show_iri(iri, self.prefixes)
 
     def many(self, iris: str) -> str:
         return ", ".join(self(i) for i in sorted(iris.split()))

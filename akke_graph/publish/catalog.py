@@ -363,7 +363,6 @@ def catalog_prefixes(graph: ReleaseGraph, triples: list[ox.Triple]) -> dict[str,
 
 def check_catalog(graph: ReleaseGraph, triples: list[ox.Triple]) -> None:
     """Validate the catalogue with the project's DCAT-AP shapes; a violation stops the release."""
-    from akke_graph.config import DEFAULT_BASE_IRI
     from akke_graph.load import LoadedGraph
     from akke_graph.shacl.shapes import load_shapes_graph
     from akke_graph.store import OxigraphStore
@@ -377,7 +376,7 @@ def check_catalog(graph: ReleaseGraph, triples: list[ox.Triple]) -> None:
     catalog_graph = nn(graph.base + "catalog")
     store.add(ox.Quad(t.subject, t.predicate, t.object, catalog_graph) for t in triples)
     shapes = load_shapes_graph([shapes_file], {shapes_file: graph.config.display_path(shapes_file)},
-                               rebase=(DEFAULT_BASE_IRI, graph.base))
+                               base_iri=graph.base)
     report = validate_graph(LoadedGraph(config=graph.config, store=store), shapes=shapes)
     if not report.conforms:
         raise PublishError("catalog.ttl does not conform to the DCAT-AP shapes (shapes/dcat-ap.ttl):\n"

@@ -16,7 +16,7 @@ from akke_graph.load import LoadedGraph, SourceFile
 from akke_graph.publish.canon import canonical_labels, relabel
 from akke_graph.publish.ntlines import chunks, in_graph, parse_chunks, sort_distinct, to_sortable
 from akke_graph.publish.persons import RemovedPersons, remove_persons
-from akke_graph.publish.rebase import Rebaser
+from akke_graph.rebase import Rebaser
 from akke_graph.store import OxigraphStore, Store
 from akke_graph.terms import (DCTERMS, FOAF, ORG, PREFIXES, PROV, RDF, RDFS, SKOS, compact,
                               own_prefixes)
@@ -181,7 +181,7 @@ class ReleaseGraph:
         if role is not None and agent is not None:
             return Label(f"{self.label(role, lang).text}: {self.label(agent, lang).text}", lang)
         if isinstance(term, ox.NamedNode):
-            return Label(compact(term.value, self.prefixes).strip("<>"))
+            return Label(compact(term.value, self.prefixes))
         return Label("[ ]")
 
     def sources_of(self, subject: Term) -> list[tuple[SourceFile, list[ox.NamedNode]]]:

@@ -116,7 +116,7 @@ class Site:
     def curie(self, iri: str) -> str:
         """``prefix:local`` where a prefix fits, else the IRI (cached: the same few terms recur)."""
         if iri not in self.curies:
-            self.curies[iri] = compact(iri, self.graph.prefixes).strip("<>")
+            self.curies[iri] = compact(iri, self.graph.prefixes)
         return self.curies[iri]
 
     def entity_file(self, iri: str) -> str | None:

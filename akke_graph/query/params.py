@@ -20,9 +20,8 @@ from typing import Iterator, Mapping
 
 import pyoxigraph as ox
 
-from akke_graph.config import DEFAULT_BASE_IRI
 from akke_graph.errors import ParameterError, QueryError
-from akke_graph.terms import PREFIXES, XSD, own_prefixes
+from akke_graph.terms import XSD
 
 from akke_graph.query.model import CannedQuery, Param
 
@@ -101,14 +100,9 @@ def describe_params(query: "CannedQuery") -> str:
     return f"parameters of {query.name}: " + ", ".join(parts)
 
 
-def binding_prefixes(query: "CannedQuery", base_iri: str = DEFAULT_BASE_IRI) -> dict[str, str]:
-    """Prefixes a user may write CURIEs with: the common ones, the graph's own, the query's."""
-    return {**PREFIXES, **own_prefixes(base_iri), **query.prefixes}
-
-
-def bind(query: "CannedQuery", values: Mapping[str, object] | None = None, *,
-         prefixes: Mapping[str, str] | None = None) -> dict[str, Term]:
-    """The substitutions (variable -> term) for running ``query`` with ``values``.
+def bind(query: "CannedQuery", values: Mapping[str, object] | None = None) -> dict[str, Term]:
+    """The substitutions (variable -> term) for running ``query`` with ``values``; CURIEs are
+    read with the query's prefix map (its project's, :meth:`CannedQuery.prefix_map`).
 
     Defaults fill what is not given; optional parameters without a value stay unbound.
     """
@@ -118,7 +112,7 @@ def bind(query: "CannedQuery", values: Mapping[str, object] | None = None, *,
         if key not in known:
             raise ParameterError(f"the query {query.name} has no parameter {_shown(key)}",
                                  hint=describe_params(query))
-    prefixes = binding_prefixes(query) if prefixes is None else prefixes
+    prefixes = query.prefix_map()
     bound: dict[str, Term] = {}
     for param in query.params:
         raw = values.get(param.name)
@@ -178,8 +172,8 @@ def _iri(value: str, prefixes: Mapping[str, str], where: str) -> ox.NamedNode:
     if sep and prefix in prefixes and not local.startswith("//"):
         value = prefixes[prefix] + local
     bad = next((c for c in value if c in IRI_FORBIDDEN or ord(c) <= 0x20), None)
-    hint = ("give an absolute IRI such as https://w3id.org/akke/id/project/akke-turku, "
-            "or a CURIE such as project:akke-turku")
+    hint = (f"give an absolute IRI such as {prefixes['project']}akke-turku, or a CURIE such as "
+            "project:akke-turku" if "project" in prefixes else "give an absolute IRI (https://...)")
     if bad is not None:
         raise ParameterError(f"{where}: {_shown(value)} is not an IRI: it contains {bad!r}", hint=hint)
     if not re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", value):

@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from akke_graph.errors import QueryError
-from akke_graph.terms import DCTERMS, FOAF, PREFIXES, RDFS, SKOS, XSD
+from akke_graph.terms import DCTERMS, FOAF, PREFIXES, RDFS, SKOS, XSD, compact
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Row = dict[str, Term]
@@ -226,7 +226,7 @@ def table(result: QueryResult, labels: Mapping[str, str], lang: str = "en",
         if term is None:
             return ""
         if isinstance(term, ox.NamedNode):
-            return labels.get(term.value) or short_iri(term.value, prefixes)
+            return labels.get(term.value) or compact(term.value, prefixes)
         return _plain(term)
 
     lines = [f"{_header(v)}: {cell(t)}" for v, t in result.bound.items()]
@@ -249,13 +249,6 @@ def table(result: QueryResult, labels: Mapping[str, str], lang: str = "en",
     lines += _grid(header, body, width)
     lines.append(f"({count})")
     return "\n".join(lines) + "\n"
-
-
-def short_iri(iri: str, prefixes: Mapping[str, str]) -> str:
-    """An IRI for reading (not for SPARQL): the longest known namespace as ``prefix:rest``."""
-    best = max((p for p, ns in prefixes.items() if iri.startswith(ns) and len(iri) > len(ns)),
-               key=lambda p: len(prefixes[p]), default=None)
-    return f"{best}:{iri[len(prefixes[best]):]}" if best is not None else iri
 
 
 def _header(variable: str) -> str:

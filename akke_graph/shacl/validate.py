@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from akke_graph.config import DEFAULT_BASE_IRI, Config
+from akke_graph.config import Config
 from akke_graph.errors import ConfigError, NonConformantError, ShapesError
 from akke_graph.load import LoadedGraph, rdf_files
 from akke_graph.shacl.native import validate_native
@@ -31,10 +31,9 @@ def shape_files(config: Config) -> list[Path]:
 
 
 def load_shapes(config: Config) -> ShapesGraph:
-    """All shapes of the project, re-based onto the project's base IRI when it is not the default."""
+    """All shapes of the project, moved onto the project's base IRI."""
     files = shape_files(config)
-    return load_shapes_graph(files, {p: config.display_path(p) for p in files},
-                             rebase=(DEFAULT_BASE_IRI, config.base_iri))
+    return load_shapes_graph(files, {p: config.display_path(p) for p in files}, base_iri=config.base_iri)
 
 
 def oxigraph_view(store: Store) -> Store:

@@ -32,8 +32,7 @@ import pyoxigraph as ox
 
 from akke_graph.config import Config, load_config
 from akke_graph.synthetic import model as m
-from akke_graph.terms import PREFIXES as TERMS_PREFIXES
-from akke_graph.terms import own_prefixes
+from akke_graph.terms import prefix_map
 from akke_graph.synthetic.model import GRAPH, ID, Plan
 from akke_graph.synthetic.violations import (
     ExpectedViolation,
@@ -314,7 +313,7 @@ def write_nquads(out: IO[str], files: Iterable[GeneratedFile]) -> int:
     return count
 
 
-PREFIXES = {**TERMS_PREFIXES, **own_prefixes(m.BASE), "source": ID + "source/",
+PREFIXES = {**prefix_map(m.BASE), "source": ID + "source/",
             "kunta": m.KUNTA, "yso": m.YSO}
 _BY_NS = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
 

@@ -11,7 +11,6 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from akke_graph.config import DEFAULT_BASE_IRI
 from akke_graph.load import LoadedGraph
 from akke_graph.publish.checksums import SUMS, release_files
 from akke_graph.publish.dumps import DUMPS
@@ -33,7 +32,7 @@ def catalog_store(path: Path) -> OxigraphStore:
 
 def check(config, store: OxigraphStore, engine: str = "native"):
     shapes = config.shapes_dir / "dcat-ap.ttl"
-    graph = load_shapes_graph([shapes], rebase=(DEFAULT_BASE_IRI, config.base_iri))
+    graph = load_shapes_graph([shapes], base_iri=config.base_iri)
     return validate_graph(LoadedGraph(config=config, store=store), engine=engine, shapes=graph)
 
 

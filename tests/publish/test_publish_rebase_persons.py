@@ -10,7 +10,7 @@ import pytest
 
 from akke_graph.config import DEFAULT_BASE_IRI
 from akke_graph.load import LoadedGraph
-from akke_graph.publish.rebase import regex_form
+from akke_graph.rebase import regex_form
 from akke_graph.store import OxigraphStore
 from akke_graph.terms import FOAF
 from akke_graph.shacl.validate import validate_graph
