@@ -18,8 +18,8 @@ import pyoxigraph as ox
 from akke_graph.errors import ConfigError, PublishError
 from akke_graph.publish.dumps import DUMPS, DumpFormat, turtle, used_prefixes
 from akke_graph.publish.model import RDF_TYPE, ReleaseGraph
-from akke_graph.terms import (DCAT, DCTERMS, FOAF, ORG, OWL, PREFIXES, PROV, RDFS, SCHEMA, SKOS,
-                              VOID, XSD)
+from akke_graph.terms import (DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDFS, SCHEMA, SKOS,
+                              VOID, XSD, prefix_map)
 
 SPDX = "http://spdx.org/rdf/terms#"
 VCARD = "http://www.w3.org/2006/vcard/ns#"
@@ -171,7 +171,7 @@ class CatalogBuilder:
             self.add(ds, VOID + "propertyPartition", part)
             self.add(part, VOID + "property", prop)
             self.add(part, VOID + "triples", lit(str(count), datatype=XSD + "integer"))
-        namespaces = {**PREFIXES, "akke": g.config.ontology_ns}
+        namespaces = prefix_map(g.config)
         used = {ns for ns in namespaces.values() for term in (*classes, *properties) if term.startswith(ns)}
         self.add(ds, VOID + "vocabulary", *sorted(used))
         if g.config.endpoint:

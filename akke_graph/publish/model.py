@@ -18,8 +18,7 @@ from akke_graph.publish.ntlines import chunks, in_graph, parse_chunks, sort_dist
 from akke_graph.publish.persons import RemovedPersons, remove_persons
 from akke_graph.rebase import Rebaser
 from akke_graph.store import OxigraphStore, Store
-from akke_graph.terms import (DCTERMS, FOAF, ORG, PREFIXES, PROV, RDF, RDFS, SKOS, compact,
-                              own_prefixes)
+from akke_graph.terms import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SKOS, compact, prefix_map
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 LABEL_PROPERTIES = (SKOS + "prefLabel", DCTERMS + "title", RDFS + "label", FOAF + "name")
@@ -64,7 +63,7 @@ class ReleaseGraph:
     @cached_property
     def prefixes(self) -> dict[str, str]:
         """Prefixes for readable serialisations: the standard ones and the project's own."""
-        return {**PREFIXES, **own_prefixes(self.base)}
+        return prefix_map(self.config)
 
     def graph_names(self) -> list[ox.NamedNode | ox.DefaultGraph]:
         """The default graph (when it holds anything) and the named graphs, in the order of their

@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from akke_graph.errors import QueryError
-from akke_graph.terms import DCTERMS, FOAF, PREFIXES, RDFS, SKOS, XSD, compact
+from akke_graph.terms import DCTERMS, FOAF, RDFS, SKOS, XSD, compact, prefix_map
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Row = dict[str, Term]
@@ -63,7 +63,7 @@ def render(result: QueryResult, fmt: str, *, lang: str = "en",
            select: Callable[[str], list[Row]] | None = None,
            prefixes: Mapping[str, str] | None = None) -> bytes:
     """The answer in format ``fmt``; ``select`` runs the label query for the table."""
-    prefixes = {**PREFIXES, **(prefixes or {})}
+    prefixes = prefix_map(None) if prefixes is None else prefixes
     if fmt in RDF_FORMATS:
         if not result.is_graph:
             raise QueryError(f"--format {fmt} is for CONSTRUCT queries; {result.query or 'this query'} "
@@ -220,7 +220,7 @@ def table(result: QueryResult, labels: Mapping[str, str], lang: str = "en",
           prefixes: Mapping[str, str] | None = None, width: int = 40) -> str:
     """A plain-text table: labels for IRIs, long cells wrapped, the bound parameters above it."""
     words = WORDS.get(lang, WORDS["en"])
-    prefixes = prefixes or PREFIXES
+    prefixes = prefix_map(None) if prefixes is None else prefixes
 
     def cell(term: Term | None) -> str:
         if term is None:

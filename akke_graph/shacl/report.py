@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from akke_graph.shacl.outcome import SEVERITIES, ShaclOutcome, ValidationResult, report_triples
-from akke_graph.terms import PREFIXES, RDFS, SH, own_prefixes, show
+from akke_graph.terms import RDFS, SH, prefix_map, show
 
 if TYPE_CHECKING:
     from akke_graph.load import LoadedGraph
@@ -127,7 +127,7 @@ def rule_name(report: ValidationReport, result: ValidationResult, lang: str) -> 
 
 
 def _prefixes(report: ValidationReport) -> dict[str, str]:
-    return {**PREFIXES, **own_prefixes(report.loaded.config.base_iri)}
+    return prefix_map(report.loaded.config)
 
 
 def _grouped(report: ValidationReport, lang: str) -> tuple[dict, dict[str, str]]:
