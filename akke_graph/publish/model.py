@@ -12,16 +12,16 @@ from typing import Callable, Iterator
 import pyoxigraph as ox
 
 from akke_graph.config import Config
+from akke_graph.labels import best_label
 from akke_graph.load import LoadedGraph, SourceFile
 from akke_graph.publish.canon import canonical_labels, relabel
 from akke_graph.publish.ntlines import chunks, in_graph, parse_chunks, sort_distinct, to_sortable
 from akke_graph.publish.persons import RemovedPersons, remove_persons
 from akke_graph.rebase import Rebaser
 from akke_graph.store import OxigraphStore, Store
-from akke_graph.terms import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SKOS, compact, prefix_map
+from akke_graph.terms import ORG, PROV, RDF, SKOS, compact, prefix_map
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
-LABEL_PROPERTIES = (SKOS + "prefLabel", DCTERMS + "title", RDFS + "label", FOAF + "name")
 RDF_TYPE = RDF + "type"
 CACHE_SIZE = 100_000   # outgoing-property lookups kept (pages look the same neighbours up again)
 
@@ -151,8 +151,8 @@ class ReleaseGraph:
         return self.store.select(sparql, substitutions)
 
     def label(self, term: Term, lang: str = "fi") -> Label:
-        """The best human label of ``term`` in ``lang`` (falling back to the other language, then
-        to a compact IRI)."""
+        """The label of ``term`` in ``lang`` by the one rule (:mod:`akke_graph.labels`); without
+        one, its notation, "role: agent" for a qualified relation, or its compact IRI."""
         key = (term, lang)
         if key not in self._labels:
             self._labels[key] = self._label(term, lang)
@@ -162,15 +162,9 @@ class ReleaseGraph:
         if isinstance(term, ox.Literal):
             return Label(term.value, term.language)
         props = self.out(term)
-        other = "en" if lang == "fi" else "fi"
-        for prop in LABEL_PROPERTIES:
-            by_lang: dict[str, ox.Literal] = {}
-            for v in props.get(prop, []):
-                if isinstance(v, ox.Literal):
-                    by_lang.setdefault(v.language or "", v)
-            for want in (lang, other, "", *sorted(by_lang)):
-                if want in by_lang:
-                    return Label(by_lang[want].value, by_lang[want].language or None)
+        found = best_label(((p, v) for p, values in props.items() for v in values), lang)
+        if found is not None:
+            return Label(found.value, found.language or None)
         notation = self.value(term, SKOS + "notation")
         if notation is not None:
             return Label(notation.value)

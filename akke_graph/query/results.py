@@ -17,7 +17,8 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from akke_graph.errors import QueryError
-from akke_graph.terms import DCTERMS, FOAF, RDFS, SKOS, XSD, compact, prefix_map
+from akke_graph.labels import fetch_labels
+from akke_graph.terms import XSD, compact, prefix_map
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Row = dict[str, Term]
@@ -25,7 +26,6 @@ Row = dict[str, Term]
 RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml")
 RDF_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
 FORMATS = RESULT_FORMATS + tuple(RDF_FORMATS)
-LABEL_PROPERTIES = (SKOS + "prefLabel", DCTERMS + "title", RDFS + "label", FOAF + "name")
 WORDS = {
     "en": {"rows": "{n} rows", "row": "1 row", "none": "(no rows)", "yes": "yes", "no": "no",
            "s": "subject", "p": "predicate", "o": "object", "triples": "{n} triples"},
@@ -70,7 +70,7 @@ def render(result: QueryResult, fmt: str, *, lang: str = "en",
                              "is a " + result.kind.upper(), hint="use table, csv, tsv, json or xml")
         return write_rdf(result.triples, fmt, prefixes)
     if fmt == "table":
-        labels = fetch_labels(select, iris_of(result), lang) if select else {}
+        labels = cell_labels(result, select, lang) if select else {}
         return table(result, labels, lang, prefixes).encode("utf-8")
     if result.is_graph:
         raise QueryError(f"--format {fmt} is for SELECT and ASK queries; {result.query or 'this query'} "
@@ -192,28 +192,11 @@ def iris_of(result: QueryResult) -> list[ox.NamedNode]:
     return list(seen.values())
 
 
-def label_query(iris: Iterable[ox.NamedNode]) -> str:
-    """A SELECT of the labels of ``iris`` (fi, en and untagged)."""
-    values = " ".join(f"<{i.value}>" for i in iris)
-    path = "|".join(f"<{p}>" for p in LABEL_PROPERTIES)
-    return (f"SELECT ?s ?label WHERE {{ VALUES ?s {{ {values} }} ?s {path} ?label "
-            "FILTER(isLiteral(?label)) }")
-
-
-def fetch_labels(select: Callable[[str], list[Row]], iris: list[ox.NamedNode], lang: str,
-                 batch: int = 400) -> dict[str, str]:
-    """Labels of ``iris`` in ``lang`` where there is one, else untagged, else in English."""
-    rank = {lang: 0, "": 1, "en": 2}
-    best: dict[str, tuple[int, str]] = {}
-    for start in range(0, len(iris), batch):
-        for row in select(label_query(iris[start:start + batch])):
-            s, label = row.get("s"), row.get("label")
-            if not isinstance(s, ox.NamedNode) or not isinstance(label, ox.Literal):
-                continue
-            score = rank.get(label.language or "", 3)
-            if s.value not in best or (score, label.value) < best[s.value]:
-                best[s.value] = (score, label.value)
-    return {iri: text for iri, (_, text) in best.items()}
+def cell_labels(result: QueryResult, select: Callable[[str], list[Row]], lang: str) -> dict[str, str]:
+    """The labels of the answer's IRIs in ``lang`` (the one rule: :mod:`akke_graph.labels`),
+    asked with ``select`` on the store or endpoint that answered."""
+    found = fetch_labels(select, (iri.value for iri in iris_of(result)), lang)
+    return {iri: label.value for iri, label in found.items()}
 
 
 def table(result: QueryResult, labels: Mapping[str, str], lang: str = "en",
