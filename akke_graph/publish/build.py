@@ -247,7 +247,7 @@ def publish(config: Config, options: PublishOptions, progress: Progress | None =
     validate = lambda: require_conformant(loaded, lang=options.lang)  # noqa: E731
     # On Oxigraph the validation's queries leave the interpreter free, so the dumps are written
     # meanwhile — when preparing changes nothing the validation sees (only blank-node labels).
-    beside = loaded.store.kind == "oxigraph" and not options.base_iri and not options.without_persons
+    beside = loaded.store.parallel_queries and not options.base_iri and not options.without_persons
     if not beside:
         run.step("validate", validate)
     graph = run.step("prepare", lambda: build_release_graph(

@@ -365,14 +365,14 @@ def check_catalog(graph: ReleaseGraph, triples: list[ox.Triple]) -> None:
     """Validate the catalogue with the project's DCAT-AP shapes; a violation stops the release."""
     from akke_graph.load import LoadedGraph
     from akke_graph.shacl.shapes import load_shapes_graph
-    from akke_graph.store import OxigraphStore
+    from akke_graph.store import open_store
     from akke_graph.shacl.validate import validate_graph
 
     shapes_file = graph.config.shapes_dir / "dcat-ap.ttl"
     if not shapes_file.is_file():
         raise PublishError(f"the DCAT-AP shapes {graph.config.display_path(shapes_file)} are missing",
                            hint="restore shapes/dcat-ap.ttl from the project repository")
-    store = OxigraphStore()
+    store = open_store("oxigraph")
     catalog_graph = nn(graph.base + "catalog")
     store.add(ox.Quad(t.subject, t.predicate, t.object, catalog_graph) for t in triples)
     shapes = load_shapes_graph([shapes_file], {shapes_file: graph.config.display_path(shapes_file)},

@@ -18,7 +18,7 @@ from akke_graph.publish.canon import canonical_labels, relabel
 from akke_graph.publish.ntlines import chunks, in_graph, parse_chunks, sort_distinct, to_sortable
 from akke_graph.publish.persons import RemovedPersons, remove_persons
 from akke_graph.rebase import Rebaser
-from akke_graph.store import OxigraphStore, Store
+from akke_graph.store import Store, open_store
 from akke_graph.terms import ORG, PROV, RDF, SKOS, compact, prefix_map
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -47,7 +47,7 @@ class ReleaseGraph:
     store's indexes, so memory stays that of the store whatever the size of the graph)."""
 
     config: Config
-    store: OxigraphStore
+    store: Store
     files: dict[str, SourceFile]
     rebaser: Rebaser
     removed: RemovedPersons | None = None
@@ -68,16 +68,13 @@ class ReleaseGraph:
     def graph_names(self) -> list[ox.NamedNode | ox.DefaultGraph]:
         """The default graph (when it holds anything) and the named graphs, in the order of their
         N-Quads labels (the order of the TriG dump)."""
-        named = sorted((g for g in self.store.store.named_graphs() if isinstance(g, ox.NamedNode)),
-                       key=lambda g: "<" + g.value + ">")
-        default = ox.DefaultGraph()
-        has_default = next(iter(self.store.store.quads_for_pattern(None, None, None, default)), None) is not None
-        return [default, *named] if has_default else named
+        named = sorted((ox.NamedNode(g) for g in self.store.graphs()), key=lambda g: "<" + g.value + ">")
+        return [ox.DefaultGraph(), *named] if self.store.has_default_graph() else named
 
     def graph_lines(self, graph: ox.NamedNode | ox.DefaultGraph) -> list[bytes]:
         """One graph's triples as sorted sortable N-Triples lines (:mod:`~akke_graph.publish.ntlines`),
         serialised by Oxigraph."""
-        lines = to_sortable(self.store.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph))
+        lines = to_sortable(self.store.dump("nt", graph))
         lines.sort()
         return lines
 
@@ -103,9 +100,10 @@ class ReleaseGraph:
         if found is None:
             props: dict[str, set[Term]] = defaultdict(set)
             graphs: set[str] = set()
-            for q in self.store.store.quads_for_pattern(subject, None, None, None):
+            for q in self.store.quads_matching(subject=subject):
                 props[q.predicate.value].add(q.object)
-                graphs.add(q.graph_name.value)  # type: ignore[union-attr]
+                if isinstance(q.graph_name, ox.NamedNode):
+                    graphs.add(q.graph_name.value)
             found = {p: sorted(v, key=str) for p, v in props.items()}
             if len(self._out) > CACHE_SIZE:
                 self._out.clear()
@@ -116,7 +114,7 @@ class ReleaseGraph:
 
     def incoming(self, node: Term) -> list[tuple[Term, str]]:
         """Distinct (subject, predicate) pairs pointing at ``node``, sorted."""
-        pairs = {(q.subject, q.predicate.value) for q in self.store.store.quads_for_pattern(None, None, node, None)}
+        pairs = {(q.subject, q.predicate.value) for q in self.store.quads_matching(object=node)}
         return sorted(pairs, key=lambda sp: (str(sp[0]), sp[1]))
 
     def objects(self, subject: Term, predicate: str) -> list[Term]:
@@ -199,40 +197,29 @@ class ReleaseGraph:
         return self.size  # type: ignore[return-value]
 
 
-def _copy_store(store: Store, rebaser: Rebaser) -> OxigraphStore:
+def _copy_store(store: Store, rebaser: Rebaser) -> Store:
     """A private in-memory Oxigraph copy of ``store`` (re-based), graph by graph; blank nodes keep
     their labels (Oxigraph's parser keeps them), so one shared by two graphs stays one node."""
-    target = OxigraphStore()
-    if not isinstance(store, OxigraphStore):
-        target.store.bulk_load(rebaser.data(store.dump("nquads")), format=ox.RdfFormat.N_QUADS)
-        return target
-    source = store.store
-    named = [g for g in source.named_graphs() if isinstance(g, ox.NamedNode)]
 
     def parts() -> Iterator[bytes]:
-        yield rebaser.data(source.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()))
-        for graph in named:
-            yield rebaser.data(in_graph(source.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph), graph.value))
+        yield rebaser.data(store.dump("nt", ox.DefaultGraph()))
+        for graph in store.graphs():
+            yield rebaser.data(in_graph(store.dump("nt", graph), graph))
 
-    target.store.extend(parse_chunks(parts()))
+    target = open_store("oxigraph")
+    target.add(parse_chunks(parts()))
     return target
 
 
-def _is_private(store: Store) -> bool:
-    """An in-memory Oxigraph store that only this run uses (publish may change it in place)."""
-    return isinstance(store, OxigraphStore) and store.location is None
-
-
-def _canonicalise_blank_nodes(store: OxigraphStore) -> None:
+def _canonicalise_blank_nodes(store: Store) -> None:
     rows = store.select("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) } }")
     quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]
     labels = canonical_labels(quads)
     if not labels:
         return
-    for q in quads:
-        store.store.remove(q)
-    store.store.extend(ox.Quad(relabel(q.subject, labels), q.predicate, relabel(q.object, labels), q.graph_name)
-                       for q in quads)
+    store.remove(quads)
+    store.add(ox.Quad(relabel(q.subject, labels), q.predicate, relabel(q.object, labels), q.graph_name)
+              for q in quads)
 
 
 def build_release_graph(loaded: LoadedGraph, *, base_iri: str | None = None, without_persons: bool = False,
@@ -250,20 +237,20 @@ def build_release_graph(loaded: LoadedGraph, *, base_iri: str | None = None, wit
     config = loaded.config
     new_config = config.with_base(base_iri) if base_iri else config
     rebaser = Rebaser(config.base_iri, new_config.base_iri)
-    store = loaded.store
-    if not _is_private(store) and (without_persons or rebaser.active or not isinstance(store, OxigraphStore)):
+    store: Store = loaded.store.as_oxigraph()
+    if not store.in_memory and (without_persons or rebaser.active):
         store = _copy_store(store, Rebaser(config.base_iri, config.base_iri))
     removed = None
     if without_persons:
-        removed = remove_persons(store.store)  # type: ignore[attr-defined]
+        removed = remove_persons(store)
         if revalidate is not None and removed.removed_triples:
             revalidate(LoadedGraph(config=config, store=store, files=loaded.files))
     if rebaser.active:
         store = _copy_store(store, rebaser)
-    _canonicalise_blank_nodes(store)  # type: ignore[arg-type]
+    _canonicalise_blank_nodes(store)
     files = {rebaser.text(graph): SourceFile(path=f.path, display=f.display, graph=rebaser.text(graph),
                                              is_data=f.is_data)
              for graph, f in loaded.files.items()}
     present = set(store.graphs())
     files = {g: f for g, f in files.items() if g in present}
-    return ReleaseGraph(config=new_config, store=store, files=files, rebaser=rebaser, removed=removed)  # type: ignore[arg-type]
+    return ReleaseGraph(config=new_config, store=store, files=files, rebaser=rebaser, removed=removed)

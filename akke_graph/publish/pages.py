@@ -158,7 +158,7 @@ def write_entity_pages(graph: ReleaseGraph, folder: Path, site: Site | None = No
         for entity in part:
             write_entity(graph, folder, site, compactor, entity)  # type: ignore[arg-type]
 
-    in_workers(found, share, cores() if graph.store.location is None else 1)
+    in_workers(found, share, cores() if graph.store.in_memory else 1)
     by_kind: dict[str, list[Entity]] = defaultdict(list)
     for entity in found:
         by_kind[entity.kind].append(entity)
