@@ -21,7 +21,7 @@ compact IRI in tables and reports, the parent's label for a ``#part`` in a repor
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Iterable, Mapping, Sequence
 
 import pyoxigraph as ox
 
@@ -59,7 +59,7 @@ def rank(predicate: str, value: ox.Literal, lang: str) -> Rank | None:
     return (by_language[0], by_language[1], LABEL_PROPERTIES.index(predicate), value.value)
 
 
-def best_label(statements: Iterable[tuple[str, Term]], lang: str) -> ox.Literal | None:
+def best_label(statements: Iterable[tuple[str, object]], lang: str) -> ox.Literal | None:
     """The label, by the rule, among an entity's ``(predicate IRI, object)`` pairs."""
     best: tuple[Rank, ox.Literal] | None = None
     for predicate, value in statements:
@@ -71,7 +71,7 @@ def best_label(statements: Iterable[tuple[str, Term]], lang: str) -> ox.Literal 
     return best[1] if best else None
 
 
-def best_labels(statements: Iterable[tuple[str, str, Term]], lang: str) -> dict[str, ox.Literal]:
+def best_labels(statements: Iterable[tuple[str, str, object]], lang: str) -> dict[str, ox.Literal]:
     """The label of each subject IRI, by the rule, among ``(subject, predicate, object)`` rows."""
     best: dict[str, tuple[Rank, ox.Literal]] = {}
     for subject, predicate, value in statements:
@@ -92,12 +92,12 @@ def label_query(iris: Iterable[str]) -> str:
             "?s ?p ?label FILTER(isLiteral(?label)) }")
 
 
-def fetch_labels(select: Callable[[str], list[Mapping[str, Term]]], iris: Iterable[str],
+def fetch_labels(select: Callable[[str], Sequence[Mapping[str, Term]]], iris: Iterable[str],
                  lang: str) -> dict[str, ox.Literal]:
     """The label of each of ``iris`` that has one, asked with ``select`` (a store's or an
     endpoint's) in batches."""
     wanted = sorted(set(iris))
-    rows: list[tuple[str, str, Term]] = []
+    rows: list[tuple[str, str, object]] = []
     for start in range(0, len(wanted), BATCH):
         for row in select(label_query(wanted[start:start + BATCH])):
             s, p, label = row.get("s"), row.get("p"), row.get("label")

@@ -44,6 +44,20 @@ FORMATS = {
 }
 
 
+def serialize(statements: Iterable[ox.Triple] | Iterable[ox.Quad], fmt: ox.RdfFormat,
+              prefixes: Mapping[str, str] | None = None) -> bytes:
+    """Triples or quads serialised into bytes by Oxigraph."""
+    return written(ox.serialize(statements, format=fmt, prefixes=dict(prefixes) if prefixes else None))
+
+
+def written(data: bytes | None) -> bytes:
+    """What an Oxigraph writer returns without an output file: bytes (its stub allows None,
+    which it returns only after writing to a file)."""
+    if data is None:
+        raise TypeError("the Oxigraph writer was given an output file")
+    return data
+
+
 def graph_term(graph: GraphName) -> ox.NamedNode | ox.DefaultGraph:
     """A graph name as a pyoxigraph term."""
     return ox.NamedNode(graph) if isinstance(graph, str) else graph
@@ -131,9 +145,8 @@ class Store(ABC):
         """Serialise one graph (as triples) or the whole dataset (as quads, for nquads/trig)."""
         target = FORMATS[fmt]
         if graph is None and target in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
-            return ox.serialize(self.quads(), format=target)
-        triples = (ox.Triple(q.subject, q.predicate, q.object) for q in self.quads(graph))
-        return ox.serialize(triples, format=target)
+            return serialize(self.quads(), target)
+        return serialize((ox.Triple(q.subject, q.predicate, q.object) for q in self.quads(graph)), target)
 
     def dump_to(self, path: Path, fmt: str, graph: GraphName | None = None) -> None:
         """:meth:`dump` straight into a file."""
@@ -186,7 +199,8 @@ class OxigraphStore(Store):
         return len(self._store)
 
     def _query(self, sparql: str, substitutions: Mapping[str, Term] | None) -> object:
-        subs = {ox.Variable(k): v for k, v in (substitutions or {}).items()}
+        subs: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+            ox.Variable(k): v for k, v in (substitutions or {}).items()}
         try:
             result = self._store.query(sparql, use_default_graph_as_union=True, substitutions=subs or None)
         except SyntaxError as exc:
@@ -204,10 +218,10 @@ class OxigraphStore(Store):
     def dump(self, fmt: str, graph: GraphName | None = None) -> bytes:
         target = FORMATS[fmt]
         if graph is None and target in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
-            return self._store.dump(format=target)
+            return written(self._store.dump(format=target))
         if graph is None:
-            return ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in self.quads()), format=target)
-        return self._store.dump(format=target, from_graph=graph_term(graph))
+            return serialize((ox.Triple(q.subject, q.predicate, q.object) for q in self.quads()), target)
+        return written(self._store.dump(format=target, from_graph=graph_term(graph)))
 
     def dump_to(self, path: Path, fmt: str, graph: GraphName | None = None) -> None:
         """Streamed by Oxigraph: a large graph never sits in memory as bytes."""
@@ -280,6 +294,8 @@ class RdflibStore(Store):
         return True
 
     def _query(self, sparql: str, substitutions: Mapping[str, Term] | None) -> object:
+        from rdflib.query import ResultRow
+
         from akke_graph.terms import from_rdflib, to_rdflib
 
         bindings = {k: to_rdflib(v) for k, v in (substitutions or {}).items()}
@@ -292,8 +308,9 @@ class RdflibStore(Store):
         if result.type == "SELECT":
             names = [str(v) for v in result.vars or ()]
             return [{n: from_rdflib(row[i]) for i, n in enumerate(names) if row[i] is not None}
-                    for row in result]
-        return [ox.Triple(from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in result]
+                    for row in result if isinstance(row, ResultRow)]
+        return [ox.Triple(*(from_rdflib(term) for term in triple)) for triple in result
+                if isinstance(triple, tuple)]
 
 
 def _context(graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> Any:

@@ -268,9 +268,9 @@ def check_link_triples(loaded: LoadedGraph, report: CheckReport, name: _Namer) -
     if twice:
         keys = "VALUES (?s ?p ?o) { " + " ".join(f"(<{r['s'].value}> <{r['p'].value}> <{r['o'].value}>)"
                                                   for r in twice) + " }"
-        for (o, p, s_), files in sorted(_files(loaded, "?s ?p ?o", keys).items()):
-            report.add("warning", "duplicate", subject=name(s_), value=name(o), count=len(files),
-                       files=", ".join(sorted(files)))
+        for (o, p, s_), stated_in in sorted(_files(loaded, "?s ?p ?o", keys).items()):
+            report.add("warning", "duplicate", subject=name(s_), value=name(o), count=len(stated_in),
+                       files=", ".join(sorted(stated_in)))
     for r in loaded.store.select(g.PREFIXES + f"""
             SELECT ?s (SAMPLE(?o) AS ?target) WHERE {{
                 {{ SELECT ?s ?o WHERE {{ {links} }} }} MINUS {{ ?s a ?type }}

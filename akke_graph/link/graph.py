@@ -81,7 +81,7 @@ def business_ids(loaded: LoadedGraph) -> list[Link]:
                  notation=r["n"].value) for r in rows]
 
 
-def annotations(loaded: LoadedGraph) -> dict[tuple[str, str, str], dict[str, str]]:
+def link_annotations(loaded: LoadedGraph) -> dict[tuple[str, str, str], dict[str, str]]:
     """SSSOM annotations of link triples, keyed by (subject, predicate, object)."""
     rows = loaded.store.select(PREFIXES + """
         SELECT ?s ?p ?o ?k ?v WHERE {

@@ -261,12 +261,12 @@ def publish(config: Config, options: PublishOptions, progress: Progress | None =
     tmp = out.parent / f".{out.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
     tmp.mkdir()
     try:
-        writer = ReleaseWriter(graph, tmp, options, previous, now_utc(), run)  # type: ignore[arg-type]
+        writer = ReleaseWriter(graph, tmp, options, previous, now_utc(), run)
         files = writer.write()
         run.step("swap", lambda: swap_into_place(tmp, out))
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return PublishResult(out=out, version=writer.info.version, triples=len(graph), files=files,  # type: ignore[arg-type]
+    return PublishResult(out=out, version=writer.info.version, triples=len(graph), files=files,
                          timings=dict(run.timings), notes=writer.notes)
 

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from akke_graph.errors import ConfigError, PublishError
 from akke_graph.publish.dumps import DUMPS, DumpFormat, turtle, used_prefixes
-from akke_graph.publish.model import RDF_TYPE, ReleaseGraph
+from akke_graph.publish.model import RDF_TYPE, ReleaseGraph, Term
 from akke_graph.terms import (DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDFS, SCHEMA, SKOS,
                               VOID, XSD, prefix_map)
 
@@ -87,7 +87,7 @@ class CatalogBuilder:
         self.contact = nn(base + "catalog#contact-point")
         self.period = nn(base + "catalog#temporal")
 
-    def add(self, s: ox.NamedNode | ox.BlankNode, p: str, *objects: object) -> None:
+    def add(self, s: ox.NamedNode | ox.BlankNode, p: str, *objects: str | Term) -> None:
         for o in objects:
             self.triples.append(ox.Triple(s, nn(p), o if not isinstance(o, str) else nn(o)))
 
@@ -285,10 +285,11 @@ def resolve_publisher(graph: ReleaseGraph) -> ox.NamedNode:
     if not rows:
         rows = graph.select(f"SELECT ?org WHERE {{ ?m <{ORG}member> ?org . ?org a <{ORG}FormalOrganization> }} "
                             "ORDER BY ?org LIMIT 1")
-    if not rows:
+    org = rows[0]["org"] if rows else None
+    if not isinstance(org, ox.NamedNode):
         raise PublishError("the catalogue needs a publisher organisation and the graph names none",
                            hint="add publisher = \"<organisation slug or IRI>\" to [tool.akke-graph]")
-    return rows[0]["org"]  # type: ignore[return-value]
+    return org
 
 
 def organisation_pages(graph: ReleaseGraph, org: ox.NamedNode) -> list[ox.NamedNode]:
@@ -307,7 +308,7 @@ def projects(graph: ReleaseGraph, limit: int | None = None) -> list[ox.NamedNode
     """The projects (``org:OrganizationalCollaboration`` IRIs) in IRI order."""
     rows = graph.select(f"SELECT DISTINCT ?p WHERE {{ ?p a <{ORG}OrganizationalCollaboration> FILTER(isIRI(?p)) }} "
                         f"ORDER BY ?p{f' LIMIT {limit}' if limit else ''}")
-    return [r["p"] for r in rows]  # type: ignore[misc]
+    return [p for r in rows for p in [r["p"]] if isinstance(p, ox.NamedNode)]
 
 
 def project_objects(graph: ReleaseGraph, predicate: str) -> list[ox.NamedNode]:
@@ -315,7 +316,7 @@ def project_objects(graph: ReleaseGraph, predicate: str) -> list[ox.NamedNode]:
     many projects there are)."""
     rows = graph.select(f"""SELECT DISTINCT ?o WHERE {{
         ?p a <{ORG}OrganizationalCollaboration> ; <{predicate}> ?o FILTER(isIRI(?p) && isIRI(?o)) }} ORDER BY ?o""")
-    return [r["o"] for r in rows]  # type: ignore[misc]
+    return [o for r in rows for o in [r["o"]] if isinstance(o, ox.NamedNode)]
 
 
 def data_sources(graph: ReleaseGraph) -> list[str]:

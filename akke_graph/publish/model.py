@@ -29,7 +29,8 @@ CACHE_SIZE = 100_000   # outgoing-property lookups kept (pages look the same nei
 def statement_key(st: ox.Triple | ox.Quad) -> tuple:
     """Stable order: named subjects before blank ones, then subject, ``rdf:type`` first, predicate,
     object — so Turtle groups each subject in one readable block."""
-    return (isinstance(st.subject, ox.BlankNode), st.subject.value, st.predicate.value != RDF_TYPE,
+    subject = st.subject.value if isinstance(st.subject, (ox.NamedNode, ox.BlankNode)) else str(st.subject)
+    return (isinstance(st.subject, ox.BlankNode), subject, st.predicate.value != RDF_TYPE,
             str(st.predicate), str(st.object))
 
 
@@ -68,7 +69,8 @@ class ReleaseGraph:
     def graph_names(self) -> list[ox.NamedNode | ox.DefaultGraph]:
         """The default graph (when it holds anything) and the named graphs, in the order of their
         N-Quads labels (the order of the TriG dump)."""
-        named = sorted((ox.NamedNode(g) for g in self.store.graphs()), key=lambda g: "<" + g.value + ">")
+        named: list[ox.NamedNode | ox.DefaultGraph] = [ox.NamedNode(g) for g in sorted(
+            self.store.graphs(), key=lambda g: "<" + g + ">")]
         return [ox.DefaultGraph(), *named] if self.store.has_default_graph() else named
 
     def graph_lines(self, graph: ox.NamedNode | ox.DefaultGraph) -> list[bytes]:
@@ -101,6 +103,8 @@ class ReleaseGraph:
             props: dict[str, set[Term]] = defaultdict(set)
             graphs: set[str] = set()
             for q in self.store.quads_matching(subject=subject):
+                if isinstance(q.object, ox.Triple):   # RDF-star: not in the graph's model
+                    continue
                 props[q.predicate.value].add(q.object)
                 if isinstance(q.graph_name, ox.NamedNode):
                     graphs.add(q.graph_name.value)
@@ -114,7 +118,8 @@ class ReleaseGraph:
 
     def incoming(self, node: Term) -> list[tuple[Term, str]]:
         """Distinct (subject, predicate) pairs pointing at ``node``, sorted."""
-        pairs = {(q.subject, q.predicate.value) for q in self.store.quads_matching(object=node)}
+        pairs = {(q.subject, q.predicate.value) for q in self.store.quads_matching(object=node)
+                 if not isinstance(q.subject, ox.Triple)}
         return sorted(pairs, key=lambda sp: (str(sp[0]), sp[1]))
 
     def objects(self, subject: Term, predicate: str) -> list[Term]:
@@ -192,9 +197,7 @@ class ReleaseGraph:
 
     def __len__(self) -> int:
         """The number of distinct triples of the union graph (counted when the dumps are written)."""
-        if self.size is None:
-            self.sorted_lines()
-        return self.size  # type: ignore[return-value]
+        return len(self.sorted_lines()) if self.size is None else self.size
 
 
 def _copy_store(store: Store, rebaser: Rebaser) -> Store:
@@ -213,7 +216,8 @@ def _copy_store(store: Store, rebaser: Rebaser) -> Store:
 
 def _canonicalise_blank_nodes(store: Store) -> None:
     rows = store.select("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) } }")
-    quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]
+    quads = [ox.Quad(s, p, r["o"], g) for r in rows for s, p, g in [(r["s"], r["p"], r["g"])]
+             if not isinstance(s, ox.Literal) and isinstance(p, ox.NamedNode) and not isinstance(g, ox.Literal)]
     labels = canonical_labels(quads)
     if not labels:
         return

@@ -64,12 +64,25 @@ def trie_regex(words: list[str]) -> str:
     return build(trie)
 
 
-def _nodes_to_remove(store: Store) -> set[ox.NamedNode | ox.BlankNode]:
-    persons = {q.subject for q in store.quads_matching(predicate=RDF_TYPE, object=ox.NamedNode(FOAF + "Person"))}
+Node = ox.NamedNode | ox.BlankNode
+
+
+def _subjects(store: Store, predicate: ox.NamedNode, object: Node) -> set[Node]:
+    return {q.subject for q in store.quads_matching(predicate=predicate, object=object)
+            if isinstance(q.subject, (ox.NamedNode, ox.BlankNode))}
+
+
+def _texts(store: Store, subject: Node, predicate: str) -> list[str]:
+    return [q.object.value for q in store.quads_matching(subject, ox.NamedNode(predicate))
+            if isinstance(q.object, ox.Literal)]
+
+
+def _nodes_to_remove(store: Store) -> set[Node]:
+    persons = _subjects(store, RDF_TYPE, ox.NamedNode(FOAF + "Person"))
     nodes = set(persons)
     for person in persons:
         # Qualified associations / attributions naming the person as their agent.
-        nodes.update(q.subject for q in store.quads_matching(predicate=ox.NamedNode(PROV + "agent"), object=person))
+        nodes.update(_subjects(store, ox.NamedNode(PROV + "agent"), person))
     person_iris = [p.value for p in persons if isinstance(p, ox.NamedNode)]
     if person_iris:
         for q in store.quads():
@@ -90,15 +103,12 @@ def _nodes_to_remove(store: Store) -> set[ox.NamedNode | ox.BlankNode]:
 def remove_persons(store: Store) -> RemovedPersons:
     """Remove persons from ``store`` in place; returns what was removed."""
     removed = RemovedPersons()
-    persons = {q.subject for q in store.quads_matching(predicate=RDF_TYPE, object=ox.NamedNode(FOAF + "Person"))}
-    for person in persons:
+    for person in _subjects(store, RDF_TYPE, ox.NamedNode(FOAF + "Person")):
         if isinstance(person, ox.NamedNode):
             removed.iris.add(person.value)
         for prop in NAME_PROPERTIES:
-            removed.names.update(q.object.value for q in store.quads_matching(person, ox.NamedNode(prop))
-                                 if isinstance(q.object, ox.Literal))
-        given = [q.object.value for q in store.quads_matching(person, ox.NamedNode(FOAF + "givenName"))]
-        family = [q.object.value for q in store.quads_matching(person, ox.NamedNode(FOAF + "familyName"))]
+            removed.names.update(_texts(store, person, prop))
+        given, family = _texts(store, person, FOAF + "givenName"), _texts(store, person, FOAF + "familyName")
         removed.names.update(f"{g} {f}" for g in given for f in family)
     doomed: set[ox.Quad] = set()
     for node in _nodes_to_remove(store):

@@ -21,10 +21,15 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable, TypeVar
 
 from akke_graph.config import Config
 from akke_graph.errors import InputError, PublishError
+
+if TYPE_CHECKING:
+    from akke_graph.publish.jobs import Beside
+
+T = TypeVar("T")
 
 MANIFEST = "release.json"
 PAUSE_ENV = "AKKE_GRAPH_PUBLISH_PAUSE"   # seconds to wait after each step (for interruption tests)
@@ -162,7 +167,7 @@ class Run:
         self.planned = planned or list(STEPS)
         self.timings: dict[str, float] = {}
         self.pause = float(os.environ.get(PAUSE_ENV, "0") or 0)
-        self.pending: tuple[str, "Beside"] | None = None
+        self.pending: tuple[str, Beside[float]] | None = None
 
     def meanwhile(self, name: str, action: Callable[[], object]) -> None:
         """Start step ``name`` in a thread; it is waited for (and its error raised) before any
@@ -190,7 +195,7 @@ class Run:
         if self.pause:
             time.sleep(self.pause)
 
-    def step(self, name: str, action: Callable[[], object]) -> object:
+    def step(self, name: str, action: Callable[[], T]) -> T:
         if name not in BESIDE_VALIDATION:
             self.settle()
         started = time.perf_counter()

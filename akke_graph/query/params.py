@@ -63,28 +63,32 @@ def parse_param(variable: str, prefixes: Mapping[str, str]) -> Param:
                               "?_name_integer, ?_name_xsd_date, ?_name_fi (camelCase names)")
     name, kind = match["name"], match["type"]
     required = len(match["required"]) == 1
-    common = {"name": name, "variable": variable, "required": required}
+
+    def param(type: str, datatype: str | None = None, language: str | None = None) -> Param:
+        return Param(name=name, variable=variable, type=type, required=required, datatype=datatype,
+                     language=language)
+
     suffix = match["suffix"]
     if kind and (match["prefix"] or suffix) or match["prefix"] and suffix:
         raise QueryError(f"?{variable} has more than one type suffix")
     if kind == "iri":
-        return Param(type="iri", **common)
+        return param("iri")
     if kind == "number":
-        return Param(type="number", **common)
+        return param("number")
     if kind in ("literal", "string") or not (kind or match["prefix"] or suffix):
-        return Param(type="string", **common)
+        return param("string")
     if kind == "integer":
-        return Param(type="xsd:integer", datatype=XSD + "integer", **common)
+        return param("xsd:integer", datatype=XSD + "integer")
     if match["prefix"]:
         prefix, local = match["prefix"], match["local"]
         if prefix not in prefixes:
             raise QueryError(f"?{variable} uses the datatype {prefix}:{local} but the query "
                              f"declares no prefix {prefix}:", hint=f"add PREFIX {prefix}: <...>")
-        return Param(type=f"{prefix}:{local}", datatype=prefixes[prefix] + local, **common)
+        return param(f"{prefix}:{local}", datatype=prefixes[prefix] + local)
     if suffix in XSD_TYPES:
-        return Param(type=f"xsd:{suffix}", datatype=XSD + suffix, **common)
+        return param(f"xsd:{suffix}", datatype=XSD + suffix)
     if LANGUAGE.fullmatch(suffix):
-        return Param(type=f"string@{suffix}", language=suffix, **common)
+        return param(f"string@{suffix}", language=suffix)
     raise QueryError(f"?{variable}: {suffix!r} is neither an XSD type nor a language tag")
 
 

@@ -18,6 +18,7 @@ import pyoxigraph as ox
 
 from akke_graph.errors import QueryError
 from akke_graph.labels import fetch_labels
+from akke_graph.store import serialize
 from akke_graph.terms import XSD, compact, prefix_map
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -161,7 +162,9 @@ def to_tsv(result: QueryResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _plain(term: Term) -> str:
+def _plain(term: Term | ox.Triple) -> str:
+    if isinstance(term, ox.Triple):
+        return str(term)
     return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value
 
 
@@ -172,8 +175,8 @@ def write_rdf(triples: Iterable[ox.Triple], fmt: str, prefixes: Mapping[str, str
         used = {p: ns for p, ns in prefixes.items()
                 if any(str(t.subject).startswith("<" + ns) or t.predicate.value.startswith(ns)
                        or str(t.object).startswith("<" + ns) for t in ordered)}
-        return ox.serialize(ordered, format=RDF_FORMATS[fmt], prefixes=used)
-    return ox.serialize(ordered, format=RDF_FORMATS[fmt])
+        return serialize(ordered, RDF_FORMATS[fmt], used)
+    return serialize(ordered, RDF_FORMATS[fmt])
 
 
 # --- The terminal table --------------------------------------------------------------------------
@@ -181,7 +184,7 @@ def write_rdf(triples: Iterable[ox.Triple], fmt: str, prefixes: Mapping[str, str
 def iris_of(result: QueryResult) -> list[ox.NamedNode]:
     """Every IRI in the answer (and the bound parameters), once, to look up labels for."""
     seen: dict[str, ox.NamedNode] = {}
-    terms: list[Term] = list(result.bound.values())
+    terms: list[object] = list(result.bound.values())
     for row in result.rows:
         terms.extend(row.values())
     for t in result.triples:
@@ -205,7 +208,7 @@ def table(result: QueryResult, labels: Mapping[str, str], lang: str = "en",
     words = WORDS.get(lang, WORDS["en"])
     prefixes = prefix_map(None) if prefixes is None else prefixes
 
-    def cell(term: Term | None) -> str:
+    def cell(term: Term | ox.Triple | None) -> str:
         if term is None:
             return ""
         if isinstance(term, ox.NamedNode):

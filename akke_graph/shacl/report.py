@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Iterable
 import pyoxigraph as ox
 
 from akke_graph.labels import fetch_labels
+from akke_graph.store import serialize
 from akke_graph.shacl.outcome import SEVERITIES, ShaclOutcome, ValidationResult, report_triples
 from akke_graph.terms import RDFS, SH, prefix_map, show
 
@@ -74,8 +75,7 @@ class ValidationReport:
 
     def to_turtle(self) -> str:
         """The standard SHACL validation report in Turtle."""
-        return ox.serialize(report_triples(self.outcome), format=ox.RdfFormat.TURTLE,
-                            prefixes={"sh": "http://www.w3.org/ns/shacl#"}).decode("utf-8")
+        return serialize(report_triples(self.outcome), ox.RdfFormat.TURTLE, {"sh": SH}).decode("utf-8")
 
 
 def labels_for(loaded: LoadedGraph, nodes: Iterable[ox.NamedNode], lang: str) -> dict[str, str]:

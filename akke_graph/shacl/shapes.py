@@ -46,7 +46,9 @@ class ShapesGraph:
         self.triples = list(triples)
         self._index: dict[Term, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
         for t in self.triples:
-            self._index[t.subject][t.predicate.value].append(t.object)
+            s, o = t.subject, t.object
+            if not isinstance(s, ox.Triple) and not isinstance(o, ox.Triple):   # no RDF-star in shapes
+                self._index[s][t.predicate.value].append(o)
 
     def objects(self, subject: Term, predicate: str) -> list[Term]:
         return list(self._index.get(subject, {}).get(predicate, []))
@@ -59,8 +61,8 @@ class ShapesGraph:
         return list(self._index.get(subject, {}).keys())
 
     def subjects(self, predicate: str, obj: Term | None = None) -> list[Term]:
-        return [t.subject for t in self.triples
-                if t.predicate.value == predicate and (obj is None or t.object == obj)]
+        return [t.subject for t in self.triples if not isinstance(t.subject, ox.Triple)
+                and t.predicate.value == predicate and (obj is None or t.object == obj)]
 
     def items(self, head: Term) -> list[Term]:
         """The members of an RDF list."""

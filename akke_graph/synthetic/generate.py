@@ -137,11 +137,11 @@ def national_files(p: Plan) -> Iterator[GeneratedFile]:
         yield GeneratedFile(stem, t)
 
     _, t = source_file("links/municipalities", NATIONAL_SOURCE)
-    for r, region in enumerate(m.REGIONS):
-        codes = [m.KUNTA + m.MUNICIPALITY_CODES[slug] for slug, _, _ in region[4]]
+    for r, (region_slug, _, _, _, region_cities, _) in enumerate(m.REGIONS):
+        codes = [m.KUNTA + m.MUNICIPALITY_CODES[slug] for slug, _, _ in region_cities]
         for iri, code in zip(m.city_iris(r), codes):
             t.about(iri, (DCTERMS + "spatial", code))
-        t.about(ID + "city-region/" + region[0], (DCTERMS + "hasPart", codes))
+        t.about(ID + "city-region/" + region_slug, (DCTERMS + "hasPart", codes))
     for code in sorted(m.MUNICIPALITY_CODES.values()):
         t.about(m.KUNTA + code, (SKOS + "notation", Lit(code)))
     yield GeneratedFile("links/municipalities", t)
