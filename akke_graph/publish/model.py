@@ -242,7 +242,7 @@ def build_release_graph(loaded: LoadedGraph, *, base_iri: str | None = None, wit
     new_config = config.with_base(base_iri) if base_iri else config
     rebaser = Rebaser(config.base_iri, new_config.base_iri)
     store: Store = loaded.store.as_oxigraph()
-    if not store.in_memory and (without_persons or rebaser.active):
+    if not store.in_memory and without_persons:   # (re-basing makes its own copy below)
         store = _copy_store(store, Rebaser(config.base_iri, config.base_iri))
     removed = None
     if without_persons:
