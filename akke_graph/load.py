@@ -3,7 +3,9 @@
 Each file's named graph IRI is ``{base}graph/{path}`` (see :meth:`Config.graph_iri`), and the file
 is parsed with that IRI as its base, so ``<>`` inside a data file means "this file's graph": that
 is how a file names its sources (``<> prov:wasDerivedFrom <source>``). The loader marks every data
-graph as a ``void:Dataset`` so that the provenance shape can require those sources.
+graph as a ``void:Dataset`` so that the provenance shape can require those sources. The ontology
+files are moved onto the configured base IRI as they are read, as the shapes and queries are
+(:func:`akke_graph.rebase.shipped`): a project under its own base IRI re-bases only its data.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import pyoxigraph as ox
 from akke_graph.config import Config
 from akke_graph.errors import InputError, text
 from akke_graph.input_limits import check_rdf
+from akke_graph.rebase import shipped
 from akke_graph.store import Store, open_store
 from akke_graph.store_spec import StoreSpec
 from akke_graph.terms import RDF_TYPE, VOID
@@ -108,12 +111,6 @@ def syntax_error(display: str, exc: SyntaxError) -> InputError:
                       hint=text("syntax-error.hint"))
 
 
-def load_file(store: Store, path: Path, display: str, graph: str) -> None:
-    """Parse one file into named graph ``graph`` of ``store``."""
-    data, fmt = read_rdf(path, display)
-    load_bytes(store, data, fmt, display, graph)
-
-
 def load_bytes(store: Store, data: bytes, fmt: str, display: str, graph: str) -> None:
     """Parse a file's bytes (read by :func:`read_rdf`) into named graph ``graph`` of ``store``."""
     try:
@@ -170,11 +167,13 @@ def load(config: Config, paths: Iterable[Path] | None = None, *,
     ontology_files = rdf_files(config.ontology_dir) if include_ontology else []
     data_files = rdf_files(config.data_dir) if paths is None else list(_expand(paths))
     marks = []
+    move = shipped(config.base_iri)
 
     def prepare(item: tuple[Path, bool]) -> tuple[str, str, bytes, str]:
-        path = item[0]
+        path, is_data = item
         graph, display = config.graph_iri(path), config.display_path(path)
-        return (graph, display, *read_rdf(path, display))
+        data, fmt = read_rdf(path, display)
+        return graph, display, data if is_data or not move.active else move.data(data), fmt
 
     items = [(p, False) for p in ontology_files] + [(p, True) for p in data_files]
     for (path, is_data), (graph, display, data, fmt) in read_ahead(items, prepare):

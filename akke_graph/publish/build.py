@@ -38,21 +38,10 @@ from akke_graph.publish.model import ReleaseGraph
 from akke_graph.publish.ontology_doc import write_ontology_doc
 from akke_graph.publish.pages import kinds, write_entity_pages, write_server_config
 from akke_graph.publish.pictures import write_pictures
-from akke_graph.publish.rebase import Rebaser, copy_rebased
-from akke_graph.publish.release import (
-    MANIFEST,
-    STEPS,
-    Progress,
-    PublishOptions,
-    PublishResult,
-    Run,
-    check_target,
-    check_version,
-    clean_stale,
-    now_utc,
-    read_manifest,
-    swap_into_place,
-)
+from akke_graph.rebase import Rebaser, copy_rebased, shipped
+from akke_graph.publish.release import (MANIFEST, STEPS, Progress, PublishOptions, PublishResult, Run,
+                                        check_target, check_version, clean_stale, now_utc,
+                                        read_manifest, swap_into_place)
 from akke_graph.publish.site import Site
 
 MAPPINGS_PATH = "mappings/akke-graph.sssom.tsv"
@@ -118,12 +107,13 @@ class ReleaseWriter:
 
     def ontology(self) -> None:
         config = self.graph.config
-        rebaser = self.graph.rebaser
+        # As read into the project (shipped base -> configured base), then as the release moves.
+        moves = (shipped(self.graph.rebaser.old), self.graph.rebaser)
         for path in rdf_files(config.ontology_dir):
-            copy_rebased(path, self.folder / "ontology" / path.name, rebaser)
+            copy_rebased(path, self.folder / "ontology" / path.name, *moves)
             self.extra.append(Download(f"ontology/{path.name}", {"fi": "ontologia", "en": "ontology"}))
         for path in rdf_files(config.shapes_dir):
-            copy_rebased(path, self.folder / "shapes" / path.name, rebaser)
+            copy_rebased(path, self.folder / "shapes" / path.name, *moves)
             self.extra.append(Download(f"shapes/{path.name}", {"fi": "SHACL-muodot", "en": "SHACL shapes"}))
         if not self.options.dumps_only:
             write_ontology_doc(self.graph, self.site, self.folder)
@@ -144,8 +134,9 @@ class ReleaseWriter:
             return
         graph = self.graph
         view = LoadedGraph(config=graph.config, store=graph.store, files=graph.files)
-        text = graph.rebaser.text(mappings_sssom(view, mapping_set_id=graph.base + "mappings",
-                                                 version=self.info.version))
+        # The release graph and its configuration are re-based already: moving the text again
+        # would move a base that extends the old one twice.
+        text = mappings_sssom(view, mapping_set_id=graph.base + "mappings", version=self.info.version)
         target = self.folder / MAPPINGS_PATH
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
@@ -289,7 +280,7 @@ def publish(config: Config, options: PublishOptions, progress: Progress | None =
         # On Oxigraph the validation's queries leave the interpreter free, so the dumps are
         # written meanwhile — when preparing changes nothing the validation sees (only blank-node
         # labels).
-        beside = loaded.store.kind == "oxigraph" and not options.base_iri and not options.without_persons
+        beside = loaded.store.parallel_queries and not options.base_iri and not options.without_persons
         if not beside:
             run.step("validate", validate)
         graph = run.step("prepare", lambda: build_release_graph(

@@ -33,6 +33,11 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+if TYPE_CHECKING:
+    from akke_graph.publish.jobs import Beside
+
+T = TypeVar("T")
+
 MANIFEST = "release.json"
 PAUSE_ENV = "AKKE_GRAPH_PUBLISH_PAUSE"   # seconds to wait after each step (for interruption tests)
 STEPS: dict[str, tuple[str, str]] = {
@@ -182,7 +187,7 @@ class Run:
         # A test hook, not a setting (so no option): the interruption tests set it to have time
         # to kill a publish between two steps.
         self.pause = float(os.environ.get(PAUSE_ENV, "0") or 0)
-        self.pending: tuple[str, "Beside"] | None = None
+        self.pending: tuple[str, Beside[float]] | None = None
 
     def meanwhile(self, name: str, action: Callable[[], object]) -> None:
         """Start step ``name`` in a thread; it is waited for (and its error raised) before any

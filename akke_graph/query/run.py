@@ -12,10 +12,10 @@ from akke_graph.query.choices import check_choices
 from akke_graph.query.model import CannedQuery
 from akke_graph.query.params import bind, substitute_text, uses_service
 from akke_graph.query.results import QueryResult
+from akke_graph.store import Store
 
 if TYPE_CHECKING:
     from akke_graph.load import LoadedGraph
-    from akke_graph.store import Store
 
 
 def run_query(loaded_or_store: "LoadedGraph | Store", name_or_query: str | CannedQuery,
@@ -24,11 +24,12 @@ def run_query(loaded_or_store: "LoadedGraph | Store", name_or_query: str | Canne
 
     This is the whole in-process path, so timing it times what a user waits for.
     """
-    store = getattr(loaded_or_store, "store", loaded_or_store)
+    store = loaded_or_store if isinstance(loaded_or_store, Store) else loaded_or_store.store
     if isinstance(name_or_query, CannedQuery):
         query = name_or_query
     else:
-        config = config or getattr(loaded_or_store, "config", None) or load_config()
+        if config is None:
+            config = load_config() if isinstance(loaded_or_store, Store) else loaded_or_store.config
         query = find_query(config, name_or_query)
     if uses_service(query.text):
         raise QueryError(f"{query.path or query.name}: the query calls a remote endpoint (SERVICE), "

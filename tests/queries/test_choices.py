@@ -55,7 +55,7 @@ def test_a_value_the_data_does_not_hold_is_an_error(loaded: LoadedGraph) -> None
 def test_held_values_and_defaults_run_as_before(loaded: LoadedGraph) -> None:
     assert run_query(loaded, "contacts-by-theme", {"theme": "theme:ict"}).rows
     run_query(loaded, "contacts-by-theme", {})               # the default, whatever it finds
-    query = parse_query(THING, "things")
+    query = parse_query(THING, "things", base_iri=loaded.config.base_iri)   # read into the project
     assert run_query(loaded, query, {"thing": "akke:WorkPackage"}).rows
 
 

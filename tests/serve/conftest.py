@@ -104,7 +104,7 @@ def version_b(loaded: LoadedGraph) -> OxigraphStore:
     store.add(loaded.store.quads())
     graphs = store.graphs()
     first = next(iter(store.quads(graphs[0])))
-    store.store.remove(first)
+    store.remove([first])
     store.add([ox.Quad(ox.NamedNode("urn:test:version"), ox.NamedNode("urn:test:is"),
                        ox.Literal("B"), ox.NamedNode(graphs[-1]))])
     return store
