@@ -13,6 +13,7 @@ from akke_graph.load import LoadedGraph
 from akke_graph.registries import codes, yso, ytunnus
 from akke_graph.registries.wikidata import WD
 from akke_graph.terms import OWL, SKOS, prefix_map, show_iri
+from akke_graph.escape import visible
 
 SAME = (SKOS + "exactMatch", OWL + "sameAs")
 MAPPING = tuple(SKOS + p for p in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch",
@@ -124,7 +125,7 @@ class CheckReport:
             lines.append(f"Linkkien tarkistus{mode}: {checked}; {errors} virhettä, {warnings} varoitusta.")
         else:
             lines.append(f"link check{mode}: {checked}; {errors} error(s), {warnings} warning(s).")
-        return "\n".join(lines)
+        return visible("\n".join(lines))
 
 
 class _Namer:

@@ -20,6 +20,7 @@ from akke_graph.errors import QueryError
 from akke_graph.labels import fetch_labels
 from akke_graph.store import serialize
 from akke_graph.terms import XSD, compact, prefix_map
+from akke_graph.escape import visible
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Row = dict[str, Term]
@@ -212,8 +213,8 @@ def table(result: QueryResult, labels: Mapping[str, str], lang: str = "en",
         if term is None:
             return ""
         if isinstance(term, ox.NamedNode):
-            return labels.get(term.value) or compact(term.value, prefixes)
-        return _plain(term)
+            return visible(labels.get(term.value) or compact(term.value, prefixes))
+        return visible(_plain(term))   # a table is for a terminal: nothing in the data acts on it
 
     lines = [f"{_header(v)}: {cell(t)}" for v, t in result.bound.items()]
     if result.boolean is not None:

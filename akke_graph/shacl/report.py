@@ -18,6 +18,7 @@ from akke_graph.labels import fetch_labels
 from akke_graph.store import serialize
 from akke_graph.shacl.outcome import SEVERITIES, ShaclOutcome, ValidationResult, report_triples
 from akke_graph.terms import RDFS, SH, prefix_map, show
+from akke_graph.escape import visible
 
 if TYPE_CHECKING:
     from akke_graph.load import LoadedGraph
@@ -178,7 +179,7 @@ def render_text(report: ValidationReport, lang: str = "en") -> str:
     if report.outcome.delegated:
         lines.append(f"{words['delegated']}: " + "; ".join(report.outcome.delegated))
     lines.append(summary_line(report, lang))
-    return "\n".join(lines)
+    return visible("\n".join(lines))   # labels and values come from the data
 
 
 def render_json(report: ValidationReport, lang: str = "en") -> str:

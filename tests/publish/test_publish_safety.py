@@ -164,3 +164,24 @@ def test_a_conformant_graph_is_reported_with_its_own_validation_time() -> None:
     run.step("dumps", lambda: time.sleep(0.3))
     run.settle()
     assert [s for s, _ in seen] == ["dumps", "validate"] and seen[1][1] >= 0.3
+
+
+def _small_files_only() -> None:
+    """In the child: files may not grow past 64 KiB, and a write past it fails (EFBIG) instead
+    of killing the process — a full disk as the program meets it."""
+    import resource
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (64 << 10, 64 << 10))
+
+
+def test_a_write_that_fails_leaves_the_previous_release(previous_release: Path) -> None:
+    before = snapshot(previous_release)
+    env = {**os.environ, "AKKE_GRAPH_LANG": "en", "SOURCE_DATE_EPOCH": EPOCH}
+    done = subprocess.run([sys.executable, "-m", "akke_graph", "publish", "--out", str(previous_release),
+                           "--version", "2.0.0"], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=600, preexec_fn=_small_files_only)
+    assert done.returncode == 2, done.stderr
+    assert "writing the release failed: File too large" in done.stderr and "Traceback" not in done.stderr
+    assert snapshot(previous_release) == before
+    assert [p.name for p in previous_release.parent.iterdir()] == ["dist"]
