@@ -11,11 +11,13 @@ EMPTY_RESULTS = b'{"head":{"vars":[]},"results":{"bindings":[{}]}}'
 
 
 class RecordingEndpoint:
-    """Answers every request with ``status`` and ``body``; ``requests`` lists what came."""
+    """Answers every request with ``status`` and ``body`` (with 500 from the request after the
+    first ``fail_after``); ``requests`` lists what came."""
 
-    def __init__(self, status: int = 200, body: bytes = EMPTY_RESULTS) -> None:
+    def __init__(self, status: int = 200, body: bytes = EMPTY_RESULTS,
+                 fail_after: int | None = None) -> None:
         self.requests: list[tuple[str, str]] = []
-        self.status, self.body = status, body
+        self.status, self.body, self.fail_after = status, body, fail_after
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -26,7 +28,8 @@ class RecordingEndpoint:
                 if length:
                     self.rfile.read(length)
                 owner.requests.append((self.command, self.path))
-                self.send_response(owner.status)
+                failing = owner.fail_after is not None and len(owner.requests) > owner.fail_after
+                self.send_response(500 if failing else owner.status)
                 self.send_header("Content-Type", "application/sparql-results+json")
                 self.send_header("Content-Length", str(len(owner.body)))
                 self.end_headers()
