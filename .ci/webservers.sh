@@ -16,23 +16,7 @@ if command -v nginx >/dev/null 2>&1 && command -v apache2 >/dev/null 2>&1; then
   exit 0
 fi
 
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-export DEBIAN_FRONTEND=noninteractive
-
-# Keep the system services from starting inside the install (containers have no init system).
-POLICY=/usr/sbin/policy-rc.d
-ADDED_POLICY=0
-if [ ! -e "$POLICY" ]; then
-  printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$POLICY" >/dev/null
-  $SUDO chmod +x "$POLICY"
-  ADDED_POLICY=1
-fi
-cleanup() { if [ "$ADDED_POLICY" = 1 ]; then $SUDO rm -f "$POLICY"; fi; }
-trap cleanup EXIT
-
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends nginx apache2 >/dev/null
+bash "$(dirname "$0")/apt-install.sh" nginx apache2
 
 command -v nginx >/dev/null && command -v apache2 >/dev/null
 echo "webservers.sh: installed $(nginx -v 2>&1), $(apache2 -v 2>&1 | sed -n 1p)"

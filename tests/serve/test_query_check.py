@@ -79,12 +79,8 @@ def stub() -> Iterator[RecordingEndpoint]:
 @pytest.fixture(scope="module")
 def bare_oxigraph() -> Iterator[OxigraphServer]:
     """Oxigraph with no check in front of it, to see what a query makes it do."""
-    server = OxigraphServer.temporary()
-    server.start()
-    try:
+    with OxigraphServer.temporary() as server:
         yield server
-    finally:
-        server.stop()
 
 
 def _fill(template: str, stub: RecordingEndpoint) -> str:
