@@ -148,8 +148,10 @@ def check_query(text: str, allowed_services: Sequence[str] = ()) -> QueryFacts:
 def service_allowed(iri: str, allowed: Sequence[str]) -> bool:
     """Whether an endpoint begins with an allowed prefix: the same scheme, host and port, and a
     path that continues the prefix's at a ``/``, ``?`` or ``#`` (``…/sparql`` does not allow
-    ``…/sparql-admin``)."""
+    ``…/sparql-admin``, nor ``…/sparql/../admin``)."""
     target = urllib.parse.urlsplit(iri)
+    if any(part in (".", "..") for part in urllib.parse.unquote(target.path).split("/")):
+        return False
     for prefix in allowed:
         allow = urllib.parse.urlsplit(prefix)
         if (target.scheme.lower(), target.netloc.lower()) != (allow.scheme.lower(),
