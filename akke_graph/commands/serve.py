@@ -84,7 +84,7 @@ def _origins(values: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _services(values: tuple[str, ...]) -> tuple[str, ...]:
-    from akke_graph.serve.query_check import parse_allowed_service
+    from akke_graph.query.check import parse_allowed_service
 
     return _each(values, parse_allowed_service)
 

@@ -1,7 +1,7 @@
 """The front HTTP server: ``/sparql`` (read-only SPARQL 1.1 Protocol, proxied to Oxigraph),
 ``/health``, and the release folder as a linked-data site. One access-log line per request.
 
-Every query is checked before Oxigraph sees it (:mod:`.query_check`: size, nesting, SERVICE) and
+Every query is checked before Oxigraph sees it (:mod:`akke_graph.query.check`: size, nesting, SERVICE) and
 sent to it in one shape, a form POST that names the dataset: the union of the graphs unless the
 query or the request names its own. Every answer is parsed as it goes through
 (:mod:`.answers`); only complete ones are cached, and one that fails half-way is an error, or a
@@ -46,13 +46,13 @@ from akke_graph.serve.linked_data import (
     graph_query,
     text_answer,
 )
-from akke_graph.serve.query_check import QueryRefused, check_query
+from akke_graph.query.check import QueryRefused, check_query
 from akke_graph.serve.upstream import Overrun, Unavailable, Upstream
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
-# A query is at most 512 KiB (query_check); its form encoding at most three times that.
+# A query is at most 512 KiB (akke_graph.query.check); its form encoding at most three times that.
 MAX_BODY = 4 << 20
 # Answers up to this size are read whole before the first byte goes out, so that a timeout or a
 # failure can still become a clean error; longer ones stream and are cut.

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Sequence, TextIO
 from akke_graph.errors import ServeError, text
 from akke_graph.load import LoadedGraph
 from akke_graph.serve.cors import Cors
-from akke_graph.serve.query_check import parse_allowed_service
+from akke_graph.query.check import parse_allowed_service
 from akke_graph.store import Store
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ still serve has had its own full timeout. Every process is stopped on shutdown: 
 The server runs without ``--union-default-graph``: that flag overrides a query's own ``FROM``, so
 the front server asks for the union per query, only when the query names no dataset. Its threads
 get 64 MiB stacks (``RUST_MIN_STACK``), 32 times the default, as a margin behind the nesting limit
-of :mod:`.query_check`; the stacks are reserved, not used, until a query needs them.
+of :mod:`akke_graph.query.check`; the stacks are reserved, not used, until a query needs them.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The query check in front of the engine (akke_graph/serve/query_check.py), case by case, and
+"""The query check in front of the engine (akke_graph/serve/query/check.py), case by case, and
 against the engine itself: every way of writing a ``SERVICE`` call that makes a real Oxigraph
 contact an endpoint is refused, and what does not call out is let through."""
 
@@ -11,7 +11,7 @@ import pytest
 
 from akke_graph.config import Config
 from akke_graph.oxigraph_server import OxigraphServer
-from akke_graph.serve.query_check import (
+from akke_graph.query.check import (
     MAX_NESTING,
     MAX_QUERY_BYTES,
     QueryRefused,

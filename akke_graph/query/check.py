@@ -1,4 +1,5 @@
-"""What the front server must know of a SPARQL query before Oxigraph sees it, read by a small
+"""What must be known of a SPARQL query before an engine sees it (the front server's, or the
+embedded store's), read by a small
 lexer that follows Oxigraph 0.5's own lexical rules (its parser is a PEG over characters):
 
 - its size and its *nesting*: Oxigraph's parser and evaluator recurse once per bracket and once
@@ -113,9 +114,10 @@ class _Frame:
     values_header: bool = False
 
 
-def check_query(text: str, allowed_services: Sequence[str] = ()) -> QueryFacts:
+def check_query(text: str, allowed_services: Sequence[str] | None = ()) -> QueryFacts:
     """The facts about ``text``, or :class:`QueryRefused` when it is too large, nests too deep,
-    or calls a ``SERVICE`` that no prefix in ``allowed_services`` allows.
+    or calls a ``SERVICE`` that no prefix in ``allowed_services`` allows (``None``: the
+    services are listed in the facts, not judged — the caller decides where the query runs).
 
     Nesting counts, along the deepest path, each open bracket plus the elements chained inside
     it (``UNION``, ``OPTIONAL``, ``.``, ``;`` … in a group; operators in an expression; terms in
@@ -136,7 +138,7 @@ def check_query(text: str, allowed_services: Sequence[str] = ()) -> QueryFacts:
         raise QueryRefused(
             f"the query nests too deep: more than {MAX_NESTING} levels of brackets and chained "
             "elements (UNION, OPTIONAL, '.', '||', '+' …); split it into smaller queries")
-    for service in facts.services:
+    for service in facts.services if allowed_services is not None else ():
         if service.iri is None or not service_allowed(service.iri, allowed_services):
             hint = ("this endpoint sends no query to other servers" if not allowed_services else
                     "allowed are endpoints beginning with " + ", ".join(allowed_services))
