@@ -18,7 +18,8 @@ from akke_graph import __version__
 from akke_graph.config import Config, normalise_base
 from akke_graph.errors import InputError, PublishError
 from akke_graph.load import LoadedGraph, rdf_files
-from akke_graph.publish.catalog import CC_BY, ReleaseInfo, VoidStatistics, void_statistics, write_catalog
+from akke_graph.publish.authority import CC_BY
+from akke_graph.publish.catalog import ReleaseInfo, file_kind, write_catalog
 from akke_graph.publish.checksums import SUMS, digest_files, release_files, write_sha256sums
 from akke_graph.publish.dumps import CONTEXT_PATH, DUMPS, ntriples, write_dumps
 from akke_graph.publish.index_page import Download, write_index_pages
@@ -32,6 +33,7 @@ from akke_graph.publish.release import (MANIFEST, STEPS, Progress, PublishOption
                                         check_target, clean_stale, now_utc, read_manifest,
                                         swap_into_place)
 from akke_graph.publish.site import Site
+from akke_graph.publish.void import VoidStatistics, void_statistics
 
 MAPPINGS_PATH = "mappings/akke-graph.sssom.tsv"
 PAGE_STEPS = ("pages", "queries", "pictures", "index")   # left out by ``--dumps-only``
@@ -87,8 +89,12 @@ class ReleaseWriter:
         self.digests.update(digest_files(self.folder, [f.path for f in DUMPS]))
 
     def catalog(self) -> None:
-        write_catalog(self.graph, self.info, self.folder, self.digests,
-                      self.statistics.result() if self.statistics else None)
+        """After the ontology, shapes and mappings: they are distributions too (with checksums)."""
+        offered = [d.path for d in self.extra if file_kind(d.path) is not None]
+        self.digests.update(digest_files(self.folder, offered))
+        for gap in write_catalog(self.graph, self.info, self.folder, self.digests,
+                                 self.statistics.result() if self.statistics else None):
+            self.skip(gap)
 
     def pages(self) -> None:
         self.entities = write_entity_pages(self.graph, self.folder, self.site)
@@ -196,7 +202,8 @@ class ReleaseWriter:
         return json.dumps({
             "name": "akke-graph", "version": info.version, "base_iri": self.graph.base,
             "generated_at": info.modified, "issued": info.issued, "previous_version": self.previous_version,
-            "without_persons": info.without_persons, "dumps_only": self.options.dumps_only, "licence": CC_BY, "generator": f"akke-graph {__version__}",
+            "without_persons": info.without_persons, "dumps_only": self.options.dumps_only, "licence": CC_BY,
+            "publisher": self.graph.config.publisher, "generator": f"akke-graph {__version__}",
             "triples": len(self.graph),
             "files": [{"path": p, "bytes": size, "sha256": sha} for p, (size, sha) in sorted(digests.items())],
             "steps": dict(self.run.timings),
@@ -205,9 +212,9 @@ class ReleaseWriter:
     def write(self) -> int:
         """Run every step (with ``dumps_only``, none of :data:`PAGE_STEPS`); returns the number of
         files written."""
-        for name, action in (("dumps", self.dumps), ("catalog", self.catalog), ("pages", self.pages),
+        for name, action in (("dumps", self.dumps), ("pages", self.pages),
                              ("ontology", self.ontology), ("queries", self.queries), ("mappings", self.mappings),
-                             ("pictures", self.draw), ("changes", self.changes), ("index", self.index),
+                             ("catalog", self.catalog), ("pictures", self.draw), ("changes", self.changes), ("index", self.index),
                              ("check", self.check), ("checksums", self.checksums)):
             if not (self.options.dumps_only and name in PAGE_STEPS):
                 self.run.step(name, action)

@@ -10,7 +10,8 @@ from pathlib import Path
 import pyoxigraph as ox
 from markupsafe import Markup
 
-from akke_graph.publish.catalog import CC_BY, TITLE, ReleaseInfo, resolve_publisher
+from akke_graph.publish.authority import CC_BY
+from akke_graph.publish.catalog import TITLE, ReleaseInfo, resolve_publisher
 from akke_graph.publish.dumps import DUMPS
 from akke_graph.publish.model import ReleaseGraph
 from akke_graph.publish.site import Page, Site, kind_name, render
@@ -137,5 +138,6 @@ def write_index_pages(graph: ReleaseGraph, site: Site, folder: Path, info: Relea
                ecosystem=Markup(pictures["ecosystem"][lang]),
                timeline_src="img/timeline.svg" if lang == "fi" else "img/timeline.en.svg",
                ecosystem_src="img/ecosystem.svg" if lang == "fi" else "img/ecosystem.en.svg",
-               publisher=graph.label(publisher, lang), publisher_href=page.href(publisher),
+               publisher=graph.label(publisher, lang) if publisher is not None else None,
+               publisher_href=page.href(publisher) if publisher is not None else None,
                licence=CC_BY, without_persons=info.without_persons)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from markupsafe import Markup, escape
 
+from akke_graph.publish.humanize import count_text, date_text, period_text
 from akke_graph.publish.model import Label, ReleaseGraph
 from akke_graph.terms import XSD, compact
 
@@ -81,7 +82,8 @@ def environment() -> object:
                       autoescape=select_autoescape(["html", "svg"]), undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False)
     env.globals.update(word=word, both=both, kind_name=kind_name, property_table=property_table,
-                       incoming_table=incoming_table, label=label_html, style_css=style_css)
+                       incoming_table=incoming_table, label=label_html, style_css=style_css,
+                       date=date_text, period=period_text, count=count_text)
     return env
 
 

@@ -84,6 +84,29 @@ def release(tmp_path_factory: pytest.TempPathFactory, config: Config) -> Path:
     return out
 
 
+PORTAL_SETTINGS = {"publisher": "turku-science-park", "contact-email": "data@example.org",
+                   "endpoint": "http://127.0.0.1:7878/sparql", "update-frequency": "IRREG"}
+
+
+def configure(project: Path, **settings: str) -> Path:
+    """Add ``key = "value"`` lines to the project's ``[tool.akke-graph]`` table."""
+    pyproject = project / "pyproject.toml"
+    lines = "".join(f'{key} = "{value}"\n' for key, value in settings.items())
+    text = pyproject.read_text(encoding="utf-8")
+    pyproject.write_text(text.replace("[tool.akke-graph]\n", "[tool.akke-graph]\n" + lines), encoding="utf-8")
+    return project
+
+
+@pytest.fixture(scope="session")
+def portal_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped graph published as for a portal: publisher, contact e-mail, SPARQL endpoint
+    and update frequency configured (test values: the shipped configuration sets none of them)."""
+    project = configure(copy_project(tmp_path_factory.mktemp("portal") / "project"), **PORTAL_SETTINGS)
+    out = project.parent / "dist"
+    _publish(load_config(project), out, version="1.0.0")
+    return out
+
+
 @pytest.fixture(scope="session")
 def rebased_release(tmp_path_factory: pytest.TempPathFactory, config: Config) -> Path:
     out = tmp_path_factory.mktemp("rebased") / "dist"
