@@ -64,6 +64,7 @@ class ReleaseWriter:
         self.pictures: dict[str, dict[str, str]] = {}
         self.extra: list[Download] = []
         self.statistics: Beside[VoidStatistics] | None = None
+        self.catalog_triples: list[ox.Triple] = []
 
     def skip(self, text: str) -> None:
         self.notes.append(text)
@@ -92,13 +93,20 @@ class ReleaseWriter:
         """After the ontology, shapes and mappings: they are distributions too (with checksums)."""
         offered = [d.path for d in self.extra if file_kind(d.path) is not None]
         self.digests.update(digest_files(self.folder, offered))
-        for gap in write_catalog(self.graph, self.info, self.folder, self.digests,
-                                 self.statistics.result() if self.statistics else None):
+        from akke_graph.publish.catalog_page import write_catalog_jsonld
+
+        self.catalog_triples, gaps = write_catalog(self.graph, self.info, self.folder, self.digests,
+                                                   self.statistics.result() if self.statistics else None)
+        write_catalog_jsonld(self.graph, self.catalog_triples, self.folder)
+        for gap in gaps:
             self.skip(gap)
 
     def pages(self) -> None:
+        from akke_graph.publish.search_index import write_search_index
+
         self.entities = write_entity_pages(self.graph, self.folder, self.site)
         write_server_config(self.graph, self.folder)
+        write_search_index(self.graph, self.folder)
 
     def ontology(self) -> None:
         config = self.graph.config
@@ -166,10 +174,15 @@ class ReleaseWriter:
                               *self.digests[f.path]) for f in DUMPS]
         downloads += [Download(CONTEXT_PATH, {"fi": "JSON-LD-konteksti", "en": "JSON-LD context"}),
                       Download("catalog.ttl", {"fi": "aineistokuvaus (DCAT-AP 3, VoID)", "en": "dataset description (DCAT-AP 3, VoID)"}),
+                      Download("catalog.jsonld", {"fi": "aineistokuvaus JSON-LD-muodossa", "en": "dataset description as JSON-LD"}),
                       *self.extra,
                       Download(MANIFEST, {"fi": "julkaisun tiedot", "en": "release manifest"}),
                       Download(SUMS, {"fi": "tarkistussummat", "en": "checksums"})]
-        write_index_pages(self.graph, self.site, self.folder, self.info, downloads, kinds(self.entities), self.pictures)
+        from akke_graph.publish.catalog_page import write_catalog_page
+
+        write_catalog_page(self.graph, self.site, self.folder, self.catalog_triples)
+        write_index_pages(self.graph, self.site, self.folder, self.info, downloads, kinds(self.entities), self.pictures,
+                          self.catalog_triples)
 
     def check(self) -> None:
         """Nothing of the old base IRI, and nothing of a removed person, in any file."""

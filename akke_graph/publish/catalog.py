@@ -551,12 +551,14 @@ def catalog_triples(graph: ReleaseGraph, info: ReleaseInfo, digests: dict[str, t
 
 
 def write_catalog(graph: ReleaseGraph, info: ReleaseInfo, folder: Path,
-                  digests: dict[str, tuple[int, str]], stats: VoidStatistics | None = None) -> list[str]:
+                  digests: dict[str, tuple[int, str]], stats: VoidStatistics | None = None
+                  ) -> tuple[list[ox.Triple], list[str]]:
     """Build, check and write ``catalog.ttl``; ``digests`` maps release paths to (size, sha256)
     (the dumps, and the ontology, shapes and mappings files offered as distributions), ``stats``
-    are the VoID counts if already made. Returns the gaps the configuration left open."""
+    are the VoID counts if already made. Returns the triples and the gaps the configuration left
+    open."""
     triples = catalog_triples(graph, info, digests, stats)
     gaps = check_catalog(graph, triples)
     header = f"# DCAT-AP 3 description and VoID of the AKKE graph, release {info.version}\n\n"
     (folder / "catalog.ttl").write_bytes(turtle(triples, catalog_prefixes(graph, triples), header))
-    return gaps
+    return triples, gaps

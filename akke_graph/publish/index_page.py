@@ -113,8 +113,11 @@ def human_size(size: int | None) -> str:
 
 def write_index_pages(graph: ReleaseGraph, site: Site, folder: Path, info: ReleaseInfo,
                       downloads: list[Download], kinds: list[tuple[str, int]],
-                      pictures: dict[str, dict[str, str]]) -> None:
-    """Write ``index.html`` (fi) and ``index.en.html`` (en)."""
+                      pictures: dict[str, dict[str, str]], catalog: list[ox.Triple] | None = None) -> None:
+    """Write ``index.html`` (fi) and ``index.en.html`` (en), each with the schema.org ``Dataset``
+    made from the catalogue's triples."""
+    from akke_graph.publish.catalog_page import schema_org
+
     publisher = resolve_publisher(graph)
     projects = graph.instances(ORG + "OrganizationalCollaboration")
     orgs = graph.instances(ORG + "FormalOrganization")
@@ -140,4 +143,5 @@ def write_index_pages(graph: ReleaseGraph, site: Site, folder: Path, info: Relea
                ecosystem_src="img/ecosystem.svg" if lang == "fi" else "img/ecosystem.en.svg",
                publisher=graph.label(publisher, lang) if publisher is not None else None,
                publisher_href=page.href(publisher) if publisher is not None else None,
-               licence=CC_BY, without_persons=info.without_persons)
+               licence=CC_BY, without_persons=info.without_persons,
+               structured=schema_org(graph, catalog, lang) if catalog else "")

@@ -73,10 +73,11 @@ def graph_sizes(graph: ReleaseGraph) -> dict[str, int]:
 
 
 def linksets(graph: ReleaseGraph) -> list[Linkset]:
-    """The links from own entities to the known targets, counted per target and predicate."""
+    """The links from own entities (``{base}id/…``) to the known targets, counted per target and
+    predicate."""
     tests = " || ".join(f'STRSTARTS(STR(?o), "{ns}")' for _, ns, _, _ in LINK_TARGETS)
     rows = graph.select(f"""SELECT ?p ?o (COUNT(DISTINCT ?s) AS ?n) WHERE {{
-        ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{graph.base}") && isIRI(?o) && ({tests})) }}
+        ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{graph.config.id_base}") && isIRI(?o) && ({tests})) }}
         GROUP BY ?p ?o""")
     counts: Counter[tuple[str, str, str]] = Counter()
     for row in rows:
@@ -90,6 +91,7 @@ def linksets(graph: ReleaseGraph) -> list[Linkset]:
     result = []
     for (key, target, predicate), n in sorted(counts.items()):
         local = predicate.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-        suffix = "" if key != "codes" else "-" + target.rstrip("/").rsplit("/", 1)[-1]
-        result.append(Linkset(f"{key}{suffix}-{local}", target, names[key], predicate, n))
+        code_list = target.rstrip("/").rsplit("/", 1)[-1] if key == "codes" else ""
+        text = {lang: f"{name} {code_list}".strip() for lang, name in names[key].items()}
+        result.append(Linkset(f"{key}{'-' + code_list if code_list else ''}-{local}", target, text, predicate, n))
     return result

@@ -195,7 +195,7 @@ def test_linksets_to_wikidata_yso_and_code_lists(release: Path, config, loaded) 
             (triples,) = values(store, node.value, VOID + "triples")
             assert values(store, target.value, DCTERMS + "title")
             found[(target.value, predicate.value)] = int(triples.value)
-    own = config.base_iri
+    own = config.id_base
 
     def links(namespace: str, predicate: str) -> int:
         return len({(q.subject, q.object) for q in loaded.store.quads() if q.predicate.value == predicate

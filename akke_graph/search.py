@@ -1,0 +1,163 @@
+"""Finding entities by name or business ID: the search index a release carries and how a query
+matches it — one definition for the index ``publish`` writes (``search/index.json``), the page
+script that reads it in the browser (``templates/search.js``, which folds and matches the same
+way) and ``serve``'s ``/search`` endpoint.
+
+Names and queries are compared folded: case and diacritics removed (``Åbo`` → ``abo``,
+``Jyväskylä`` → ``jyvaskyla``), split into words at anything that is not a letter or digit. A
+record matches when every word of the query begins a word of one of its names or business IDs
+(a business ID also matches without its hyphen).
+
+Each record is ``[kind, slug, fi, en, other names, ids]`` (``en`` is empty when it is the Finnish
+name): only names and IDs, so the index stays small. When the index would pass
+:data:`BUCKET_LIMIT` bytes it is split by the first :data:`PREFIX` characters of each word: the
+manifest lists the buckets, and a query loads only the bucket of its longest word.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+INDEX = "search/index.json"
+BUCKETS = "search/b"
+BUCKET_LIMIT = 2_000_000
+PREFIX = 2
+MAX_RESULTS = 20
+SEARCHED_KINDS = ("organisation", "project", "person", "theme", "agreement", "programme", "city-region")
+_WORD = re.compile(r"[^\W_]+")
+_KEY = re.compile(r"^[a-z0-9]+$")
+
+Record = list   # [kind index, slug, fi name, en name, [other names], [ids]]
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics (what the page script's ``fold`` does)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(fold(text))
+
+
+def id_words(identifier: str) -> list[str]:
+    """A business ID's words, and the ID without its separators (``02048198``)."""
+    parts = words(identifier)
+    joined = "".join(parts)
+    return parts + ([joined] if len(parts) > 1 else [])
+
+
+def record_words(record: Record) -> set[str]:
+    found: set[str] = set()
+    for name in (record[2], record[3], *record[4]):
+        found.update(words(name))
+    for identifier in record[5]:
+        found.update(id_words(identifier))
+    return found
+
+
+def bucket_key(word: str) -> str:
+    """The bucket a word belongs to: its first characters when they are plain letters or digits,
+    else ``_`` (so that bucket files have safe names)."""
+    key = word[:PREFIX]
+    return key if _KEY.match(key) else "_"
+
+
+def matches(record: Record, query_words: list[str]) -> bool:
+    mine = record_words(record)
+    return all(any(w.startswith(q) for w in mine) for q in query_words)
+
+
+def rank(record: Record, query: str) -> tuple[int, int, str]:
+    """Exact names first, then names that begin with the query, then the rest; by kind, name."""
+    folded = " ".join(words(query))
+    names = [" ".join(words(n)) for n in (record[2], record[3], *record[4]) if n]
+    ids = ["".join(id_words(i)[-1:]) for i in record[5]]
+    if folded in names or folded.replace(" ", "") in ids:
+        closeness = 0
+    elif any(n.startswith(folded) for n in names):
+        closeness = 1
+    else:
+        closeness = 2
+    return closeness, record[0], fold(record[2])
+
+
+def search(records: list[Record], query: str, limit: int = MAX_RESULTS) -> list[Record]:
+    query_words = words(query)
+    if not query_words or len(longest(query_words)) < PREFIX:
+        return []
+    found = [r for r in records if matches(r, query_words)]
+    return sorted(found, key=lambda r: rank(r, query))[:limit]
+
+
+def longest(query_words: list[str]) -> str:
+    return max(query_words, key=len)
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+def index_documents(records: list[Record], limit: int = BUCKET_LIMIT) -> dict[str, bytes]:
+    """The index files (release path -> bytes): one file, or a manifest and its buckets."""
+    def dump(doc: object) -> bytes:
+        return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+    whole = dump({"version": 1, "kinds": SEARCHED_KINDS, "prefix": PREFIX, "records": records})
+    if len(whole) <= limit:
+        return {INDEX: whole}
+    buckets: dict[str, list[Record]] = {}
+    for record in records:
+        for key in sorted({bucket_key(w) for w in record_words(record)}):
+            buckets.setdefault(key, []).append(record)
+    files = {f"{BUCKETS}/{key}.json": dump({"records": rs}) for key, rs in sorted(buckets.items())}
+    manifest = {"version": 1, "kinds": SEARCHED_KINDS, "prefix": PREFIX,
+                "buckets": {key: len(rs) for key, rs in sorted(buckets.items())}}
+    return {INDEX: dump(manifest), **files}
+
+
+# --- reading (serve) ---------------------------------------------------------------------------
+
+@dataclass
+class SearchIndex:
+    """A release's search index, read lazily (buckets as they are asked for)."""
+
+    root: Path
+    manifest: dict | None = None
+    loaded: dict[str, list[Record]] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def available(self) -> bool:
+        return (self.root / INDEX).is_file()
+
+    def _manifest(self) -> dict:
+        if self.manifest is None:
+            self.manifest = json.loads((self.root / INDEX).read_text(encoding="utf-8"))
+        return self.manifest
+
+    def records_for(self, query_words: list[str]) -> list[Record]:
+        with self.lock:
+            manifest = self._manifest()
+            if "records" in manifest:
+                return manifest["records"]  # type: ignore[no-any-return]
+            key = bucket_key(longest(query_words))
+            if len(longest(query_words)) < manifest["prefix"] or key not in manifest["buckets"]:
+                return []
+            if key not in self.loaded:
+                path = self.root / BUCKETS / f"{key}.json"
+                self.loaded[key] = json.loads(path.read_text(encoding="utf-8"))["records"]
+            return self.loaded[key]
+
+    def find(self, query: str, limit: int = MAX_RESULTS) -> list[dict[str, object]]:
+        """The best matches as JSON-ready objects (kind, label, Finnish and English names, path)."""
+        query_words = words(query)
+        if not query_words:
+            return []
+        kinds = self._manifest()["kinds"]
+        return [{"kind": kinds[r[0]], "name": r[2], "name_en": r[3] or r[2], "other_names": r[4], "ids": r[5],
+                 "path": f"id/{kinds[r[0]]}/{r[1]}.html", "iri_path": f"id/{kinds[r[0]]}/{r[1]}"}
+                for r in search(self.records_for(query_words), query, limit)]
