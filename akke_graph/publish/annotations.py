@@ -22,7 +22,7 @@ def is_axiom(graph: ReleaseGraph, node: object) -> bool:
     return isinstance(node, ox.BlankNode) and all(graph.value(node, p) is not None for p in ANNOTATION_PARTS)
 
 
-def annotations(graph: ReleaseGraph, node: Term) -> dict[tuple[str, Term], list[tuple[str, Term]]]:
+def statement_annotations(graph: ReleaseGraph, node: Term) -> dict[tuple[str, Term], list[tuple[str, Term]]]:
     """(property, value) of each annotated statement of ``node`` -> the annotation's own
     (property, value) pairs, in property order."""
     found: dict[tuple[str, Term], list[tuple[str, Term]]] = {}

@@ -145,7 +145,8 @@ def background(iris: set[str]) -> list[ox.Triple]:
             for lang, name in FINLAND_NAMES.items():
                 if lang != "en":
                     add(iri, SKOS + "prefLabel", ox.Literal(name, language=lang))
-    schemes = {o.value for t in out if t.predicate.value == SKOS + "inScheme" for o in (t.object,)}
+    schemes = {t.object.value for t in out
+               if t.predicate.value == SKOS + "inScheme" and isinstance(t.object, ox.NamedNode)}
     for scheme in sorted(schemes):
         if scheme in SCHEME_TITLES:
             add(scheme, DCTERMS + "title", ox.Literal(SCHEME_TITLES[scheme], language="en"))

@@ -11,6 +11,7 @@ import shutil
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -127,6 +128,8 @@ class ReleaseWriter:
 
         write_queries(self.graph, self.site, self.folder)
         self.extra.append(Download("queries/queries.ttl", {"fi": "valmiit kyselyt RDF:nä", "en": "canned queries as RDF"}))
+        self.extra.append(Download("queries/grlc/README.md", {"fi": "valmiit kyselyt grlc:lle (web-rajapinnaksi)",
+                                                              "en": "the canned queries for grlc (as a web API)"}))
 
     def mappings(self) -> None:
         try:
@@ -261,16 +264,16 @@ def publish(config: Config, options: PublishOptions, progress: Progress | None =
             raise InputError(str(options.previous), "--previous must be the folder of an earlier release")
         release_dump(previous)   # an earlier release has its dumps: say so now, not after the work
     run = Run(progress, planned_steps(options))
-    loaded = run.step("load", lambda: load(config, store=options.store))
+    loaded = cast(LoadedGraph, run.step("load", lambda: load(config, store=options.store)))
     validate = lambda: require_conformant(loaded, lang=options.lang)  # noqa: E731
     # On Oxigraph the validation's queries leave the interpreter free, so the dumps are written
     # meanwhile — when preparing changes nothing the validation sees (only blank-node labels).
     beside = loaded.store.kind == "oxigraph" and not options.base_iri and not options.without_persons
     if not beside:
         run.step("validate", validate)
-    graph = run.step("prepare", lambda: build_release_graph(
+    graph = cast(ReleaseGraph, run.step("prepare", lambda: build_release_graph(
         loaded, base_iri=options.base_iri, without_persons=options.without_persons,
-        revalidate=lambda changed: require_conformant(changed, lang=options.lang)))
+        revalidate=lambda changed: require_conformant(changed, lang=options.lang))))
     if beside:
         run.meanwhile("validate", validate)
 
@@ -279,12 +282,12 @@ def publish(config: Config, options: PublishOptions, progress: Progress | None =
     tmp = out.parent / f".{out.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
     tmp.mkdir()
     try:
-        writer = ReleaseWriter(graph, tmp, options, previous, now_utc(), run)  # type: ignore[arg-type]
+        writer = ReleaseWriter(graph, tmp, options, previous, now_utc(), run)
         files = writer.write()
         run.step("swap", lambda: swap_into_place(tmp, out))
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return PublishResult(out=out, version=writer.info.version, triples=len(graph), files=files,  # type: ignore[arg-type]
+    return PublishResult(out=out, version=writer.info.version, triples=len(graph), files=files,
                          timings=dict(run.timings), notes=writer.notes)
 

@@ -136,7 +136,7 @@ class CatalogBuilder:
         self.service = nn(base + "catalog#sparql-service")
         self.vocabulary: set[str] = set()   # controlled-vocabulary IRIs named (for the background)
 
-    def add(self, s: ox.NamedNode | ox.BlankNode, p: str, *objects: object) -> None:
+    def add(self, s: ox.NamedNode | ox.BlankNode, p: str, *objects: str | ox.NamedNode | ox.BlankNode | ox.Literal) -> None:
         for o in objects:
             self.triples.append(ox.Triple(s, nn(p), o if not isinstance(o, str) else nn(o)))
             if isinstance(o, str):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from markupsafe import Markup
@@ -30,13 +31,14 @@ class CatalogView:
     def __init__(self, graph: ReleaseGraph, triples: list[ox.Triple]) -> None:
         self.graph = graph
         self.store = ox.Store()
-        self.store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
+        self.store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)  # type: ignore[misc]
         self.catalog = ox.NamedNode(graph.base + "catalog")
         self.dataset = ox.NamedNode(graph.base + "catalog#dataset")
 
     def objects(self, subject: ox.NamedNode | ox.BlankNode, predicate: str) -> list[ox.NamedNode | ox.BlankNode | ox.Literal]:
-        return sorted((q.object for q in self.store.quads_for_pattern(subject, ox.NamedNode(predicate), None, None)),
-                      key=str)  # type: ignore[misc]
+        found = [q.object for q in self.store.quads_for_pattern(subject, ox.NamedNode(predicate), None, None)
+                 if not isinstance(q.object, ox.Triple)]
+        return sorted(found, key=str)
 
     def value(self, subject: ox.NamedNode | ox.BlankNode, predicate: str) -> ox.NamedNode | ox.BlankNode | ox.Literal | None:
         found = self.objects(subject, predicate)
@@ -64,8 +66,8 @@ class CatalogView:
 
     # --- parts ---------------------------------------------------------------------------------
 
-    def distributions(self) -> list[dict[str, object]]:
-        rows = []
+    def distributions(self) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = []
         for dist in self.objects(self.dataset, DCAT + "distribution"):
             url = self.value(dist, DCAT + "downloadURL") or self.value(dist, DCAT + "accessURL")  # type: ignore[arg-type]
             checksum = self.value(dist, SPDX + "checksum")  # type: ignore[arg-type]
@@ -73,7 +75,7 @@ class CatalogView:
             size = self.value(dist, DCAT + "byteSize")  # type: ignore[arg-type]
             media = self.value(dist, DCAT + "mediaType")  # type: ignore[arg-type]
             fmt = self.value(dist, DCTERMS + "format")  # type: ignore[arg-type]
-            rows.append({"id": dist.value.rsplit("#", 1)[-1], "title": {l: self.text(dist, DCTERMS + "title", l) for l in ("fi", "en")},  # type: ignore[arg-type]  # noqa: E741
+            rows.append({"id": dist.value.rsplit("#", 1)[-1], "title": {lang: self.text(dist, DCTERMS + "title", lang) for lang in ("fi", "en")},  # type: ignore[arg-type]
                          "url": url.value if url is not None else None,
                          "path": url.value[len(self.graph.base):] if url is not None and url.value.startswith(self.graph.base) else None,
                          "media": media.value.rsplit("media-types/", 1)[-1] if media is not None else "",
@@ -95,9 +97,12 @@ class CatalogView:
         start, end = self.value(period, DCAT + "startDate"), self.value(period, DCAT + "endDate")  # type: ignore[arg-type]
         return period_text(start.value if start else None, end.value if end else None, lang)
 
-    def subsets(self) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
-        files, links = [], []
+    def subsets(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        files: list[dict[str, Any]] = []
+        links: list[dict[str, Any]] = []
         for node in self.objects(self.dataset, VOID + "subset"):
+            if isinstance(node, ox.Literal):
+                continue
             triples = self.value(node, VOID + "triples")  # type: ignore[arg-type]
             count = int(triples.value) if triples is not None else 0
             if ox.NamedNode(VOID + "Linkset") in self.objects(node, RDF_TYPE):  # type: ignore[arg-type]
@@ -127,7 +132,7 @@ def write_catalog_page(graph: ReleaseGraph, site: Site, folder: Path, triples: l
     publisher = view.value(view.catalog, DCTERMS + "publisher")
     contact = view.value(ds, DCAT + "contactPoint")
     frequency = view.value(ds, DCTERMS + "accrualPeriodicity")
-    fields = {
+    fields: dict[str, Any] = {
         "publisher": page.value(publisher) if publisher is not None else None,
         "emails": [e.value.removeprefix("mailto:") for e in view.objects(contact, VCARD + "hasEmail")] if contact else [],  # type: ignore[arg-type]
         "contact_urls": [page.value(u) for u in view.objects(contact, VCARD + "hasURL")] if contact else [],  # type: ignore[arg-type]
@@ -138,15 +143,16 @@ def write_catalog_page(graph: ReleaseGraph, site: Site, folder: Path, triples: l
         "languages": [view.name(lang, "en") for lang in view.objects(ds, DCTERMS + "language")],
     }
     render("catalog.html", folder / page.path, page=page, root=page.rel("index.html"),
-           title=CATALOG_TITLE, dataset_title=TITLE, description={l: view.text(ds, DCTERMS + "description", l) for l in ("fi", "en")},  # noqa: E741
+           title=CATALOG_TITLE, dataset_title=TITLE, description={lang: view.text(ds, DCTERMS + "description", lang) for lang in ("fi", "en")},
            period={"fi": view.period("fi"), "en": view.period("en")},
            version=view.text(ds, DCAT + "version", "en"), modified=view.text(ds, DCTERMS + "modified", "en"),
            issued=view.text(ds, DCTERMS + "issued", "en"), licence=LICENCE, cc_by=CC_BY,
            distributions=view.distributions(), service=view.service("fi"),
            triples=view.number(ds, VOID + "triples"), entities=view.number(ds, VOID + "entities"),
            files=files[:MAX_SUBSETS], more_files=max(0, len(files) - MAX_SUBSETS),
-           links=[{"target": page.value(l["target"]), "target_name": view.name(l["target"], "fi"),  # noqa: E741
-                   "predicate": page.curie(l["predicate"].value), "triples": l["triples"]} for l in links],  # type: ignore[union-attr]
+           links=[{"target": page.value(link["target"]), "target_name": view.name(link["target"], "fi"),
+                   "predicate": page.curie(link["predicate"].value), "triples": link["triples"]}  # type: ignore[union-attr]
+                  for link in links],
            **fields)
 
 

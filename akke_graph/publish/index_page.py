@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from markupsafe import Markup
@@ -47,7 +48,7 @@ def text_in(graph: ReleaseGraph, node: object, prop: str, lang: str) -> dict[str
 def project_card(page: Page, project: ox.NamedNode) -> dict[str, object]:
     graph, lang = page.site.graph, page.lang
     period = graph.value(project, DCTERMS + "temporal")
-    partners = []
+    partners: list[dict[str, Any]] = []
     for membership, prop in graph.incoming(project):
         if prop == ORG + "organization":
             for member in graph.objects(membership, ORG + "member"):
@@ -66,7 +67,8 @@ def project_card(page: Page, project: ox.NamedNode) -> dict[str, object]:
     for wp, prop in graph.incoming(project):
         if prop != DCTERMS + "isPartOf" or wp_class not in graph.types(wp):
             continue
-        responsible, contacts = [], []
+        responsible: list[dict[str, object]] = []
+        contacts: list[dict[str, object]] = []
         for assoc in graph.objects(wp, PROV + "qualifiedAssociation"):
             for agent in graph.objects(assoc, PROV + "agent"):
                 (contacts if FOAF + "Person" in graph.types(agent) else responsible).append(page.value(agent))
@@ -93,7 +95,7 @@ def project_card(page: Page, project: ox.NamedNode) -> dict[str, object]:
 
 def organisations(page: Page, orgs: list[ox.NamedNode]) -> list[dict[str, object]]:
     graph = page.site.graph
-    rows = []
+    rows: list[dict[str, Any]] = []
     for org in orgs:
         ids = [graph.value(i, SKOS + "notation") for i in graph.objects(org, ADMS + "identifier")]
         rows.append({"org": page.value(org), "ids": sorted(i.value for i in ids if i is not None),

@@ -8,17 +8,18 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pyoxigraph as ox
+from markupsafe import Markup, escape
 
 from akke_graph.publish.dumps import ntriples, prefixes_in, turtle
 from akke_graph.publish.jobs import cores, in_workers
 from akke_graph.publish.jsonld import Compactor, to_jsonld
 from akke_graph.publish.model import RDF_TYPE, ReleaseGraph, statement_key
-from markupsafe import Markup, escape
 
-from akke_graph.publish.annotations import annotations, is_axiom, named_owner
+from akke_graph.publish.annotations import is_axiom, named_owner, statement_annotations
 from akke_graph.publish.humanize import date_text, period_text
 from akke_graph.publish.model import Label
 from akke_graph.publish.site import RDF_FORMATS, Page, Site, render, value_html, write_file
@@ -122,17 +123,17 @@ def annotation_note(page: Page, pairs: list[tuple[str, ox.NamedNode | ox.BlankNo
     return Markup(" · ".join(parts))
 
 
-def rows(page: Page, node: ox.NamedNode | ox.BlankNode, depth: int = 0) -> list[dict[str, object]]:
+def rows(page: Page, node: ox.NamedNode | ox.BlankNode, depth: int = 0) -> list[dict[str, Any]]:
     """Property rows of ``node`` for the template: blank nodes nested inside their row, periods
     by their dates, each annotated statement with its annotation beside the value."""
     graph = page.site.graph
     props = graph.out(node)
-    notes = annotations(graph, node)
+    notes = statement_annotations(graph, node)
     order = sorted((p for p in props if p != RDF_TYPE),
                    key=lambda p: (FIRST.index(p) if p in FIRST else len(FIRST), page.curie(p)))
-    result = []
+    result: list[dict[str, Any]] = []
     for prop in order:
-        values = []
+        values: list[dict[str, Any]] = []
         for obj in sorted(props[prop], key=lambda o: (str(getattr(o, "language", "") or ""), str(o))):
             value = shown(page, obj)
             if isinstance(obj, ox.BlankNode) and depth < MAX_DEPTH and not value["text"]:
@@ -159,14 +160,15 @@ def owner_value(page: Page, owner: ox.NamedNode) -> dict[str, object]:
     return value
 
 
-def incoming_links(page: Page, entity: Entity) -> list[dict[str, object]]:
+def incoming_links(page: Page, entity: Entity) -> list[dict[str, Any]]:
     """Who links to the entity, and through what: a link from a part of another entity (a work
     package's responsibility, a membership) names the part and shows the entity; a blank node
     shows the named entity it hangs from; a mapping's annotation is left out here (it is shown
     beside the mapping, on this page)."""
     graph = page.site.graph
     mine = set(entity.nodes)
-    seen, links = set(), []
+    seen: set[tuple[ox.NamedNode, str, str | None]] = set()
+    links: list[dict[str, Any]] = []
     for node in entity.nodes:
         for subject, prop in graph.incoming(node):
             if subject in mine or is_axiom(graph, subject):
@@ -191,7 +193,7 @@ def incoming_links(page: Page, entity: Entity) -> list[dict[str, object]]:
                 subject_value["html"] = value_html(subject_value)
             links.append({"subject": subject_value, "prop": page.curie(prop), "prop_href": page.href(ox.NamedNode(prop)),
                           "via": via, "key": (str(subject_value["text"]).casefold(), prop, via or "")})
-    return sorted(links, key=lambda link: link["key"])  # type: ignore[no-any-return]
+    return sorted(links, key=lambda link: link["key"])
 
 
 def entity_context(page: Page, entity: Entity) -> dict[str, object]:
@@ -274,7 +276,7 @@ def write_server_config(graph: ReleaseGraph, folder: Path) -> None:
     """``.htaccess`` (Apache) and ``nginx.conf``: 303 from an entity IRI to its HTML or RDF file."""
     base_path = urlsplit(graph.base).path or "/"
     ontology_files = sorted(p.name for p in graph.config.ontology_dir.glob("*.ttl"))
-    context = {"base": graph.base, "base_path": base_path, "formats": RDF_FORMATS,
+    context: dict[str, Any] = {"base": graph.base, "base_path": base_path, "formats": RDF_FORMATS,
                "ontology_file": ontology_files[0] if ontology_files else "akke.ttl"}
     render("htaccess", folder / ".htaccess", **context)
     render("nginx.conf", folder / "nginx.conf", **context)

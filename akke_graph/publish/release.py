@@ -21,10 +21,13 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from akke_graph.config import Config
 from akke_graph.errors import InputError, PublishError
+
+if TYPE_CHECKING:
+    from akke_graph.publish.jobs import Beside
 
 MANIFEST = "release.json"
 PAUSE_ENV = "AKKE_GRAPH_PUBLISH_PAUSE"   # seconds to wait after each step (for interruption tests)
@@ -162,7 +165,7 @@ class Run:
         self.planned = planned or list(STEPS)
         self.timings: dict[str, float] = {}
         self.pause = float(os.environ.get(PAUSE_ENV, "0") or 0)
-        self.pending: tuple[str, "Beside"] | None = None
+        self.pending: tuple[str, Beside[float]] | None = None
 
     def meanwhile(self, name: str, action: Callable[[], object]) -> None:
         """Start step ``name`` in a thread; it is waited for (and its error raised) before any

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from markupsafe import Markup, escape
@@ -295,7 +296,7 @@ def value_html(v: dict[str, object]) -> Markup:
     return Markup(html)
 
 
-def property_table(rows: list[dict[str, object]]) -> Markup:
+def property_table(rows: list[dict[str, Any]]) -> Markup:
     """The table of an entity's properties and values (blank nodes nested in their row).
 
     Written here rather than as a template macro: it is the innermost loop of thousands of pages.
@@ -306,7 +307,7 @@ def property_table(rows: list[dict[str, object]]) -> Markup:
         prop = (f'<a href="{escape(row["href"])}" title="{escape(row["iri"])}">{code}</a>' if row["href"]
                 else f'<code title="{escape(row["iri"])}">{escape(row["prop"])}</code>')
         out.append(f'<tr>\n<td class="prop">{prop}</td>\n<td><ul class="values">\n')
-        for v in row["values"]:  # type: ignore[union-attr]
+        for v in row["values"]:
             if "nested" in v:
                 pills = "".join(f'<span class="pill">{t["html"]}</span>' for t in v["types"])
                 out.append(f'<li><div class="nested">{pills}{property_table(v["nested"])}</div></li>\n')

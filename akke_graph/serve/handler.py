@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, TextIO
 from akke_graph import __version__
 from akke_graph.serve.conneg import negotiate
 from akke_graph.serve.linked_data import Answer, ReleaseSite, text_answer
+from akke_graph.serve.search import search_answer
 from akke_graph.serve.upstream import Overrun, Unavailable, Upstream
 
 if TYPE_CHECKING:
@@ -156,6 +157,8 @@ class Handler(BaseHTTPRequestHandler):
             self._refuse_write()
         elif path == "/health":
             self._health(method)
+        elif path == "/search" and method in ("GET", "HEAD"):
+            self._send(search_answer(self.server.site.root, url.query), head=method == "HEAD")
         elif path in QUERY_PAGE_ASSETS and method in ("GET", "HEAD"):
             self._proxy("GET", path, None, {}, head=method == "HEAD")
         elif method in ("GET", "HEAD"):

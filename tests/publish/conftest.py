@@ -4,11 +4,13 @@ real command line and to read every file of a release."""
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from dataclasses import dataclass
 from typing import Iterator
 
 import pytest
@@ -105,6 +107,35 @@ def portal_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = project.parent / "dist"
     _publish(load_config(project), out, version="1.0.0")
     return out
+
+
+@dataclass
+class ServedRelease:
+    """A release served by ``akke-graph serve`` (in-process), published with that server's
+    SPARQL endpoint as its ``endpoint``."""
+
+    url: str
+    folder: Path
+    endpoint: str
+
+
+@pytest.fixture(scope="session")
+def served_release(tmp_path_factory: pytest.TempPathFactory, loaded) -> Iterator[ServedRelease]:
+    """The service starts first on a free port over an empty release folder (it reads the folder
+    at each request), then the release is published into that folder with the service's
+    ``/sparql`` as its configured endpoint — so every link of the release is the service's."""
+    from akke_graph.serve import SparqlService
+
+    base = tmp_path_factory.mktemp("served")
+    out = base / "dist"
+    out.mkdir()
+    service = SparqlService.from_loaded(loaded, release=out, port=0, timeout_s=120.0, log=io.StringIO())
+    with service:
+        endpoint = service.url + "/sparql"
+        project = configure(copy_project(base / "project"), endpoint=endpoint,
+                            publisher=PORTAL_SETTINGS["publisher"])
+        _publish(load_config(project), out, version="1.0.0")
+        yield ServedRelease(url=service.url, folder=out, endpoint=endpoint)
 
 
 @pytest.fixture(scope="session")

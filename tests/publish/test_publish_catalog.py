@@ -21,7 +21,7 @@ from akke_graph.publish.checksums import SUMS, release_files
 from akke_graph.publish.dumps import DUMPS
 from akke_graph.shacl.shapes import load_shapes_graph
 from akke_graph.store import OxigraphStore
-from akke_graph.terms import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, SKOS, VOID
+from akke_graph.terms import DCAT, DCTERMS, OWL, PROV, RDF, SKOS, VOID
 from akke_graph.shacl.validate import validate_graph
 from tests.publish.conftest import PORTAL_SETTINGS, configure
 
