@@ -16,6 +16,7 @@ manifest lists the buckets, and a query loads only the bucket of its longest wor
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 import threading
@@ -68,31 +69,61 @@ def bucket_key(word: str) -> str:
     return key if _KEY.match(key) else "_"
 
 
-def matches(record: Record, query_words: list[str]) -> bool:
-    mine = record_words(record)
-    return all(any(w.startswith(q) for w in mine) for q in query_words)
+@dataclass(frozen=True)
+class Entry:
+    """A record with its words folded once (an index answers many queries)."""
+
+    record: Record
+    words: frozenset[str]
+    names: tuple[str, ...]     # each name's words, joined by spaces
+    ids: tuple[str, ...]       # each business ID without separators
+
+    @classmethod
+    def of(cls, record: Record) -> "Entry":
+        names = tuple(" ".join(words(n)) for n in (record[2], record[3], *record[4]) if n)
+        ids = tuple("".join(id_words(i)[-1:]) for i in record[5])
+        return cls(record, frozenset(record_words(record)), names, ids)
 
 
-def rank(record: Record, query: str) -> tuple[int, int, str]:
+def rank(entry: Entry, folded: str) -> tuple[int, int, str]:
     """Exact names first, then names that begin with the query, then the rest; by kind, name."""
-    folded = " ".join(words(query))
-    names = [" ".join(words(n)) for n in (record[2], record[3], *record[4]) if n]
-    ids = ["".join(id_words(i)[-1:]) for i in record[5]]
-    if folded in names or folded.replace(" ", "") in ids:
+    if folded in entry.names or folded.replace(" ", "") in entry.ids:
         closeness = 0
-    elif any(n.startswith(folded) for n in names):
+    elif any(n.startswith(folded) for n in entry.names):
         closeness = 1
     else:
         closeness = 2
-    return closeness, record[0], fold(record[2])
+    return closeness, entry.record[0], fold(entry.record[2])
+
+
+class Entries:
+    """Records ready to answer many queries: each word of each record in one sorted list, so the
+    records a query word begins a word of are found by binary search, not by a scan."""
+
+    def __init__(self, records: list[Record]) -> None:
+        self.entries = [Entry.of(r) for r in records]
+        pairs = sorted((w, i) for i, e in enumerate(self.entries) for w in e.words)
+        self.words = [w for w, _ in pairs]
+        self.owners = [i for _, i in pairs]
+
+    def beginning(self, prefix: str) -> set[int]:
+        start = bisect.bisect_left(self.words, prefix)
+        end = bisect.bisect_left(self.words, prefix + "\U0010ffff", start)
+        return set(self.owners[start:end])
+
+    def search(self, query: str, limit: int = MAX_RESULTS) -> list[Record]:
+        query_words = words(query)
+        if not query_words or len(longest(query_words)) < PREFIX:
+            return []
+        found = set.intersection(*(self.beginning(q) for q in sorted(query_words, key=len, reverse=True)))
+        folded = " ".join(query_words)
+        ranked = sorted((self.entries[i] for i in found), key=lambda e: rank(e, folded))
+        return [e.record for e in ranked[:limit]]
 
 
 def search(records: list[Record], query: str, limit: int = MAX_RESULTS) -> list[Record]:
-    query_words = words(query)
-    if not query_words or len(longest(query_words)) < PREFIX:
-        return []
-    found = [r for r in records if matches(r, query_words)]
-    return sorted(found, key=lambda r: rank(r, query))[:limit]
+    """The best matches among ``records`` (see the module docstring)."""
+    return Entries(records).search(query, limit)
 
 
 def longest(query_words: list[str]) -> str:
@@ -127,7 +158,7 @@ class SearchIndex:
 
     root: Path
     manifest: dict | None = None
-    loaded: dict[str, list[Record]] = field(default_factory=dict)
+    loaded: dict[str, Entries] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
@@ -139,17 +170,20 @@ class SearchIndex:
             self.manifest = json.loads((self.root / INDEX).read_text(encoding="utf-8"))
         return self.manifest
 
-    def records_for(self, query_words: list[str]) -> list[Record]:
+    def records_for(self, query_words: list[str]) -> Entries:
         with self.lock:
             manifest = self._manifest()
             if "records" in manifest:
-                return manifest["records"]  # type: ignore[no-any-return]
+                key = ""
+                if key not in self.loaded:
+                    self.loaded[key] = Entries(manifest["records"])
+                return self.loaded[key]
             key = bucket_key(longest(query_words))
             if len(longest(query_words)) < manifest["prefix"] or key not in manifest["buckets"]:
-                return []
+                return Entries([])
             if key not in self.loaded:
                 path = self.root / BUCKETS / f"{key}.json"
-                self.loaded[key] = json.loads(path.read_text(encoding="utf-8"))["records"]
+                self.loaded[key] = Entries(json.loads(path.read_text(encoding="utf-8"))["records"])
             return self.loaded[key]
 
     def find(self, query: str, limit: int = MAX_RESULTS) -> list[dict[str, object]]:
@@ -160,4 +194,4 @@ class SearchIndex:
         kinds = self._manifest()["kinds"]
         return [{"kind": kinds[r[0]], "name": r[2], "name_en": r[3] or r[2], "other_names": r[4], "ids": r[5],
                  "path": f"id/{kinds[r[0]]}/{r[1]}.html", "iri_path": f"id/{kinds[r[0]]}/{r[1]}"}
-                for r in search(self.records_for(query_words), query, limit)]
+                for r in self.records_for(query_words).search(query, limit)]

@@ -22,7 +22,7 @@ from akke_graph.publish.model import RDF_TYPE, ReleaseGraph, statement_key
 from akke_graph.publish.annotations import is_axiom, named_owner, statement_annotations
 from akke_graph.publish.humanize import date_text, period_text
 from akke_graph.publish.model import Label
-from akke_graph.publish.site import RDF_FORMATS, Page, Site, render, value_html, write_file
+from akke_graph.publish.site import RDF_FORMATS, VALUE_CACHE, Page, Site, render, value_html, write_file
 from akke_graph.terms import DCAT, DCTERMS, FOAF, RDFS, SKOS
 
 FIRST = (SKOS + "prefLabel", DCTERMS + "title", FOAF + "name", RDFS + "label", SKOS + "altLabel",
@@ -148,13 +148,25 @@ def rows(page: Page, node: ox.NamedNode | ox.BlankNode, depth: int = 0) -> list[
 
 
 def owner_value(page: Page, owner: ox.NamedNode) -> dict[str, object]:
-    """An entity as the subject of an incoming link: a work package with its number."""
-    graph = page.site.graph
+    """An entity as the subject of an incoming link: a work package with its number (made once
+    per folder and language: the same entities link to many pages)."""
+    key = (page.path.rsplit("/", 1)[0], page.lang, owner)
+    found = page.site.owners.get(key)
+    if found is None:
+        if len(page.site.owners) > VALUE_CACHE:
+            page.site.owners.clear()
+        found = page.site.owners[key] = _owner_value(page, owner)
+    return found
+
+
+def _owner_value(page: Page, owner: ox.NamedNode) -> dict[str, object]:
     value = page.value(owner)
-    notation = graph.value(owner, SKOS + "notation")
     kind = page.site.entity_file(owner.value)
     word = NUMBERED.get(kind.split("/")[1]) if kind else None
-    if word and isinstance(notation, ox.Literal):
+    if word is None:
+        return value
+    notation = page.site.graph.value(owner, SKOS + "notation")
+    if isinstance(notation, ox.Literal):
         value = {**value, "text": f"{word[0 if page.lang == 'fi' else 1]} {notation.value}: {value['text']}"}
         value["html"] = value_html(value)
     return value

@@ -118,6 +118,7 @@ class Site:
     targets: dict[str, str | None] = field(default_factory=dict, repr=False)
     values: dict[tuple[str, str, ox.NamedNode], dict[str, object]] = field(default_factory=dict, repr=False)
     navs: dict[tuple[str, str], list[dict[str, str]]] = field(default_factory=dict, repr=False)
+    owners: dict[tuple[str, str, ox.NamedNode], dict[str, object]] = field(default_factory=dict, repr=False)
 
     def curie(self, iri: str) -> str:
         """``prefix:local`` where a prefix fits, else the IRI (cached: the same few terms recur)."""
