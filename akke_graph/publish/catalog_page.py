@@ -169,7 +169,7 @@ def schema_org(graph: ReleaseGraph, triples: list[ox.Triple], lang: str) -> Mark
         "@context": "https://schema.org/", "@type": "Dataset",
         "@id": ds.value, "name": view.text(ds, DCTERMS + "title", lang),
         "description": view.text(ds, DCTERMS + "description", lang),
-        "url": graph.base, "sameAs": graph.base + "catalog", "license": CC_BY, "isAccessibleForFree": True,
+        "url": graph.base, "license": CC_BY, "isAccessibleForFree": True,
         "version": view.text(ds, DCAT + "version", lang),
         "datePublished": view.text(ds, DCTERMS + "issued", lang),
         "dateModified": view.text(ds, DCTERMS + "modified", lang),

@@ -277,3 +277,33 @@ def test_the_official_vocabulary_shapes(portal_release: Path) -> None:
     warnings = {path for severity, path, _, _ in results if severity == "Warning"}
     assert violations <= {"http://spdx.org/rdf/terms#algorithm"}, results
     assert warnings <= {DCTERMS + "spatial", DCAT + "theme", DCTERMS + "publisher"}, results
+
+
+def schema_dataset(release: Path, page: str) -> dict:
+    html = (release / page).read_text(encoding="utf-8")
+    return json.loads(html.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0])
+
+
+def test_the_landing_pages_carry_a_schema_org_dataset(release: Path, portal_release: Path) -> None:
+    for page, lang in (("index.html", "fi"), ("index.en.html", "en")):
+        doc = schema_dataset(release, page)
+        assert doc["@type"] == "Dataset" and doc["license"] == CC_BY and doc["url"] == "https://w3id.org/akke/"
+        assert doc["temporalCoverage"] == "2021-05-01/2021-12-31" and doc["version"] == "1.0.0"
+        assert {"fi", "en"} <= set(doc["inLanguage"]) and doc["keywords"]
+        assert any(d["contentUrl"].endswith("dumps/akke-graph.ttl") and d["encodingFormat"] == "text/turtle"
+                   for d in doc["distribution"])
+        assert "Finland" in {p["name"] for p in doc["spatialCoverage"]} or "Suomi" in {p["name"] for p in doc["spatialCoverage"]}
+        assert "publisher" not in doc and "creator" not in doc          # none configured
+    assert schema_dataset(portal_release, "index.en.html")["publisher"]["name"] == "Turku Science Park Ltd."
+    assert schema_dataset(portal_release, "index.html")["publisher"]["name"] == "Turku Science Park Oy"
+
+
+def test_the_catalogue_as_json_ld_and_html(release: Path, config) -> None:
+    turtle = {str(q) for q in ox.parse(path=str(release / "catalog.ttl"), format=ox.RdfFormat.TURTLE)}
+    jsonld = {str(q) for q in ox.parse(path=str(release / "catalog.jsonld"), format=ox.RdfFormat.JSON_LD)}
+    assert len(turtle) == len(jsonld) and {t for t in turtle if "_:" not in t} == {t for t in jsonld if "_:" not in t}
+    html = (release / "catalog.html").read_text(encoding="utf-8")
+    for dump in DUMPS:
+        assert f'href="{dump.path}"' in html
+    assert hashlib.sha256((release / "dumps/akke-graph.ttl").read_bytes()).hexdigest() in html
+    assert "data/organisations.ttl" in html and "YSO" in html and "luonnos" in html   # a draft: no publisher
