@@ -11,7 +11,8 @@ record matches when every word of the query begins a word of one of its names or
 Each record is ``[kind, slug, fi, en, other names, ids]`` (``en`` is empty when it is the Finnish
 name): only names and IDs, so the index stays small. When the index would pass
 :data:`BUCKET_LIMIT` bytes it is split by the first :data:`PREFIX` characters of each word: the
-manifest lists the buckets, and a query loads only the bucket of its longest word.
+manifest lists the buckets, and a query loads only the bucket of its longest word; ``all.json``
+holds every record once for ``serve``, which reads the whole index at its first query.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from pathlib import Path
 
 INDEX = "search/index.json"
 BUCKETS = "search/b"
+ALL = "search/all.json"      # with buckets: every record once, for serve (the pages never load it)
 BUCKET_LIMIT = 2_000_000
 PREFIX = 2
 MAX_RESULTS = 20
@@ -36,10 +38,22 @@ _KEY = re.compile(r"^[a-z0-9]+$")
 Record = list   # [kind index, slug, fi name, en name, [other names], [ids]]
 
 
+class _Marks(dict):
+    """``str.translate`` table that drops combining marks (each code point looked up once)."""
+
+    def __missing__(self, code: int) -> int | None:
+        self[code] = None if unicodedata.combining(chr(code)) else code
+        return self[code]
+
+
+_MARKS = _Marks()
+
+
 def fold(text: str) -> str:
     """Lower case without diacritics (what the page script's ``fold`` does)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    if text.isascii():
+        return text.lower()
+    return unicodedata.normalize("NFKD", text).translate(_MARKS).lower()
 
 
 def words(text: str) -> list[str]:
@@ -80,9 +94,10 @@ class Entry:
 
     @classmethod
     def of(cls, record: Record) -> "Entry":
-        names = tuple(" ".join(words(n)) for n in (record[2], record[3], *record[4]) if n)
-        ids = tuple("".join(id_words(i)[-1:]) for i in record[5])
-        return cls(record, frozenset(record_words(record)), names, ids)
+        split = [words(n) for n in (record[2], record[3], *record[4]) if n]
+        idents = [id_words(i) for i in record[5]]
+        every = frozenset(w for group in (*split, *idents) for w in group)
+        return cls(record, every, tuple(" ".join(g) for g in split), tuple("".join(g[-1:]) for g in idents))
 
 
 def rank(entry: Entry, folded: str) -> tuple[int, int, str]:
@@ -147,14 +162,14 @@ def index_documents(records: list[Record], limit: int = BUCKET_LIMIT) -> dict[st
     files = {f"{BUCKETS}/{key}.json": dump({"records": rs}) for key, rs in sorted(buckets.items())}
     manifest = {"version": 1, "kinds": SEARCHED_KINDS, "prefix": PREFIX,
                 "buckets": {key: len(rs) for key, rs in sorted(buckets.items())}}
-    return {INDEX: dump(manifest), **files}
+    return {INDEX: dump(manifest), ALL: dump({"records": records}), **files}
 
 
 # --- reading (serve) ---------------------------------------------------------------------------
 
 @dataclass
 class SearchIndex:
-    """A release's search index, read lazily (buckets as they are asked for)."""
+    """A release's search index, read at the first query."""
 
     root: Path
     manifest: dict | None = None
@@ -171,20 +186,16 @@ class SearchIndex:
         return self.manifest
 
     def records_for(self, query_words: list[str]) -> Entries:
+        """Every record, read once: a server answers many queries (with buckets, from
+        ``all.json``, which holds each record once)."""
         with self.lock:
-            manifest = self._manifest()
-            if "records" in manifest:
-                key = ""
-                if key not in self.loaded:
-                    self.loaded[key] = Entries(manifest["records"])
-                return self.loaded[key]
-            key = bucket_key(longest(query_words))
-            if len(longest(query_words)) < manifest["prefix"] or key not in manifest["buckets"]:
-                return Entries([])
-            if key not in self.loaded:
-                path = self.root / BUCKETS / f"{key}.json"
-                self.loaded[key] = Entries(json.loads(path.read_text(encoding="utf-8"))["records"])
-            return self.loaded[key]
+            if "" not in self.loaded:
+                manifest = self._manifest()
+                records = manifest.get("records")
+                if records is None:
+                    records = json.loads((self.root / ALL).read_text(encoding="utf-8"))["records"]
+                self.loaded[""] = Entries(records)
+            return self.loaded[""]
 
     def find(self, query: str, limit: int = MAX_RESULTS) -> list[dict[str, object]]:
         """The best matches as JSON-ready objects (kind, label, Finnish and English names, path)."""

@@ -255,3 +255,43 @@ def test_the_pictures_label_fit_and_link(browser: object, static_site: str, rele
             assert any(href and href.endswith(f"project/{slug}.html") for href in linked), slug
     finally:
         visit.close()
+
+
+@pytest.fixture(scope="module")
+def bucketed_site(release: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The default release with its search index split into buckets, as a national graph's is."""
+    import json
+
+    from akke_graph.search import ALL, INDEX, index_documents
+
+    folder = tmp_path_factory.mktemp("bucketed") / "dist"
+    shutil.copytree(release, folder)
+    records = json.loads((folder / INDEX).read_text(encoding="utf-8"))["records"]
+    shutil.rmtree(folder / "search")
+    documents = index_documents(records, limit=2_000)
+    assert len(documents) > 3 and ALL in documents
+    for path, data in documents.items():
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_bytes(data)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_bucketed_index_is_searched_bucket_by_bucket(browser: object, bucketed_site: str) -> None:
+    visit = Visit(browser, 390)
+    try:
+        visit.open(bucketed_site + "index.html")
+        assert finds_turku(visit.search("Turun"), "Turun kaupunki")
+        assert finds_turku(visit.search("0204819-8"), "Turun kaupunki")
+        assert finds_turku(visit.search("turun kaupunki"), "Turun kaupunki")
+        loaded = {url.rsplit("/", 1)[1] for url in visit.requests if "/search/b/" in url}
+        assert loaded and loaded <= {"tu.json", "02.json", "ka.json"}, loaded
+        assert not any(url.endswith("search/all.json") for url in visit.requests)
+        assert not visit.errors, visit.errors
+    finally:
+        visit.close()
