@@ -47,6 +47,7 @@ from akke_graph.serve.linked_data import (
     text_answer,
 )
 from akke_graph.query.check import QueryRefused, check_query
+from akke_graph.serve.search import search_answer
 from akke_graph.serve.upstream import Overrun, Unavailable, Upstream
 
 if TYPE_CHECKING:
@@ -271,6 +272,8 @@ class Handler(BaseHTTPRequestHandler):
             self._refuse_write()
         elif path == "/health":
             self._health(method)
+        elif path == "/search" and method in ("GET", "HEAD"):
+            self._send(search_answer(self.server.site.root, url.query), head=method == "HEAD")
         elif path in QUERY_PAGE_ASSETS and method in ("GET", "HEAD"):
             self._proxy("GET", path, None, {}, head=method == "HEAD")
         elif method in ("GET", "HEAD"):
