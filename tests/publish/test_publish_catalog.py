@@ -136,8 +136,8 @@ def test_the_ontology_shapes_and_mappings_are_distributions_with_checksums(relea
         assert media.endswith("text/tab-separated-values" if path.endswith(".tsv") else "text/turtle"), path
         assert [v.value for v in values(store, dist, DCAT + "byteSize")] == [str(len(data))]
         (checksum,) = values(store, dist, SPDX + "checksum")
-        assert [q.object.value for q in store.store.quads_for_pattern(
-            checksum, ox.NamedNode(SPDX + "checksumValue"), None, None)] == [hashlib.sha256(data).hexdigest()]
+        assert [q.object.value for q in store.quads_matching(
+            checksum, ox.NamedNode(SPDX + "checksumValue"))] == [hashlib.sha256(data).hexdigest()]
 
 
 def test_catalog_facts(release: Path, config, loaded) -> None:
@@ -223,12 +223,10 @@ def test_configured_publisher_endpoint_and_contact_email(portal_release: Path) -
     assert ox.NamedNode(base + "catalog#distribution-sparql") in values(store, base + "catalog#dataset", DCAT + "distribution")
 
 
-def test_a_bad_update_frequency_is_a_configuration_error(project_copy: Path) -> None:
-    from tests.publish.conftest import run_cli
-
+def test_a_bad_update_frequency_is_a_configuration_error(project_copy: Path, run_cli) -> None:
     configure(project_copy, **{"update-frequency": "every now and then"})
     result = run_cli("publish", "--out", str(project_copy / "dist"), cwd=project_copy)
-    assert result.returncode == 2, result.stderr
+    assert result.exit_code == 2, result.stderr
     assert "update-frequency" in result.stderr and "IRREG" in result.stderr and "Traceback" not in result.stderr
 
 
