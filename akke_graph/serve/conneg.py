@@ -33,6 +33,7 @@ CONTENT_TYPES: dict[str, str] = {
     ".js": "text/javascript",
     ".txt": "text/plain",
     ".conf": "text/plain",
+    ".ini": "text/plain",
     ".htaccess": "text/plain",
 }
 # Textual types that are not text/*: the release and the engine write them all in UTF-8, and
