@@ -66,7 +66,7 @@ def check_online(loaded: LoadedGraph, report: Any, name: Callable[[str], str], i
     items = sorted({link.object for link in g.links(loaded) if link.object.startswith(WD)})
     if items:
         found = (wikidata or WikidataClient()).items(items)
-        linked_from = {}
+        linked_from: dict[str, tuple[str, str]] = {}
         for link in g.links(loaded):
             linked_from.setdefault(link.object, (link.subject, g.file_of(loaded, link.graph)))
         for item in items:

@@ -31,7 +31,7 @@ class CatalogView:
     def __init__(self, graph: ReleaseGraph, triples: list[ox.Triple]) -> None:
         self.graph = graph
         self.store = ox.Store()
-        self.store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)  # type: ignore[misc]
+        self.store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
         self.catalog = ox.NamedNode(graph.base + "catalog")
         self.dataset = ox.NamedNode(graph.base + "catalog#dataset")
 
@@ -103,11 +103,11 @@ class CatalogView:
         for node in self.objects(self.dataset, VOID + "subset"):
             if isinstance(node, ox.Literal):
                 continue
-            triples = self.value(node, VOID + "triples")  # type: ignore[arg-type]
+            triples = self.value(node, VOID + "triples")
             count = int(triples.value) if triples is not None else 0
-            if ox.NamedNode(VOID + "Linkset") in self.objects(node, RDF_TYPE):  # type: ignore[arg-type]
-                target = self.value(node, VOID + "objectsTarget")  # type: ignore[arg-type]
-                predicate = self.value(node, VOID + "linkPredicate")  # type: ignore[arg-type]
+            if ox.NamedNode(VOID + "Linkset") in self.objects(node, RDF_TYPE):
+                target = self.value(node, VOID + "objectsTarget")
+                predicate = self.value(node, VOID + "linkPredicate")
                 links.append({"target": target, "predicate": predicate, "triples": count})
             else:
                 files.append({"file": self.text(node, DCTERMS + "title", "en"), "graph": node.value, "triples": count})
@@ -151,7 +151,7 @@ def write_catalog_page(graph: ReleaseGraph, site: Site, folder: Path, triples: l
            triples=view.number(ds, VOID + "triples"), entities=view.number(ds, VOID + "entities"),
            files=files[:MAX_SUBSETS], more_files=max(0, len(files) - MAX_SUBSETS),
            links=[{"target": page.value(link["target"]), "target_name": view.name(link["target"], "fi"),
-                   "predicate": page.curie(link["predicate"].value), "triples": link["triples"]}  # type: ignore[union-attr]
+                   "predicate": page.curie(link["predicate"].value), "triples": link["triples"]}
                   for link in links],
            **fields)
 
@@ -179,7 +179,7 @@ def schema_org(graph: ReleaseGraph, triples: list[ox.Triple], lang: str) -> Mark
         "spatialCoverage": [{"@type": "Place", "name": view.name(s, lang)} for s in view.objects(ds, DCTERMS + "spatial")
                             if isinstance(s, ox.NamedNode) and view.objects(s, SKOS + "prefLabel")],
         "includedInDataCatalog": {"@type": "DataCatalog", "name": CATALOG_TITLE[lang], "url": graph.base + "catalog.html"},
-        "distribution": [{"@type": "DataDownload", "name": d["title"][lang],  # type: ignore[index]
+        "distribution": [{"@type": "DataDownload", "name": d["title"][lang],
                           "contentUrl": d["url"], "encodingFormat": d["media"]}
                          for d in view.distributions() if d["media"]],
     }

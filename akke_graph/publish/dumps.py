@@ -19,6 +19,7 @@ from akke_graph.publish.jobs import Jobs, cores, prefix_block
 from akke_graph.publish.jsonld import context
 from akke_graph.publish.model import ReleaseGraph
 from akke_graph.publish.ntlines import CHUNK, chunks, from_sortable, sort_distinct, tidy
+from akke_graph.store import serialize
 
 DUMP_STEM = "akke-graph"
 IANA = "https://www.iana.org/assignments/media-types/"
@@ -60,7 +61,7 @@ BACKGROUND_FROM = 200_000   # triples from which other processes write the Turtl
 
 def used_prefixes(triples: Iterable[ox.Triple], prefixes: dict[str, str]) -> dict[str, str]:
     """Only the prefixes whose namespace occurs in ``triples`` (keeps small files tidy)."""
-    return prefixes_in(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), prefixes)
+    return prefixes_in(serialize(triples, ox.RdfFormat.N_TRIPLES), prefixes)
 
 
 def prefixes_in(ntriples: bytes, prefixes: dict[str, str]) -> dict[str, str]:
@@ -70,12 +71,12 @@ def prefixes_in(ntriples: bytes, prefixes: dict[str, str]) -> dict[str, str]:
 
 def turtle(triples: Iterable[ox.Triple], prefixes: dict[str, str], header: str = "") -> bytes:
     """Readable Turtle: sorted prefixes, one block per subject, in the order of ``triples``."""
-    return header.encode("utf-8") + tidy(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes))
+    return header.encode("utf-8") + tidy(serialize(triples, ox.RdfFormat.TURTLE, prefixes))
 
 
 def ntriples(triples: Iterable[ox.Triple]) -> bytes:
     """N-Triples, one distinct line per triple, lines sorted."""
-    lines = set(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).splitlines())
+    lines = set(serialize(triples, ox.RdfFormat.N_TRIPLES).splitlines())
     lines.discard(b"")
     return b"".join(line + b"\n" for line in sorted(lines))
 
@@ -124,9 +125,9 @@ def write_dumps(graph: ReleaseGraph, folder: Path, version: str) -> list[Path]:
             with (work / "in.ttl").open("wb") as handle:
                 handle.write(prefixes)
                 offset = len(prefixes)
-                for part in subject_runs(union, cores() if jobs.background else 1):
+                for run in subject_runs(union, cores() if jobs.background else 1):
                     start = offset
-                    for text in chunks(part):
+                    for text in chunks(run):
                         handle.write(text)
                         texts.append(text)
                         offset += len(text)

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 import pyoxigraph as ox
-import yaml  # type: ignore[import-untyped]
+import yaml
 
 from akke_graph.errors import PublishError
 from akke_graph.publish.model import ReleaseGraph

@@ -59,32 +59,35 @@ class Compactor:
     def node(self, term: ox.NamedNode | ox.BlankNode) -> str:
         return f"_:{term.value}" if isinstance(term, ox.BlankNode) else self(term.value)
 
-    def value(self, term: object) -> object:
+    def value(self, term: ox.NamedNode | ox.BlankNode | ox.Literal) -> object:
         if isinstance(term, ox.Literal):
             if term.language:
                 return {"@value": term.value, "@language": term.language}
             if term.datatype.value == XSD + "string":
                 return term.value
             return {"@value": term.value, "@type": self(term.datatype.value)}
-        return {"@id": self.node(term)}  # type: ignore[arg-type]
+        return {"@id": self.node(term)}
 
 
 def node_objects(triples: Iterable[ox.Triple], compactor: Compactor) -> Iterator[dict[str, object]]:
     """One node object per run of triples with the same subject (the input is grouped by subject)."""
     c = compactor
-    node: dict[str, object] | None = None
-    subject: object = None
+    subject: ox.NamedNode | ox.BlankNode | None = None
+    node_id = ""
+    props: dict[str, list[object]] = {}
     for t in triples:
-        if node is None or t.subject != subject:
-            if node is not None:
-                yield node
-            subject, node = t.subject, {"@id": c.node(t.subject)}
+        if isinstance(t.subject, ox.Triple) or isinstance(t.object, ox.Triple):
+            continue   # RDF-star: not in the graph's model
+        if subject is None or t.subject != subject:
+            if subject is not None:
+                yield {"@id": node_id, **props}
+            subject, node_id, props = t.subject, c.node(t.subject), {}
         if t.predicate.value == RDF_TYPE and isinstance(t.object, ox.NamedNode):
-            node.setdefault("@type", []).append(c(t.object.value))  # type: ignore[union-attr]
+            props.setdefault("@type", []).append(c(t.object.value))
         else:
-            node.setdefault(c(t.predicate.value), []).append(c.value(t.object))  # type: ignore[union-attr]
-    if node is not None:
-        yield node
+            props.setdefault(c(t.predicate.value), []).append(c.value(t.object))
+    if subject is not None:
+        yield {"@id": node_id, **props}
 
 
 def write_jsonld(triples: Iterable[ox.Triple], prefixes: dict[str, str] | Compactor, handle: IO[bytes], *,
@@ -203,7 +206,7 @@ def write_jsonld_lines(lines: Iterable[bytes], prefixes: dict[str, str], handle:
     keys: dict[bytes, bytes] = {}
     objects: dict[bytes, bytes] = {}
     types: dict[bytes, bytes] = {}
-    subject = None
+    subject = b""
     props: dict[bytes, list[bytes]] = {}
     out: list[bytes] = []
     separator = b"" if head else b",\n"
@@ -211,7 +214,7 @@ def write_jsonld_lines(lines: Iterable[bytes], prefixes: dict[str, str], handle:
         s, p, o = line.split(b" ", 2)
         if s != subject:
             if props:
-                out.append(_node(c.node(subject), props))  # type: ignore[arg-type]
+                out.append(_node(c.node(subject), props))
                 if len(out) >= 1000:
                     handle.write(separator + b",\n".join(out))
                     out, separator = [], b",\n"
@@ -229,9 +232,10 @@ def write_jsonld_lines(lines: Iterable[bytes], prefixes: dict[str, str], handle:
                 continue
             key = type_key
         else:
-            key = keys.get(p)  # type: ignore[assignment]
-            if key is None:
-                key = keys[p] = c.node(p)
+            known = keys.get(p)
+            if known is None:
+                known = keys[p] = c.node(p)
+            key = known
         value = objects.get(o)
         if value is None:
             if o[:1] == b'"':
@@ -246,7 +250,7 @@ def write_jsonld_lines(lines: Iterable[bytes], prefixes: dict[str, str], handle:
         else:
             found.append(value)
     if props:
-        out.append(_node(c.node(subject), props))  # type: ignore[arg-type]
+        out.append(_node(c.node(subject), props))
     if out:
         handle.write(separator + b",\n".join(out))
     if tail:

@@ -58,7 +58,7 @@ class Network:
         self.nodes.setdefault(a, kind_a)
         if isinstance(b, ox.NamedNode) and kind_b:
             self.nodes.setdefault(b, kind_b)
-            self.edges.add(tuple(sorted((a, b), key=lambda n: n.value)))  # type: ignore[arg-type]
+            self.edges.add((a, b) if a.value <= b.value else (b, a))
 
 
 def agent_kind(graph: ReleaseGraph, agent: ox.NamedNode) -> str:
@@ -76,7 +76,7 @@ def ecosystem(graph: ReleaseGraph) -> Network:
             if prop == ORG + "organization":
                 for member in graph.objects(membership, ORG + "member"):
                     net.add(project, "project", member, "organisation")
-            if prop == DCTERMS + "isPartOf" and wp_class in graph.types(membership):
+            if prop == DCTERMS + "isPartOf" and isinstance(membership, ox.NamedNode) and wp_class in graph.types(membership):
                 net.add(project, "project", membership, "work-package")
                 for theme in graph.objects(membership, DCAT + "theme"):
                     net.add(membership, "work-package", theme, "theme")
@@ -93,9 +93,11 @@ def ecosystem(graph: ReleaseGraph) -> Network:
                 continue
             net.add(project, "project", grant, "funding")
             for programme in graph.objects(grant, DCTERMS + "isPartOf"):
+                if not isinstance(programme, ox.NamedNode):
+                    continue
                 net.add(grant, "funding", programme, "funding")
                 for funder in graph.objects(programme, FRAPO + "isFundedBy"):
-                    net.add(programme, "funding", funder, "organisation")  # type: ignore[arg-type]
+                    net.add(programme, "funding", funder, "organisation")
             for attribution in graph.objects(grant, PROV + "qualifiedAttribution"):
                 for agent in graph.objects(attribution, PROV + "agent"):
                     if isinstance(agent, ox.NamedNode):
@@ -104,7 +106,7 @@ def ecosystem(graph: ReleaseGraph) -> Network:
         if kind == "person":
             for org in graph.objects(node, ORG + "memberOf"):
                 if org in net.nodes:
-                    net.add(node, "person", org, "organisation")  # type: ignore[arg-type]
+                    net.add(node, "person", org, "organisation")
     return net
 
 

@@ -33,14 +33,6 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-if TYPE_CHECKING:
-    from akke_graph.publish.jobs import Beside
-
-T = TypeVar("T")
-
-if TYPE_CHECKING:
-    from akke_graph.publish.jobs import Beside
-
 MANIFEST = "release.json"
 PAUSE_ENV = "AKKE_GRAPH_PUBLISH_PAUSE"   # seconds to wait after each step (for interruption tests)
 STEPS: dict[str, tuple[str, str]] = {

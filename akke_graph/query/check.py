@@ -138,7 +138,9 @@ def check_query(text: str, allowed_services: Sequence[str] | None = ()) -> Query
         raise QueryRefused(
             f"the query nests too deep: more than {MAX_NESTING} levels of brackets and chained "
             "elements (UNION, OPTIONAL, '.', '||', '+' …); split it into smaller queries")
-    for service in facts.services if allowed_services is not None else ():
+    if allowed_services is None:
+        return facts
+    for service in facts.services:
         if service.iri is None or not service_allowed(service.iri, allowed_services):
             hint = ("this endpoint sends no query to other servers" if not allowed_services else
                     "allowed are endpoints beginning with " + ", ".join(allowed_services))

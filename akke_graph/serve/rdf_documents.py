@@ -127,7 +127,7 @@ def html_page(title: str, iri: str, triples: Sequence[ox.Triple], formats: dict[
     rows = [tuple(_cell(term, base) for term in (t.subject, t.predicate, t.object))
             for t in triples]
     links = [{"href": href, "media": media, "name": _name(media)} for media, href in formats.items()]
-    template = environment().get_template("rdf-document.html")  # type: ignore[attr-defined]
+    template = environment().get_template("rdf-document.html")
     return template.render(title=title, iri=iri, rows=rows, formats=links, note=note).encode("utf-8")
 
 

@@ -66,11 +66,11 @@ def cached_sparql_parsing() -> Iterator[None]:
             q = cache[key]
         return original(self, q, initBindings, initNs, base, DEBUG)
 
-    processor.SPARQLProcessor.query = query
+    setattr(processor.SPARQLProcessor, "query", query)   # a patch for the block only
     try:
         yield
     finally:
-        processor.SPARQLProcessor.query = original
+        setattr(processor.SPARQLProcessor, "query", original)
 
 
 def path_text(graph: Graph, node: rdflib.term.Node) -> str:

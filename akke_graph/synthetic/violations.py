@@ -332,10 +332,10 @@ def _plan_injections(p: Plan) -> dict[str, list[tuple[str, Injected]]]:
     for (n, r), (name, make) in zip(slots, project_injections(p).items()):
         pr = m.project(p, r, n)
         out.setdefault(f"{m.region_slug(pr.r)}/project-{pr.slug}", []).append((name, make(pr)))
-    for i, (name, (kind, make)) in enumerate(region_injections(p).items()):
+    for i, (name, (kind, make_in_region)) in enumerate(region_injections(p).items()):
         r, k = i % regions, 2 * (i // regions)   # duplicate-business-id also uses k + 1
         stem = f"{m.region_slug(r)}/{kind}"
-        out.setdefault(stem, []).append((name, make(r, k)))
+        out.setdefault(stem, []).append((name, make_in_region(r, k)))
     for name, (stem, injected) in national_injections().items():
         out.setdefault(stem, []).append((name, injected))
     return out
