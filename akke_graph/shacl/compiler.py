@@ -18,7 +18,7 @@ from typing import Callable
 
 import pyoxigraph as ox
 
-from akke_graph.shacl.shapes import Shape, ShapesGraph
+from akke_graph.shacl.shapes import Shape, ShapesGraph, Term
 from akke_graph.terms import RDF, RDFS, SH, XSD
 
 CLASS_PATH = f"<{RDF}type>/<{RDFS}subClassOf>*"
@@ -58,7 +58,7 @@ def safe(expression: str) -> str:
 class Compiler:
     """Turns shapes into SPARQL fragments; knows the shapes graph for lists and nested shapes."""
 
-    def __init__(self, graph: ShapesGraph, shape_of: Callable[[object], Shape],
+    def __init__(self, graph: ShapesGraph, shape_of: Callable[[Term], Shape],
                  subclasses: Callable[[str], list[str]] | None = None) -> None:
         self.graph = graph
         self.shape_of = shape_of
@@ -66,7 +66,7 @@ class Compiler:
 
     # --- value-level constraints ------------------------------------------------------------
 
-    def value_condition(self, shape: Shape, component: str, param: object, v: str) -> str:
+    def value_condition(self, shape: Shape, component: str, param: Term, v: str) -> str:
         """A boolean SPARQL expression, true when value ``v`` satisfies the constraint."""
         g = self.graph
         if component == "class":
@@ -135,7 +135,7 @@ class Compiler:
                 parts.append(f"NOT EXISTS {{ {values} FILTER(!({' && '.join(value_tests)})) }}")
             parts.extend(self.count_conditions(shape, x))
             parts.extend(self.pair_conditions(shape, x))
-            if shape.param("uniqueLang") is not None and shape.param("uniqueLang").value == "true":
+            if (unique_lang := shape.param("uniqueLang")) is not None and unique_lang.value == "true":
                 a, b = fresh("a"), fresh("b")
                 parts.append(f"NOT EXISTS {{ {x} {shape.sparql_path} {a} . {x} {shape.sparql_path} {b} . "
                              f"FILTER(!sameTerm({a}, {b}) && lang({a}) != \"\" && LCASE(lang({a})) = LCASE(lang({b}))) }}")
@@ -148,7 +148,7 @@ class Compiler:
             has_value = shape.param("hasValue")
             if has_value is not None:
                 parts.append(f"sameTerm({x}, {term(has_value)})")
-            if shape.param("closed") is not None and shape.param("closed").value == "true":
+            if (closed := shape.param("closed")) is not None and closed.value == "true":
                 parts.append(f"NOT EXISTS {{ {x} ?_p {fresh('o')} FILTER({self.closed_filter(shape, '?_p')}) }}")
         if shape.params.get("sparql"):
             raise ValueError("SPARQL constraints inside nested shapes")
@@ -159,7 +159,7 @@ class Compiler:
     def count_conditions(self, shape: Shape, x: str) -> list[str]:
         """Cardinality and qualified cardinality as EXISTS tests on distinct values."""
         out = []
-        path = shape.sparql_path
+        path = shape.sparql_path or ""
         low = shape.param("minCount")
         if low is not None and int(low.value) > 0:
             out.append(f"EXISTS {{ {self.distinct_values(x, path, int(low.value))} }}")
@@ -197,7 +197,7 @@ class Compiler:
         return out
 
     @staticmethod
-    def pair_violation(shape: Shape, component: str, other: object, x: str, v: str, w: str) -> str:
+    def pair_violation(shape: Shape, component: str, other: Term, x: str, v: str, w: str) -> str:
         """A pattern binding ``v`` to each value that breaks a property-pair constraint."""
         p, q = shape.sparql_path or "", term(other)
         if component == "equals":

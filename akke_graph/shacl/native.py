@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from akke_graph.shacl.compiler import (PAIR_COMPONENTS, VALUE_COMPONENTS, Compiler, fresh, safe,
                                        term)
 from akke_graph.shacl.outcome import ShaclOutcome, ValidationResult
-from akke_graph.shacl.shapes import Shape, ShapeReader, ShapesGraph, prefixes_of, read_shapes
+from akke_graph.shacl.shapes import Shape, ShapeReader, ShapesGraph, Term, prefixes_of, read_shapes
 from akke_graph.store import Store
 from akke_graph.terms import RDFS, SH
 
@@ -130,8 +130,8 @@ class NativeEngine:
                     self.compiler.conforms(self.reader.shape(nested), "?_x")
         for qualified in shape.params.get("qualifiedValueShape", []):
             self.compiler.conforms(self.reader.shape(qualified), "?_x")
-        if shape.param("qualifiedValueShapesDisjoint") is not None and \
-                shape.param("qualifiedValueShapesDisjoint").value == "true":
+        if (disjoint := shape.param("qualifiedValueShapesDisjoint")) is not None and \
+                disjoint.value == "true":
             raise ValueError("sh:qualifiedValueShapesDisjoint")
         for prop in shape.properties:
             if prop.properties and shape.is_property:
@@ -167,7 +167,7 @@ class NativeEngine:
 
     def focus_pattern(self, shape: Shape) -> str:
         """A group pattern binding ``?this`` to each focus node of ``shape`` once."""
-        parts = []
+        parts: list[str] = []
         for kind, value in shape.targets:
             if kind == "targetClass":
                 parts.extend(f"?this a <{c}> ." for c in self.subclasses(value.value))
@@ -198,8 +198,8 @@ class NativeEngine:
         prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in {**self.prefixes, **(extra_prefixes or {})}.items())
         return prologue + body
 
-    def add(self, shape: Shape, focus: object, component: str, value: object = None,
-            path: object = None, path_text: str | None = None, constraint: object = None,
+    def add(self, shape: Shape, focus: Term, component: str, value: Term | None = None,
+            path: Term | None = None, path_text: str | None = None, constraint: Term | None = None,
             messages: Iterable[ox.Literal] | None = None) -> None:
         self.results.add(ValidationResult(
             focus=focus, component=SH + COMPONENT[component], severity=shape.severity.value,
@@ -211,8 +211,8 @@ class NativeEngine:
     def value_constraints(self, shape: Shape, focus: str) -> Task:
         """All value-level constraints of a shape in one query, one flag per constraint."""
         checks = [(c, p) for c in VALUE_COMPONENTS for p in shape.params.get(c, [])]
-        if not shape.is_property and shape.param("hasValue") is not None:
-            checks.append(("hasValue", shape.param("hasValue")))
+        if not shape.is_property and (has_value := shape.param("hasValue")) is not None:
+            checks.append(("hasValue", has_value))
         if not checks:
             return
         v = "?v" if shape.is_property else "?this"
@@ -309,13 +309,13 @@ class NativeEngine:
 
     # --- SHACL-SPARQL -----------------------------------------------------------------------
 
-    def sparql_select(self, constraint: object) -> str:
+    def sparql_select(self, constraint: Term) -> str:
         select = self.graph.value(constraint, SH + "select")
         if select is None:
             raise ValueError("a SPARQL constraint without sh:select")
         return select.value
 
-    def sparql_constraint(self, shape: Shape, constraint: object, focus: str) -> Task:
+    def sparql_constraint(self, shape: Shape, constraint: Term, focus: str) -> Task:
         """Run ``sh:select`` once over all focus nodes: ``$this`` becomes ``?this`` joined with them."""
         deactivated = self.graph.value(constraint, SH + "deactivated")
         if isinstance(deactivated, ox.Literal) and deactivated.value == "true":

@@ -7,26 +7,29 @@ differential tests that require both engines to agree result for result.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, Iterable
 
 import pyoxigraph as ox
 
 from akke_graph.shacl.outcome import ShaclOutcome, ValidationResult
-from akke_graph.shacl.shapes import ShapeReader, ShapesGraph
+from akke_graph.shacl.shapes import ShapeReader, ShapesGraph, Term
 from akke_graph.store import Store
 from akke_graph.terms import RDF, SH, from_rdflib, to_rdflib
 
+if TYPE_CHECKING:
+    from rdflib import Graph
 
-def to_rdflib_graph(triples: object) -> object:
+
+def to_rdflib_graph(triples: Iterable[ox.Triple] | Iterable[ox.Quad]) -> Graph:
     """pyoxigraph triples or quads → one rdflib Graph (named graphs merged)."""
     graph = _prepared_graph_class()()
-    for t in triples:  # type: ignore[attr-defined]
+    for t in triples:
         graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
     return graph
 
 
 @lru_cache(maxsize=None)
-def _prepared_graph_class() -> type:
+def _prepared_graph_class() -> type[Graph]:
     """An rdflib Graph that parses each SPARQL text once. pyshacl sends a SHACL-SPARQL constraint's
     text once per focus node, and rdflib's parser, not the evaluation, was most of the time;
     a prepared query is what rdflib itself offers for running one text with other bindings."""
@@ -68,19 +71,26 @@ def validate_pyshacl(store: Store, shapes: ShapesGraph, only: set[str] | None = 
     return ShaclOutcome(results=read_report(report), engine="pyshacl")
 
 
-def read_report(report: object) -> list[ValidationResult]:
+def read_report(report: Graph) -> list[ValidationResult]:
     """The results of an rdflib ``sh:ValidationReport`` graph."""
     graph = ShapesGraph(ox.Triple(from_rdflib(s), from_rdflib(p), from_rdflib(o))
-                        for s, p, o in report)  # type: ignore[attr-defined]
+                        for s, p, o in report)
     reader = ShapeReader(graph)
     results = set()
+
+    def one(node: Term, prop: str) -> Term:
+        found = graph.value(node, SH + prop)
+        if found is None:
+            raise ValueError(f"pyshacl reported a result without sh:{prop}")
+        return found
+
     for node in graph.subjects(RDF + "type", ox.NamedNode(SH + "ValidationResult")):
         path = graph.value(node, SH + "resultPath")
         results.add(ValidationResult(
-            focus=graph.value(node, SH + "focusNode"),
-            component=graph.value(node, SH + "sourceConstraintComponent").value,
-            severity=graph.value(node, SH + "resultSeverity").value,
-            source_shape=graph.value(node, SH + "sourceShape"),
+            focus=one(node, "focusNode"),
+            component=one(node, "sourceConstraintComponent").value,
+            severity=one(node, "resultSeverity").value,
+            source_shape=one(node, "sourceShape"),
             path=path,
             path_text=reader.path_to_sparql(path) if path is not None else None,
             value=graph.value(node, SH + "value"),
