@@ -71,6 +71,15 @@ def test_ci_runs_the_quick_start_as_written() -> None:
             f".ci/run does not run the README's command as written: {command}"
 
 
+def test_ci_checks_the_types_with_mypy_from_the_test_extra() -> None:
+    ci = [line.strip() for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()]
+    install = next(i for i, line in enumerate(ci) if "pip install -e '.[test]'" in line)
+    assert ".venv/bin/mypy" in ci[install + 1:], ".ci/run does not run mypy after installing the test extra"
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert re.search(r'^test = \[[^\]]*"mypy[>=<]', pyproject, re.M | re.S), "the test extra does not install mypy"
+    assert "[tool.mypy]" in pyproject
+
+
 def test_the_tour_names_files_that_exist() -> None:
     for line in tour():
         for word in shlex.split(line, comments=True):
