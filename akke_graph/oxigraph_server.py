@@ -20,6 +20,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from akke_graph.errors import ServeError
 
@@ -160,10 +161,11 @@ class OxigraphServer:
         self.stop()
 
     @classmethod
-    def temporary(cls, **kwargs: object) -> "OxigraphServer":
-        """A server on a fresh temporary store folder, removed again by :meth:`stop`."""
+    def temporary(cls, **kwargs: Any) -> "OxigraphServer":
+        """A server on a fresh temporary store folder, removed again by :meth:`stop` (``kwargs``:
+        the other fields)."""
         tmp = tempfile.TemporaryDirectory(prefix="akke-oxigraph-")
-        server = cls(location=Path(tmp.name), **kwargs)  # type: ignore[arg-type]
+        server = cls(location=Path(tmp.name), **kwargs)
         server._owned_location = tmp
         return server
 

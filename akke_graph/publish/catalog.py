@@ -469,10 +469,10 @@ def covered_regions(graph: ReleaseGraph) -> list[ox.NamedNode]:
     rows = graph.select(f"""SELECT DISTINCT ?o WHERE {{
         VALUES ?kind {{ <{ORG}OrganizationalCollaboration> <{agreement}> }}
         ?s a ?kind ; <{DCTERMS}spatial> ?o FILTER(isIRI(?o)) }}""")
-    regions = {r["o"] for r in rows}
+    regions = {o for r in rows if isinstance(o := r["o"], ox.NamedNode)}   # isIRI: all of them
     linked = {o for r in regions for p in (SKOS + "exactMatch", OWL + "sameAs", DCTERMS + "hasPart")
               for o in graph.objects(r, p) if isinstance(o, ox.NamedNode) and not graph.is_own(o)}
-    return sorted(regions | linked, key=lambda n: n.value)  # type: ignore[arg-type]
+    return sorted(regions | linked, key=lambda n: n.value)
 
 
 def temporal_span(graph: ReleaseGraph) -> tuple[str, str] | None:

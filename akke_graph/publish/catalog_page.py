@@ -16,7 +16,7 @@ from akke_graph.publish.authority import CC_BY, FREQUENCIES, LICENCE
 from akke_graph.publish.catalog import CATALOG_TITLE, TITLE, catalog_prefixes
 from akke_graph.publish.humanize import period_text
 from akke_graph.publish.jsonld import Compactor, to_jsonld
-from akke_graph.publish.model import RDF_TYPE, ReleaseGraph
+from akke_graph.publish.model import RDF_TYPE, ReleaseGraph, Term
 from akke_graph.publish.site import Page, Site, render
 from akke_graph.terms import DCAT, DCTERMS, FOAF, SKOS, VOID
 
@@ -35,16 +35,18 @@ class CatalogView:
         self.catalog = ox.NamedNode(graph.base + "catalog")
         self.dataset = ox.NamedNode(graph.base + "catalog#dataset")
 
-    def objects(self, subject: ox.NamedNode | ox.BlankNode, predicate: str) -> list[ox.NamedNode | ox.BlankNode | ox.Literal]:
+    def objects(self, subject: Term, predicate: str) -> list[Term]:
+        if isinstance(subject, ox.Literal):   # a literal is the subject of nothing
+            return []
         found = [q.object for q in self.store.quads_for_pattern(subject, ox.NamedNode(predicate), None, None)
                  if not isinstance(q.object, ox.Triple)]
         return sorted(found, key=str)
 
-    def value(self, subject: ox.NamedNode | ox.BlankNode, predicate: str) -> ox.NamedNode | ox.BlankNode | ox.Literal | None:
+    def value(self, subject: Term, predicate: str) -> Term | None:
         found = self.objects(subject, predicate)
         return found[0] if found else None
 
-    def text(self, subject: ox.NamedNode | ox.BlankNode, predicate: str, lang: str) -> str:
+    def text(self, subject: Term, predicate: str, lang: str) -> str:
         """A literal in ``lang``, else English, else any."""
         found = [o for o in self.objects(subject, predicate) if isinstance(o, ox.Literal)]
         for want in (lang, "en", None):
@@ -53,15 +55,15 @@ class CatalogView:
                     return o.value
         return ""
 
-    def name(self, node: object, lang: str) -> str:
+    def name(self, node: Term, lang: str) -> str:
         """A value's name: its label in the catalogue, else in the graph, else its IRI."""
         if isinstance(node, ox.Literal):
             return node.value
         for prop in (SKOS + "prefLabel", DCTERMS + "title", FOAF + "name", VCARD + "fn"):
-            text = self.text(node, prop, lang)  # type: ignore[arg-type]
+            text = self.text(node, prop, lang)
             if text:
                 return text
-        label = self.graph.label(node, lang)  # type: ignore[arg-type]
+        label = self.graph.label(node, lang)
         return label.text
 
     # --- parts ---------------------------------------------------------------------------------
@@ -69,13 +71,13 @@ class CatalogView:
     def distributions(self) -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = []
         for dist in self.objects(self.dataset, DCAT + "distribution"):
-            url = self.value(dist, DCAT + "downloadURL") or self.value(dist, DCAT + "accessURL")  # type: ignore[arg-type]
-            checksum = self.value(dist, SPDX + "checksum")  # type: ignore[arg-type]
-            sha = self.value(checksum, SPDX + "checksumValue") if checksum is not None else None  # type: ignore[arg-type]
-            size = self.value(dist, DCAT + "byteSize")  # type: ignore[arg-type]
-            media = self.value(dist, DCAT + "mediaType")  # type: ignore[arg-type]
-            fmt = self.value(dist, DCTERMS + "format")  # type: ignore[arg-type]
-            rows.append({"id": dist.value.rsplit("#", 1)[-1], "title": {lang: self.text(dist, DCTERMS + "title", lang) for lang in ("fi", "en")},  # type: ignore[arg-type]
+            url = self.value(dist, DCAT + "downloadURL") or self.value(dist, DCAT + "accessURL")
+            checksum = self.value(dist, SPDX + "checksum")
+            sha = self.value(checksum, SPDX + "checksumValue") if checksum is not None else None
+            size = self.value(dist, DCAT + "byteSize")
+            media = self.value(dist, DCAT + "mediaType")
+            fmt = self.value(dist, DCTERMS + "format")
+            rows.append({"id": dist.value.rsplit("#", 1)[-1], "title": {lang: self.text(dist, DCTERMS + "title", lang) for lang in ("fi", "en")},
                          "url": url.value if url is not None else None,
                          "path": url.value[len(self.graph.base):] if url is not None and url.value.startswith(self.graph.base) else None,
                          "media": media.value.rsplit("media-types/", 1)[-1] if media is not None else "",
@@ -87,14 +89,14 @@ class CatalogView:
         svc = self.value(self.catalog, DCAT + "service")
         if svc is None:
             return None
-        endpoint = self.value(svc, DCAT + "endpointURL")  # type: ignore[arg-type]
-        return {"title": self.text(svc, DCTERMS + "title", lang), "endpoint": endpoint.value if endpoint is not None else ""}  # type: ignore[arg-type]
+        endpoint = self.value(svc, DCAT + "endpointURL")
+        return {"title": self.text(svc, DCTERMS + "title", lang), "endpoint": endpoint.value if endpoint is not None else ""}
 
     def period(self, lang: str) -> str:
         period = self.value(self.dataset, DCTERMS + "temporal")
         if period is None:
             return ""
-        start, end = self.value(period, DCAT + "startDate"), self.value(period, DCAT + "endDate")  # type: ignore[arg-type]
+        start, end = self.value(period, DCAT + "startDate"), self.value(period, DCAT + "endDate")
         return period_text(start.value if start else None, end.value if end else None, lang)
 
     def subsets(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -134,8 +136,8 @@ def write_catalog_page(graph: ReleaseGraph, site: Site, folder: Path, triples: l
     frequency = view.value(ds, DCTERMS + "accrualPeriodicity")
     fields: dict[str, Any] = {
         "publisher": page.value(publisher) if publisher is not None else None,
-        "emails": [e.value.removeprefix("mailto:") for e in view.objects(contact, VCARD + "hasEmail")] if contact else [],  # type: ignore[arg-type]
-        "contact_urls": [page.value(u) for u in view.objects(contact, VCARD + "hasURL")] if contact else [],  # type: ignore[arg-type]
+        "emails": [e.value.removeprefix("mailto:") for e in view.objects(contact, VCARD + "hasEmail")] if contact else [],
+        "contact_urls": [page.value(u) for u in view.objects(contact, VCARD + "hasURL")] if contact else [],
         "frequency": FREQUENCIES.get(frequency.value.rsplit("/", 1)[-1], "") if frequency is not None else "",
         "spatial": [{"name": view.name(s, "fi"), "href": page.href(s), "iri": s.value} for s in view.objects(ds, DCTERMS + "spatial")],
         "themes": [{"name": view.name(t, "fi"), "href": page.href(t), "iri": t.value} for t in view.objects(ds, DCAT + "theme")],
@@ -164,7 +166,7 @@ def schema_org(graph: ReleaseGraph, triples: list[ox.Triple], lang: str) -> Mark
     start, end = None, None
     period = view.value(ds, DCTERMS + "temporal")
     if period is not None:
-        start, end = view.value(period, DCAT + "startDate"), view.value(period, DCAT + "endDate")  # type: ignore[arg-type]
+        start, end = view.value(period, DCAT + "startDate"), view.value(period, DCAT + "endDate")
     doc: dict[str, object] = {
         "@context": "https://schema.org/", "@type": "Dataset",
         "@id": ds.value, "name": view.text(ds, DCTERMS + "title", lang),

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from akke_graph.publish.authority import CC_BY
 from akke_graph.publish.catalog import TITLE, ReleaseInfo, resolve_publisher
 from akke_graph.publish.dumps import DUMPS
-from akke_graph.publish.model import ReleaseGraph
+from akke_graph.publish.model import ReleaseGraph, Term
 from akke_graph.publish.site import Page, Site, kind_name, render
 from akke_graph.terms import ADMS, DCAT, DCTERMS, FOAF, FRAPO, ORG, PROV, SKOS
 
@@ -35,9 +35,9 @@ class Download:
     sha256: str | None = None
 
 
-def text_in(graph: ReleaseGraph, node: object, prop: str, lang: str) -> dict[str, object] | None:
+def text_in(graph: ReleaseGraph, node: Term, prop: str, lang: str) -> dict[str, object] | None:
     """A literal of ``node`` in ``lang`` (else the other language) with its language."""
-    values = [v for v in graph.objects(node, prop) if isinstance(v, ox.Literal)]  # type: ignore[arg-type]
+    values = [v for v in graph.objects(node, prop) if isinstance(v, ox.Literal)]
     for want in (lang, "en" if lang == "fi" else "fi", None):
         for v in values:
             if want is None or v.language == want:
@@ -106,10 +106,11 @@ def organisations(page: Page, orgs: list[ox.NamedNode]) -> list[dict[str, object
 def human_size(size: int | None) -> str:
     if size is None:
         return ""
+    amount: float = size
     for unit in ("B", "KiB", "MiB", "GiB"):
-        if size < 1024 or unit == "GiB":
-            return f"{size} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024  # type: ignore[assignment]
+        if amount < 1024 or unit == "GiB":
+            return f"{amount} {unit}" if unit == "B" else f"{amount:.1f} {unit}"
+        amount /= 1024
     return ""
 
 

@@ -21,7 +21,7 @@ import tempfile
 import threading
 import traceback
 from pathlib import Path
-from typing import Callable, Generic, TypeVar
+from typing import IO, Callable, Generic, TypeVar
 
 import pyoxigraph as ox
 
@@ -44,7 +44,7 @@ class Jobs:
 
     def __init__(self, background: bool = True) -> None:
         self.background = background   # False: do the work here and now (small graphs: no start-up cost)
-        self.running: list[tuple[str, subprocess.Popen, object]] = []
+        self.running: list[tuple[str, subprocess.Popen[bytes], IO[bytes]]] = []
 
     def __enter__(self) -> "Jobs":
         return self
@@ -93,10 +93,10 @@ class Jobs:
         self.running = [job for job in self.running if job not in waiting]
         for name, proc, log in waiting:
             if proc.wait() != 0:
-                log.seek(0)  # type: ignore[attr-defined]
+                log.seek(0)
                 failed.append(f"{name} exited with {proc.returncode}: "
-                              f"{log.read().decode('utf-8', 'replace').strip()[-2000:]}")  # type: ignore[attr-defined]
-            log.close()  # type: ignore[attr-defined]
+                              f"{log.read().decode('utf-8', 'replace').strip()[-2000:]}")
+            log.close()
         if failed:
             raise PublishError("a dump could not be written: " + "; ".join(failed),
                                hint="this is a bug in akke-graph or a full disk; nothing was published")
@@ -106,7 +106,7 @@ class Jobs:
             if proc.poll() is None:
                 proc.kill()
             proc.wait()
-            log.close()  # type: ignore[attr-defined]
+            log.close()
         self.running = []
 
 
@@ -115,12 +115,12 @@ class Beside(Generic[T]):
     Oxigraph answers without holding Python's lock. :meth:`result` waits for it."""
 
     def __init__(self, function: Callable[..., T], *args: object) -> None:
-        self.value: T | None = None
+        self.returned: tuple[T] | None = None   # (what the function returned,) once it has
         self.error: BaseException | None = None
 
         def run() -> None:
             try:
-                self.value = function(*args)
+                self.returned = (function(*args),)
             except BaseException as exc:  # handed to the caller of result()
                 self.error = exc
 
@@ -131,7 +131,8 @@ class Beside(Generic[T]):
         self.thread.join()
         if self.error is not None:
             raise self.error
-        return self.value  # type: ignore[return-value]
+        assert self.returned is not None   # the thread ended without an error: it returned
+        return self.returned[0]
 
 
 def cores() -> int:

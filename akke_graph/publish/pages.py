@@ -21,7 +21,7 @@ from akke_graph.publish.model import RDF_TYPE, ReleaseGraph, statement_key
 
 from akke_graph.publish.annotations import is_axiom, named_owner, statement_annotations
 from akke_graph.publish.humanize import date_text, period_text
-from akke_graph.publish.model import Label
+from akke_graph.publish.model import Label, Term
 from akke_graph.publish.site import RDF_FORMATS, VALUE_CACHE, Page, Site, render, value_html, write_file
 from akke_graph.terms import DCAT, DCTERMS, FOAF, RDFS, SKOS
 
@@ -87,11 +87,11 @@ def description(graph: ReleaseGraph, entity: Entity) -> list[ox.Triple]:
     return sorted(out, key=statement_key)
 
 
-def period_of(graph: ReleaseGraph, node: object, lang: str) -> str | None:
+def period_of(graph: ReleaseGraph, node: Term, lang: str) -> str | None:
     """A period's dates as people write them ("1.5.2021–31.12.2021"), or None if ``node`` has none."""
     if isinstance(node, ox.Literal):
         return None
-    start, end = graph.value(node, DCAT + "startDate"), graph.value(node, DCAT + "endDate")  # type: ignore[arg-type]
+    start, end = graph.value(node, DCAT + "startDate"), graph.value(node, DCAT + "endDate")
     if start is None and end is None:
         return None
     return period_text(start.value if start else None, end.value if end else None, lang)
@@ -191,7 +191,7 @@ def incoming_links(page: Page, entity: Entity) -> list[dict[str, Any]]:
                 if found is None:
                     continue
                 owner, _ = found
-                via = ", ".join(page.value(ox.NamedNode(t))["text"] for t in graph.types(subject)) or None  # type: ignore[misc]
+                via = ", ".join(str(page.value(ox.NamedNode(t))["text"]) for t in graph.types(subject)) or None
             else:
                 owner = ox.NamedNode(subject.value.split("#", 1)[0])
                 if owner != subject:

@@ -272,7 +272,7 @@ def label_html(label: Label) -> Markup:
     return escape(label.text)
 
 
-def incoming_table(links: list[dict[str, object]]) -> Markup:
+def incoming_table(links: list[dict[str, Any]]) -> Markup:
     """The links pointing at an entity, one line per linking entity: through what (the linking
     part's label, or the property) and from which entity (up to hundreds on a popular entity)."""
     out = ['<ul class="incoming">\n']
@@ -281,7 +281,7 @@ def incoming_table(links: list[dict[str, object]]) -> Markup:
         if link["prop_href"]:
             prop = f'<a href="{escape(link["prop_href"])}" class="prop">{prop}</a>'
         via = f'<span class="via">{escape(link["via"])}</span> · ' if link.get("via") else ""
-        out.append(f'<li>{via}{prop} — {link["subject"]["html"]}</li>\n')  # type: ignore[index]
+        out.append(f'<li>{via}{prop} — {link["subject"]["html"]}</li>\n')
     out.append("</ul>\n")
     return Markup("".join(out))
 

@@ -14,7 +14,7 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence, TextIO
+from typing import TYPE_CHECKING, Any, Callable, Sequence, TextIO, Union
 
 from akke_graph.errors import ServeError, text
 from akke_graph.load import LoadedGraph
@@ -23,9 +23,27 @@ from akke_graph.query.check import parse_allowed_service
 from akke_graph.store import Store
 
 if TYPE_CHECKING:
+    from types import FrameType
+
+    from typing_extensions import TypedDict, Unpack
+
     from akke_graph.serve.handler import FrontServer
     from akke_graph.serve.upstream import Upstream
 
+    SignalHandler = Union[Callable[[int, Union[FrameType, None]], Any], int, signal.Handlers, None]
+
+    class ServiceOptions(TypedDict, total=False):
+        """The constructor's keyword options, which from_loaded and from_store pass on."""
+
+        release: Path | None
+        host: str
+        port: int
+        timeout_s: float
+        grace_s: float | None
+        log: TextIO | None
+        cors_origins: Sequence[str]
+        allowed_services: Sequence[str]
+        base_iri: str | None
 
 
 class SparqlService:
@@ -60,7 +78,7 @@ class SparqlService:
 
     @classmethod
     def from_loaded(cls, loaded: LoadedGraph, *, store_dir: Path | None = None,
-                    **options: object) -> "SparqlService":
+                    **options: Unpack[ServiceOptions]) -> "SparqlService":
         """Validate the graph (a non-conformant graph is never served), then bulk-load it."""
         from akke_graph.shacl.validate import require_conformant
 
@@ -70,7 +88,7 @@ class SparqlService:
 
     @classmethod
     def from_store(cls, store: Store, *, store_dir: Path | None = None,
-                   **options: object) -> "SparqlService":
+                   **options: Unpack[ServiceOptions]) -> "SparqlService":
         """Bulk-load an already validated store into ``store_dir`` or a temporary folder."""
         from akke_graph.serve.storedir import build_store
 
@@ -85,7 +103,7 @@ class SparqlService:
                 owned.cleanup()
             raise
         stats = {"triples": len(store), "graphs": len(store.graphs())}
-        service = cls(store_dir, stats=stats, **options)  # type: ignore[arg-type]
+        service = cls(store_dir, stats=stats, **options)
         service._owned = owned
         return service
 
@@ -158,7 +176,7 @@ class StopSignals:
 
     def __init__(self) -> None:
         self.event = threading.Event()
-        self._old: dict[int, object] = {}
+        self._old: dict[signal.Signals, SignalHandler] = {}
 
     def __enter__(self) -> "StopSignals":
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -167,7 +185,7 @@ class StopSignals:
 
     def __exit__(self, *exc: object) -> None:
         for sig, handler in self._old.items():
-            signal.signal(sig, handler)  # type: ignore[arg-type]
+            signal.signal(sig, handler)
 
 
 def serve_until_stopped(service: SparqlService, stop: threading.Event) -> None:
