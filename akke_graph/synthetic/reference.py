@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator, NamedTuple
+from typing import Any, Iterable, Iterator, Mapping, NamedTuple
 
 import pyoxigraph as ox
 import rdflib
@@ -54,11 +54,16 @@ def cached_sparql_parsing() -> Iterator[None]:
     from rdflib.plugins.sparql import processor
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.plugins.sparql.sparql import Query
+    from rdflib.term import Identifier
 
     original = processor.SPARQLProcessor.query
-    cache: dict[tuple, object] = {}
+    cache: dict[tuple, Query] = {}
 
-    def query(self, q, initBindings=None, initNs=None, base=None, DEBUG=False):  # noqa: N803
+    def query(self: processor.SPARQLProcessor, q: str | Query,
+              initBindings: Mapping[str, Identifier] | None = None,  # noqa: N803
+              initNs: Mapping[str, Any] | None = None, base: str | None = None,  # noqa: N803
+              DEBUG: bool = False) -> Mapping[str, Any]:  # noqa: N803
         if isinstance(q, str):
             key = (q, base, tuple(sorted((k, str(v)) for k, v in (initNs or {}).items())))
             if key not in cache:
