@@ -102,7 +102,7 @@ def bound_httpx(client: httpx.Client) -> httpx.Client:
     """``client`` with every connection of its pools (its own and any proxy's) under
     :func:`deadline`. httpx has no public hook for this: the pools' backends are swapped before
     the first connection, and a version of httpx that moved them is refused here, loudly."""
-    transports = [client._transport, *client._mounts.values()]   # noqa: SLF001
+    transports = [client._transport, *client._mounts.values()]
     pools = [getattr(t, "_pool", None) for t in transports if t is not None]
     bound = 0
     for pool in pools:

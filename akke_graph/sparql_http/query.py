@@ -50,7 +50,7 @@ def _attempt(url: str, sparql: str, failing: Failing, *, rdf: bool, timeout: flo
     # SPARQLWrapper writes the request (negotiation, form encoding, agent); it is sent on
     # connections bounded by the deadline, and every error status comes back as urllib's
     # HTTPError, with its body, for the policy to judge.
-    request = client._createRequest()   # noqa: SLF001
+    request = client._createRequest()
     try:
         with urllib_deadline(timeout):   # connecting, sending, the whole answer or error body
             try:
