@@ -36,6 +36,8 @@ def check_type(content_type: str | None, expected: tuple[str, ...], body: bytes,
 def json_results(body: bytes, content_type: str | None) -> dict[str, Any]:
     """The decoded SPARQL JSON results document."""
     check_type(content_type, JSON_TYPES, body, "SPARQL JSON results")
+    if not body.strip():
+        raise Malformed("an empty body, not SPARQL JSON results")
     try:
         answer = json.loads(body.decode("utf-8"))
     except UnicodeDecodeError:
@@ -52,6 +54,21 @@ def json_results(body: bytes, content_type: str | None) -> dict[str, Any]:
 
 def bindings(answer: dict[str, Any]) -> list[dict[str, str]]:
     """The rows of SELECT results as ``{variable: lexical value}``, every term checked."""
+    return [{name: term["value"] for name, term in row.items()} for row in terms(answer)]
+
+
+def variables(answer: dict[str, Any]) -> list[str]:
+    """The variables of SELECT results (``head.vars``)."""
+    head = answer.get("head")
+    names = head.get("vars", []) if isinstance(head, dict) else None
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise Malformed("JSON without the head.vars list of SPARQL SELECT results")
+    return names
+
+
+def terms(answer: dict[str, Any]) -> list[dict[str, dict[str, Any]]]:
+    """The rows of SELECT results as ``{variable: term}``, each term an object with a string
+    ``type`` and ``value`` (and whatever else it holds)."""
     results = answer.get("results")
     if not isinstance(results, dict) or not isinstance(results.get("bindings"), list):
         raise Malformed("JSON without the results.bindings list of SPARQL SELECT results")
@@ -59,13 +76,13 @@ def bindings(answer: dict[str, Any]) -> list[dict[str, str]]:
     for number, row in enumerate(results["bindings"], start=1):
         if not isinstance(row, dict):
             raise Malformed(f"SPARQL results whose row {number} is not an object: {row!r:.60}")
-        values = {}
+        values: dict[str, dict[str, Any]] = {}
         for name, term in row.items():
             if not isinstance(term, dict) or not isinstance(term.get("value"), str) \
                     or not isinstance(term.get("type"), str):
                 raise Malformed(f"SPARQL results whose row {number} has a term ?{name:.40} without a "
                                 f"type and a string value: {term!r:.60}")
-            values[str(name)] = term["value"]
+            values[str(name)] = term
         rows.append(values)
     return rows
 

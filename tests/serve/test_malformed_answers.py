@@ -66,7 +66,7 @@ PUSH_CASES = [
     Bad("html-as-json", "ask", JSON, "<html>Internal error</html>",
         "a body that is not JSON: <html>Internal error</html>"),
     Bad("cut-short-json", "find-leftovers", JSON, results()[:30], "a body that is not JSON (cut short?)"),
-    Bad("empty-body", "ask", JSON, "", "a body that is not JSON"),
+    Bad("empty-body", "ask", JSON, "", "an empty body, not SPARQL JSON results"),
     Bad("not-utf8", "ask", JSON, "\udcff", "not UTF-8"),
     Bad("json-array", "ask", JSON, "[]", "JSON that is not SPARQL results (a list, not an object)"),
     Bad("ask-without-boolean", "ask", JSON, '{"head": {}}', "without the boolean of SPARQL ASK results"),
@@ -133,8 +133,19 @@ def test_push_says_what_was_wrong(case: Bad, oxigraph_server: OxigraphServer, fa
     assert holds(oxigraph_server.query_url, version_b)   # nothing was replaced
 
 
-QUERY_CASES = [c for c in PUSH_CASES if c.kind in ("ask", "find-leftovers") and "{graph}" not in c.body
-               and "row 1 is not a temporary graph" not in c.problem and "count" not in c.name]
+QUERY_CASES = [  # a SELECT: a kind of request left out above (the problems said the same way)
+    *[c for c in PUSH_CASES if c.name in ("html-page-with-200", "plain-text-type", "html-as-json",
+                                          "cut-short-json", "empty-body", "not-utf8", "json-array",
+                                          "row-not-an-object", "answer-cut-short")],
+    Bad("select-without-bindings", "", JSON, '{"head": {"vars": []}, "boolean": true}',
+        "JSON without the results.bindings list of SPARQL SELECT results"),
+    Bad("select-without-vars", "", JSON, '{"head": {"vars": "x"}, "results": {"bindings": []}}',
+        "JSON without the head.vars list of SPARQL SELECT results"),
+    Bad("term-of-unknown-type", "", JSON, results({"name": {"type": "cat", "value": "x"}}, vars=("name",)),
+        "a term that is not RDF (unknown term type 'cat')"),
+    Bad("term-without-value", "", JSON, results({"name": {"type": "literal"}}, vars=("name",)),
+        "row 1 has a term ?name without a type and a string value"),
+]
 
 
 @pytest.mark.parametrize("case", QUERY_CASES, ids=[c.name for c in QUERY_CASES])
@@ -143,4 +154,4 @@ def test_query_endpoint_says_what_was_wrong(case: Bad, fault_proxy, project_root
     proxy.faults.append(Fault(case.action, answer=(200, case.content_type,
                                                    case.body.encode("utf-8", "surrogateescape"))))
     result = invoke(project_root, "query", "organisations", "--endpoint", proxy.url("/query"))
-    check_message(result.output, proxy.port, "", result.exit_code)
+    check_message(result.output, proxy.port, case.problem, result.exit_code)
