@@ -97,6 +97,8 @@ PUSH_CASES = [
         "TSV results", store="oxigraph"),
     Bad("read-no-type", "read", "", "?g\t?s\t?p\t?o\n", "no media type instead of SPARQL TSV results",
         store="oxigraph"),
+    Bad("read-no-header", "read", TSV, "", "TSV results whose header is not ?g ?s ?p ?o: b''",
+        store="oxigraph"),
     Bad("read-bad-row", "read", TSV, "?g\t?s\t?p\t?o\nnonsense\n",
         "TSV row 2 that is not a graph and a triple", store="oxigraph"),
     Bad("answer-cut-short", "ask", JSON, '{"head": {}, "boolean": tr', "the connection broke",
