@@ -131,6 +131,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "with a count query or push again",
                          "kussakin graafissa on joko edellinen tai valmis uusi versio; tarkista "
                          "lukumäärät tai siirrä uudelleen"),
+    "push-state-move-unanswered": ("the MOVE got no answer and may still be running in the store: "
+                                   "each graph holds either its previous or its complete new "
+                                   "version, and its temporary graphs are left for the next push "
+                                   "(or push --clean) to remove",
+                                   "MOVE-pyyntöön ei saatu vastausta, ja se voi olla yhä käynnissä "
+                                   "tietovarastossa: kussakin graafissa on joko edellinen tai valmis "
+                                   "uusi versio, ja väliaikaiset graafit jäävät seuraavan siirron "
+                                   "(tai push --clean) poistettaviksi"),
     "push-what-ask": ("asking the store whether it holds the graphs",
                       "kysyttäessä, onko tietovarastossa graafeja"),
     "push-what-counts-before": ("reading the store's counts", "luettaessa tietovaraston lukumääriä"),

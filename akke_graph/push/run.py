@@ -17,7 +17,8 @@ A push that dies leaves nothing a reader can see for long: its temporary graphs 
 next push finds and drops them first (:mod:`.leftovers`; ``push --clean`` does only that), and
 its working folder, if the process was killed outright, is removed by the next push
 (:mod:`.workdir`). Interrupted (Ctrl-C, or SIGTERM, which the command turns into an exception)
-before its ``MOVE`` was sent, a push drops its own temporary graphs on the way out.
+before its ``MOVE`` was sent, a push drops its own temporary graphs on the way out; after a
+``MOVE`` that got no answer (it may still be running in the store) it leaves them to the next push.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from typing import Callable
 
 import pyoxigraph as ox
 
-from akke_graph.errors import ConfigError, EndpointError, Message, text
+from akke_graph.errors import ConfigError, EndpointError, Message, Text, text
 from akke_graph.load import LoadedGraph
 from akke_graph.push.client import PushTarget, StoreClient
 from akke_graph.sparql_http.policy import Attempt, HttpPolicy
@@ -183,7 +184,7 @@ def push_store(store: Store, target: PushTarget, *, into_graph: str | None = Non
         if not uploads:
             raise EndpointError("there is nothing to push: the graph is empty")
         report.graphs = {u.graph: u.triples for u in uploads}
-        replacing = direct = temporaries = False
+        replacing = moved = direct = temporaries = False
         delta = None
         graphs = [u.graph for u in uploads]
         try:
@@ -245,6 +246,7 @@ def push_store(store: Store, target: PushTarget, *, into_graph: str | None = Non
                 replacing = True
                 say(f"replacing {len(uploads)} graphs in one update")
                 _commit(client, uploads)
+                moved = True
                 lap("replace")
             # Already checked: a direct upload's count check was of the graphs themselves; an
             # empty change means the read compared every triple.
@@ -258,6 +260,10 @@ def push_store(store: Store, target: PushTarget, *, into_graph: str | None = Non
             elif report.method == "delta":
                 state = text("push-state-delta-sent" if report.changes and any(report.changes)
                              else "push-state-untouched")
+            elif replacing and not moved and not _answered(exc):
+                # Dropping a temporary graph that a MOVE still running in the store reads
+                # could leave its target half: the next push removes them instead.
+                state = text("push-state-move-unanswered")
             else:
                 _drop_temporaries(client, uploads)
                 state = text("push-state-moved" if replacing else "push-state-untouched")
@@ -321,6 +327,14 @@ def _verify(client: StoreClient, uploads: list[GraphUpload]) -> None:
              for u in uploads if held.get(u.graph, 0) != u.triples]
     if wrong:
         raise EndpointError("the count check failed: " + "; ".join(wrong))
+
+
+def _answered(error: EndpointError) -> bool:
+    """Whether the request that failed was answered by the store (an HTTP status) or never
+    reached it, rather than sent and left without an answer (a timeout, a cut connection)."""
+    message = error.message_text
+    problem = message.fields.get("problem") if isinstance(message, Text) else None
+    return not (isinstance(problem, Text) and problem.key in ("http-timeout", "http-broken"))
 
 
 def _drop_temporaries(client: StoreClient, uploads: list[GraphUpload]) -> None:
