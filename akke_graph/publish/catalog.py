@@ -19,6 +19,7 @@ from akke_graph.errors import ConfigError, PublishError
 from akke_graph.escape import comment
 from akke_graph.publish.dumps import DUMPS, DumpFormat, turtle, used_prefixes
 from akke_graph.publish.model import RDF_TYPE, ReleaseGraph, Term
+from akke_graph.statistics import entities_per_class
 from akke_graph.terms import (DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDFS, SCHEMA, SKOS,
                               VOID, XSD, prefix_map)
 
@@ -241,14 +242,16 @@ class VoidStatistics:
 
 
 def void_statistics(graph: ReleaseGraph) -> VoidStatistics:
-    """The counts, by SPARQL on the store. Triples per property are counted without removing
-    the triples that two files both state (much faster); :func:`exact_statistics` checks that
-    against the number of distinct triples. Publish runs this beside the dumps (Oxigraph answers
-    without holding Python's lock)."""
+    """The counts, by SPARQL on the store. The entities of each class are the graph's
+    statistics, counted when it was loaded (:mod:`akke_graph.statistics`; counted again, the
+    same way, when removing persons or re-basing changed the graph). Triples per property are
+    counted without removing the triples that two files both state (much faster);
+    :func:`exact_statistics` checks that against the number of distinct triples. Publish runs
+    this beside the dumps (Oxigraph answers without holding Python's lock)."""
     entities = graph.count(f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{
         ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{graph.base}")) }}""")
-    classes = {r["c"].value: int(r["n"].value) for r in graph.select(
-        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER(isIRI(?c)) } GROUP BY ?c")}
+    counted = graph.statistics.classes if graph.statistics else entities_per_class(graph.store)
+    classes = {c.value: n for c, n in counted.items() if isinstance(c, ox.NamedNode)}
     properties = {r["p"].value: int(r["n"].value) for r in graph.select(
         "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p")}
     return VoidStatistics(entities, classes, properties)
