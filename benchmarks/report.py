@@ -208,6 +208,24 @@ def target_rows(results: dict) -> list[str]:
     return rows
 
 
+def carried_benches(results: dict) -> list[str]:
+    """One line per earlier run whose figures of some benches (not of whole sizes) are carried
+    over into this report."""
+    runs: dict[tuple, list[str]] = {}
+    for label, figures in results["sizes"].items():
+        if "measured" in figures:
+            continue
+        for name, bench in figures["benches"].items():
+            if "measured" in bench:
+                m = bench["measured"]
+                runs.setdefault((m["date"], m["commit"], m.get("repeat")), []).append(f"{name} at {label}")
+    if "shipped_measured" in results:
+        m = results["shipped_measured"]
+        runs.setdefault((m["date"], m["commit"], m.get("repeat")), []).append("the shipped data and start-up")
+    return [f"Figures of {', '.join(what)} are carried over from the run of {date} (commit {commit}, "
+            f"medians of {repeat})." for (date, commit, repeat), what in runs.items()]
+
+
 def markdown(results: dict) -> str:
     m = results["machine"]
     v = m["versions"]
@@ -221,6 +239,7 @@ def markdown(results: dict) -> str:
         *[f"Figures of {label} are carried over from the run of {s['measured']['date']} (commit "
           f"{s['measured']['commit']}, medians of {s['measured']['repeat']})." for label, s in results["sizes"].items()
           if "measured" in s],
+        *carried_benches(results),
         "", "### Targets", "", *target_rows(results),
         "", "### By size", "",
         "\"akke-graph\" is the compared step (parse, validation, dumps) or the whole process; the ratio "

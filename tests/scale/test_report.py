@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.__main__ import carried_over
+from benchmarks.__main__ import carried_over, keep_the_rest
 from benchmarks.report import floor_table, markdown, query_names
 from benchmarks.tasks import FLOORS, STATISTICS, floor_query
 
@@ -97,3 +97,21 @@ def test_queries_are_reported_against_their_kinds_target() -> None:
     table = "\n".join(query_table(results))
     assert "| work-packages | lookup | 10.0 ms | 4.0 ms | not run | yes |" in table
     assert "| sources-of | lookup | 10.0 ms | 20.0 ms | not run | no |" in table
+
+
+def test_a_run_of_some_benches_keeps_the_others_and_names_their_run(tmp_path: Path) -> None:
+    from benchmarks.report import carried_benches
+
+    earlier = tmp_path / "results.json"
+    bench = {"title": "t", "project": {}, "plain": {}}
+    earlier.write_text(json.dumps({"machine": {"date": "2026-01-01 00:00 UTC", "commit": "abc1234"}, "repeat": 3,
+                                   "shipped": {"validate": {"wall": 0.2}},
+                                   "sizes": {"1m": {"triples": 1, "benches": {"pipeline": bench, "queries": bench}}}}),
+                       encoding="utf-8")
+    results = {"sizes": {"1m": {"triples": 1, "benches": {"queries": {**bench, "title": "new"}}}}}
+    keep_the_rest(results, earlier)
+    benches = results["sizes"]["1m"]["benches"]
+    assert benches["queries"]["title"] == "new" and "measured" not in benches["queries"]
+    assert benches["pipeline"]["measured"] == {"date": "2026-01-01 00:00 UTC", "commit": "abc1234", "repeat": 3}
+    assert carried_benches(results) == ["Figures of pipeline at 1m, the shipped data and start-up are carried "
+                                        "over from the run of 2026-01-01 00:00 UTC (commit abc1234, medians of 3)."]
