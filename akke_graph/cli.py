@@ -17,6 +17,7 @@ import click
 from akke_graph import __version__
 from akke_graph.commands.options import current_lang, locale_lang, project_option
 from akke_graph.errors import EXIT_ERROR, AkkeError, NonConformantError, text
+from akke_graph.escape import visible
 
 # name -> (module:attribute, one-line help shown by ``akke-graph --help`` without importing it)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -66,9 +67,9 @@ class AkkeGroup(click.Group):
             return super().invoke(ctx)
         except AkkeError as exc:
             lang = current_lang()
-            click.echo(f"akke-graph: {exc.render(lang)}", err=True)
+            click.echo(f"akke-graph: {visible(exc.render(lang))}", err=True)
             if isinstance(exc, NonConformantError) and exc.report is not None:
-                click.echo(exc.report_text(lang), err=True)
+                click.echo(visible(exc.report_text(lang)), err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo(f"akke-graph: {text('interrupted').render(current_lang())}", err=True)
@@ -97,5 +98,5 @@ def main() -> None:
     try:
         cli.main(prog_name="akke-graph")
     except AkkeError as exc:  # raised outside a command, e.g. while building one
-        click.echo(f"akke-graph: {exc.render(locale_lang())}", err=True)
+        click.echo(f"akke-graph: {visible(exc.render(locale_lang()))}", err=True)
         sys.exit(exc.exit_code if exc.exit_code else EXIT_ERROR)

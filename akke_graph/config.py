@@ -88,11 +88,17 @@ def _absolute(root: Path, cwd: str) -> str:
 
 
 def normalise_base(base_iri: str) -> str:
-    """A base IRI must be absolute http(s) and end with ``/`` or ``#``."""
-    if not base_iri.startswith(("http://", "https://")) or any(c in base_iri for c in ' <>"{}|^`\\'):
-        raise ConfigError(f"base IRI {base_iri!r} is not an absolute http(s) IRI",
+    """A base IRI must be absolute http(s), without a fragment, and end with ``/`` (added if
+    missing): every IRI of the graph is a path below it (``{base}id/…``, ``{base}ontology#…``)."""
+    if (not base_iri.startswith(("http://", "https://")) or len(base_iri) > 2000
+            or any(c in base_iri for c in ' <>"{}|^`\\') or any(ord(c) < 0x21 or ord(c) == 0x7f for c in base_iri)):
+        raise ConfigError(f"base IRI {base_iri[:200]!r} is not an absolute http(s) IRI",
                           hint="write it like https://example.org/akke/")
-    return base_iri if base_iri.endswith(("/", "#")) else base_iri + "/"
+    if "#" in base_iri or "?" in base_iri:
+        raise ConfigError(f"base IRI {base_iri[:200]!r} has a fragment or a query",
+                          hint="the graph's IRIs are paths below the base: write it like "
+                               "https://example.org/akke/")
+    return base_iri if base_iri.endswith("/") else base_iri + "/"
 
 
 def find_root(start: Path | None = None) -> Path:

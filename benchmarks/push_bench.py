@@ -42,8 +42,10 @@ def read_graph(path: Path) -> OxigraphStore:
     if fmt is None:
         raise SystemExit(f"{path}: give an .nq, .trig, .ttl or .nt file")
     store = OxigraphStore()
-    to_graph = None if fmt in ("nquads", "trig") else ox.NamedNode(DEFAULT_GRAPH)
-    store.store.bulk_load(path=str(path), format=FORMATS[fmt], to_graph=to_graph)
+    quads = ox.parse(path=str(path), format=FORMATS[fmt])
+    if fmt not in ("nquads", "trig"):
+        quads = (ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(DEFAULT_GRAPH)) for q in quads)
+    store.add(quads)
     return store
 
 
@@ -53,9 +55,9 @@ def changed(store: OxigraphStore, fraction: float) -> OxigraphStore:
 
     step = max(1, round(1 / fraction))
     version = OxigraphStore()
-    version.store.bulk_extend(
+    version.add(
         q if n % step else ox.Quad(q.subject, q.predicate, ox.Literal(f"changed {n}"), q.graph_name)
-        for n, q in enumerate(store.store))
+        for n, q in enumerate(store.quads()))
     return version
 
 

@@ -112,6 +112,20 @@ class Seconds(click.ParamType):
         return seconds
 
 
+class Checked(click.ParamType):
+    """A value the library checks (``check`` raises an :class:`AkkeError` saying what is wrong),
+    refused at the edge as a usage error."""
+
+    def __init__(self, name: str, check: Callable[[str], str]) -> None:
+        self.name, self.check = name, check
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        try:
+            return self.check(str(value))
+        except AkkeError as exc:
+            self.fail(str(exc), param, ctx)
+
+
 STORE = StoreType()
 URL = UrlType()
 LANG = LangType()

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import click
 
-from akke_graph.commands.options import lang_option, project_config, store_option
+from akke_graph.commands.options import Checked, lang_option, project_config, store_option
+from akke_graph.config import normalise_base
+from akke_graph.publish.release import check_version
 from akke_graph.store_spec import StoreSpec
 
 DONE = {"fi": "Julkaisu {version} kirjoitettu kansioon {out}: {files} tiedostoa, {triples} kolmikkoa, {seconds:.2f} s.",
@@ -16,9 +18,9 @@ DONE = {"fi": "Julkaisu {version} kirjoitettu kansioon {out}: {files} tiedostoa,
 @click.command()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Release folder (default: the project's release folder, dist/). Written whole or not at all.")
-@click.option("--base-iri", default=None, metavar="IRI",
+@click.option("--base-iri", default=None, metavar="IRI", type=Checked("IRI", normalise_base),
               help="Re-base every own IRI onto this base (e.g. https://data.example.fi/akke/) in every output.")
-@click.option("--version", "version", default=None, metavar="V",
+@click.option("--version", "version", default=None, metavar="V", type=Checked("V", check_version),
               help="Version of the release (default: today's date, YYYY-MM-DD).")
 @click.option("--previous", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
               metavar="DIR", help="An earlier release: write CHANGES.md and changes/added.nt, removed.nt against it.")

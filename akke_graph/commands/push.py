@@ -65,7 +65,10 @@ def push(endpoint: str, into_graph: str | None, gsp: str | None, update: str | N
         if clean:
             click.echo(clean_store(target, policy=policy, dry_run=dry_run).to_text())
             return
-        report = push_graph(load(project_config()), target, into_graph=into_graph, policy=policy,
+        # Into one graph, without the statistics graph: it counts the files' graphs, which are
+        # not kept.
+        loaded = load(project_config(), statistics=into_graph is None)
+        report = push_graph(loaded, target, into_graph=into_graph, policy=policy,
                             log=lambda message: click.echo(f"akke-graph push: {message}", err=True),
                             dry_run=dry_run)
     click.echo(report.to_text())

@@ -50,11 +50,9 @@ def query(ctx: click.Context, name: str | None, list_queries: bool, params: tupl
       akke-graph query project-export --format ttl > akke-turku.ttl
       akke-graph query organisations --endpoint http://127.0.0.1:7878/query
     """
-    from akke_graph.config import DEFAULT_BASE_IRI
-    from akke_graph.errors import AkkeError, ParameterError, QueryError, text
+    from akke_graph.errors import AkkeError, ConfigError, ParameterError, QueryError, text
     from akke_graph.query.params import bind
-    from akke_graph.query.catalogue import (catalogue_text, display_prefixes, find_query, load_queries,
-                                            read_query_file)
+    from akke_graph.query.catalogue import catalogue_text, find_query, load_queries, read_query_file
     from akke_graph.query.run import run_query
     from akke_graph.query.results import RDF_FORMATS, Row, render
 
@@ -63,17 +61,23 @@ def query(ctx: click.Context, name: str | None, list_queries: bool, params: tupl
     if endpoint and ctx.get_parameter_source("store_spec") != click.core.ParameterSource.DEFAULT:
         raise QueryError(text("query-store-and-endpoint"), hint=text("query-store-and-endpoint.hint"))
     needs_project = bool(name) or (list_queries and not query_file) or not (endpoint or list_queries)
-    config = project_config() if needs_project else None
+    try:   # outside a project, your own query on an endpoint knows only the common prefixes
+        config = project_config()
+    except ConfigError:
+        if needs_project:
+            raise
+        config = None
+    base_iri = config.base_iri if config else None
     if list_queries:
         if query_file:
-            shown = [read_query_file(query_file)]
+            shown = [read_query_file(query_file, base_iri=base_iri)]
         else:
             assert config is not None   # needs_project
             shown = [find_query(config, name)] if name else load_queries(config)
         click.echo(catalogue_text(shown, lang, detailed=bool(name or query_file)), nl=False)
         return
     if query_file:
-        canned = read_query_file(query_file)
+        canned = read_query_file(query_file, base_iri=base_iri)
     elif name:
         assert config is not None   # needs_project
         canned = find_query(config, name)
@@ -103,9 +107,8 @@ def query(ctx: click.Context, name: str | None, list_queries: bool, params: tupl
         loaded = load(config, store=store_spec)
         result = run_query(loaded, canned, values)
         select = loaded.store.select
-    base = config.base_iri if config else DEFAULT_BASE_IRI
     out = render(result, fmt or ("ttl" if graph_kind else "table"), lang=lang, select=select,
-                 prefixes=display_prefixes(canned, base))
+                 prefixes=canned.prefix_map())
     click.echo(out, nl=False)
 
 

@@ -19,8 +19,18 @@ import pyoxigraph as ox
 from akke_graph.config import Config
 from akke_graph.errors import ParameterError
 from akke_graph.link import graph as g
-from akke_graph.link.sssom_tsv import (LEXICAL, LICENSE, SKOS, TOOL, WIKIDATA_SITE, YTJ, Mapping, MappingSet,
-                                      today_iso, write_sssom)
+from akke_graph.link.sssom_tsv import (
+    LEXICAL,
+    LICENSE,
+    SKOS,
+    TOOL,
+    WIKIDATA_SITE,
+    YTJ,
+    Mapping,
+    MappingSet,
+    today_iso,
+    write_sssom,
+)
 from akke_graph.load import LoadedGraph
 from akke_graph.registries import codes
 from akke_graph.registries.http import MIN_INTERVAL

@@ -16,10 +16,12 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from akke_graph.errors import ConfigError, PublishError
+from akke_graph.escape import comment
 from akke_graph.publish.dumps import DUMPS, DumpFormat, turtle, used_prefixes
-from akke_graph.publish.model import RDF_TYPE, ReleaseGraph
-from akke_graph.terms import (DCAT, DCTERMS, FOAF, ORG, OWL, PREFIXES, PROV, RDFS, SCHEMA, SKOS,
-                              VOID, XSD)
+from akke_graph.publish.model import RDF_TYPE, ReleaseGraph, Term
+from akke_graph.statistics import entities_per_class
+from akke_graph.terms import (DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDFS, SCHEMA, SKOS,
+                              VOID, XSD, prefix_map)
 
 SPDX = "http://spdx.org/rdf/terms#"
 VCARD = "http://www.w3.org/2006/vcard/ns#"
@@ -87,7 +89,7 @@ class CatalogBuilder:
         self.contact = nn(base + "catalog#contact-point")
         self.period = nn(base + "catalog#temporal")
 
-    def add(self, s: ox.NamedNode | ox.BlankNode, p: str, *objects: object) -> None:
+    def add(self, s: ox.NamedNode | ox.BlankNode, p: str, *objects: str | Term) -> None:
         for o in objects:
             self.triples.append(ox.Triple(s, nn(p), o if not isinstance(o, str) else nn(o)))
 
@@ -171,7 +173,7 @@ class CatalogBuilder:
             self.add(ds, VOID + "propertyPartition", part)
             self.add(part, VOID + "property", prop)
             self.add(part, VOID + "triples", lit(str(count), datatype=XSD + "integer"))
-        namespaces = {**PREFIXES, "akke": g.config.ontology_ns}
+        namespaces = prefix_map(g.config)
         used = {ns for ns in namespaces.values() for term in (*classes, *properties) if term.startswith(ns)}
         self.add(ds, VOID + "vocabulary", *sorted(used))
         if g.config.endpoint:
@@ -240,14 +242,16 @@ class VoidStatistics:
 
 
 def void_statistics(graph: ReleaseGraph) -> VoidStatistics:
-    """The counts, by SPARQL on the store. Triples per property are counted without removing
-    the triples that two files both state (much faster); :func:`exact_statistics` checks that
-    against the number of distinct triples. Publish runs this beside the dumps (Oxigraph answers
-    without holding Python's lock)."""
+    """The counts, by SPARQL on the store. The entities of each class are the graph's
+    statistics, counted when it was loaded (:mod:`akke_graph.statistics`; counted again, the
+    same way, when removing persons or re-basing changed the graph). Triples per property are
+    counted without removing the triples that two files both state (much faster);
+    :func:`exact_statistics` checks that against the number of distinct triples. Publish runs
+    this beside the dumps (Oxigraph answers without holding Python's lock)."""
     entities = graph.count(f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{
         ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{graph.base}")) }}""")
-    classes = {r["c"].value: int(r["n"].value) for r in graph.select(
-        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER(isIRI(?c)) } GROUP BY ?c")}
+    counted = graph.statistics.classes if graph.statistics else entities_per_class(graph.store)
+    classes = {c.value: n for c, n in counted.items() if isinstance(c, ox.NamedNode)}
     properties = {r["p"].value: int(r["n"].value) for r in graph.select(
         "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p")}
     return VoidStatistics(entities, classes, properties)
@@ -285,10 +289,11 @@ def resolve_publisher(graph: ReleaseGraph) -> ox.NamedNode:
     if not rows:
         rows = graph.select(f"SELECT ?org WHERE {{ ?m <{ORG}member> ?org . ?org a <{ORG}FormalOrganization> }} "
                             "ORDER BY ?org LIMIT 1")
-    if not rows:
+    org = rows[0]["org"] if rows else None
+    if not isinstance(org, ox.NamedNode):
         raise PublishError("the catalogue needs a publisher organisation and the graph names none",
                            hint="add publisher = \"<organisation slug or IRI>\" to [tool.akke-graph]")
-    return rows[0]["org"]  # type: ignore[return-value]
+    return org
 
 
 def organisation_pages(graph: ReleaseGraph, org: ox.NamedNode) -> list[ox.NamedNode]:
@@ -307,7 +312,7 @@ def projects(graph: ReleaseGraph, limit: int | None = None) -> list[ox.NamedNode
     """The projects (``org:OrganizationalCollaboration`` IRIs) in IRI order."""
     rows = graph.select(f"SELECT DISTINCT ?p WHERE {{ ?p a <{ORG}OrganizationalCollaboration> FILTER(isIRI(?p)) }} "
                         f"ORDER BY ?p{f' LIMIT {limit}' if limit else ''}")
-    return [r["p"] for r in rows]  # type: ignore[misc]
+    return [p for r in rows for p in [r["p"]] if isinstance(p, ox.NamedNode)]
 
 
 def project_objects(graph: ReleaseGraph, predicate: str) -> list[ox.NamedNode]:
@@ -315,7 +320,7 @@ def project_objects(graph: ReleaseGraph, predicate: str) -> list[ox.NamedNode]:
     many projects there are)."""
     rows = graph.select(f"""SELECT DISTINCT ?o WHERE {{
         ?p a <{ORG}OrganizationalCollaboration> ; <{predicate}> ?o FILTER(isIRI(?p) && isIRI(?o)) }} ORDER BY ?o""")
-    return [r["o"] for r in rows]  # type: ignore[misc]
+    return [o for r in rows for o in [r["o"]] if isinstance(o, ox.NamedNode)]
 
 
 def data_sources(graph: ReleaseGraph) -> list[str]:
@@ -363,21 +368,20 @@ def catalog_prefixes(graph: ReleaseGraph, triples: list[ox.Triple]) -> dict[str,
 
 def check_catalog(graph: ReleaseGraph, triples: list[ox.Triple]) -> None:
     """Validate the catalogue with the project's DCAT-AP shapes; a violation stops the release."""
-    from akke_graph.config import DEFAULT_BASE_IRI
     from akke_graph.load import LoadedGraph
     from akke_graph.shacl.shapes import load_shapes_graph
-    from akke_graph.store import OxigraphStore
+    from akke_graph.store import open_store
     from akke_graph.shacl.validate import validate_graph
 
     shapes_file = graph.config.shapes_dir / "dcat-ap.ttl"
     if not shapes_file.is_file():
         raise PublishError(f"the DCAT-AP shapes {graph.config.display_path(shapes_file)} are missing",
                            hint="restore shapes/dcat-ap.ttl from the project repository")
-    store = OxigraphStore()
+    store = open_store("oxigraph")
     catalog_graph = nn(graph.base + "catalog")
     store.add(ox.Quad(t.subject, t.predicate, t.object, catalog_graph) for t in triples)
     shapes = load_shapes_graph([shapes_file], {shapes_file: graph.config.display_path(shapes_file)},
-                               rebase=(DEFAULT_BASE_IRI, graph.base))
+                               base_iri=graph.base)
     report = validate_graph(LoadedGraph(config=graph.config, store=store), shapes=shapes)
     if not report.conforms:
         raise PublishError("catalog.ttl does not conform to the DCAT-AP shapes (shapes/dcat-ap.ttl):\n"
@@ -394,6 +398,6 @@ def write_catalog(graph: ReleaseGraph, info: ReleaseInfo, folder: Path,
     triples = sorted(set(canonical_triples(CatalogBuilder(graph, info).build(digests, stats))), key=statement_key)
     check_catalog(graph, triples)
     path = folder / "catalog.ttl"
-    header = f"# DCAT-AP 3 description and VoID of the AKKE graph, release {info.version}\n\n"
+    header = comment(f"DCAT-AP 3 description and VoID of the AKKE graph, release {info.version}") + "\n"
     path.write_bytes(turtle(triples, catalog_prefixes(graph, triples), header))
     return path

@@ -85,7 +85,7 @@ def rows(page: Page, node: ox.NamedNode | ox.BlankNode, depth: int = 0) -> list[
     props = graph.out(node)
     order = sorted((p for p in props if p != RDF_TYPE),
                    key=lambda p: (FIRST.index(p) if p in FIRST else len(FIRST), page.curie(p)))
-    result = []
+    result: list[dict[str, object]] = []
     for prop in order:
         values = []
         for obj in sorted(props[prop], key=lambda o: (str(getattr(o, "language", "") or ""), str(o))):
@@ -156,9 +156,9 @@ def write_entity_pages(graph: ReleaseGraph, folder: Path, site: Site | None = No
     def share(part: list[Entity]) -> None:
         compactor = Compactor(graph.prefixes)
         for entity in part:
-            write_entity(graph, folder, site, compactor, entity)  # type: ignore[arg-type]
+            write_entity(graph, folder, site, compactor, entity)
 
-    in_workers(found, share, cores() if graph.store.location is None else 1)
+    in_workers(found, share, cores() if graph.store.in_memory else 1)
     by_kind: dict[str, list[Entity]] = defaultdict(list)
     for entity in found:
         by_kind[entity.kind].append(entity)
@@ -182,7 +182,7 @@ def write_server_config(graph: ReleaseGraph, folder: Path) -> None:
     """``.htaccess`` (Apache) and ``nginx.conf``: 303 from an entity IRI to its HTML or RDF file."""
     base_path = urlsplit(graph.base).path or "/"
     ontology_files = sorted(p.name for p in graph.config.ontology_dir.glob("*.ttl"))
-    context = {"base": graph.base, "base_path": base_path, "formats": RDF_FORMATS,
-               "ontology_file": ontology_files[0] if ontology_files else "akke.ttl"}
-    render("htaccess", folder / ".htaccess", **context)
-    render("nginx.conf", folder / "nginx.conf", **context)
+    ontology_file = ontology_files[0] if ontology_files else "akke.ttl"
+    for template, name in (("htaccess", ".htaccess"), ("nginx.conf", "nginx.conf")):
+        render(template, folder / name, base=graph.base, base_path=base_path, formats=RDF_FORMATS,
+               ontology_file=ontology_file)

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from akke_graph.config import DEFAULT_BASE_IRI
 from akke_graph.publish.dumps import turtle, used_prefixes
 from akke_graph.publish.model import ReleaseGraph, statement_key
-from akke_graph.publish.rebase import Rebaser
 from akke_graph.publish.site import Page, Site, render
 from akke_graph.terms import SCHEMA, SH
 
@@ -18,18 +16,13 @@ def write_queries(graph: ReleaseGraph, site: Site, folder: Path) -> int:
     """Write the queries page and RDF; returns the number of queries."""
     from akke_graph.query import load_queries, queries_as_rdf
 
-    queries = load_queries(graph.config)
-    moves = (Rebaser(DEFAULT_BASE_IRI, graph.base), graph.rebaser)
-
-    def rebased(text: str) -> str:
-        for rebaser in moves:
-            text = rebaser.text(text)
-        return text
-
+    # Read into the project (under its configured base), then moved as the release moves.
+    queries = load_queries(graph.config.with_base(graph.rebaser.old))
+    rebased = graph.rebaser.text
     triples = sorted({t for t in queries_as_rdf(queries, graph.base)}, key=statement_key)
     prefixes = used_prefixes(triples, {**graph.prefixes, "sh": SH, "schema": SCHEMA})
     (folder / "queries").mkdir(parents=True, exist_ok=True)
-    (folder / "queries" / "queries.ttl").write_bytes(rebased_bytes(turtle(triples, prefixes), moves))
+    (folder / "queries" / "queries.ttl").write_bytes(turtle(triples, prefixes))
     page = Page(site, "queries/index.html")
     items = [{
         "name": q.name, "kind": q.kind.upper(),
@@ -42,8 +35,3 @@ def write_queries(graph: ReleaseGraph, site: Site, folder: Path) -> int:
     render("queries.html", folder / page.path, page=page, root=page.rel("index.html"), queries=items)
     return len(items)
 
-
-def rebased_bytes(data: bytes, moves: tuple[Rebaser, ...]) -> bytes:
-    for rebaser in moves:
-        data = rebaser.data(data)
-    return data

@@ -15,6 +15,7 @@ import ctypes
 import ctypes.util
 import json
 import os
+import re
 import secrets
 import shutil
 import time
@@ -26,6 +27,11 @@ from typing import TYPE_CHECKING, Callable, TypeVar
 from akke_graph.config import Config
 from akke_graph.errors import InputError, PublishError
 from akke_graph.store_spec import StoreSpec
+
+if TYPE_CHECKING:
+    from akke_graph.publish.jobs import Beside
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from akke_graph.publish.jobs import Beside
@@ -56,6 +62,18 @@ Progress = Callable[[str, int, int, float], None]
 # What may run while the graph is validated: it writes only into the temporary folder, and a
 # graph that does not conform fails the run before anything else is done.
 BESIDE_VALIDATION = ("dumps",)
+
+
+VERSION = re.compile(r"[0-9A-Za-z][0-9A-Za-z._+-]{0,63}")
+
+
+def check_version(version: str) -> str:
+    """A release version is a short token (``2025.1``, ``1.0.0-rc1``, ``2026-12-02``): it is
+    written into the catalogue, the dumps and file headers, so nothing else may get in."""
+    if not VERSION.fullmatch(version):
+        raise PublishError(f"the version {version[:80]!r} is not a version name",
+                           hint="use letters, digits and . _ + - (at most 64), e.g. 2025.1 or 1.0.0")
+    return version
 
 
 @dataclass
@@ -169,7 +187,7 @@ class Run:
         # A test hook, not a setting (so no option): the interruption tests set it to have time
         # to kill a publish between two steps.
         self.pause = float(os.environ.get(PAUSE_ENV, "0") or 0)
-        self.pending: tuple[str, "Beside"] | None = None
+        self.pending: tuple[str, Beside[float]] | None = None
 
     def meanwhile(self, name: str, action: Callable[[], object]) -> None:
         """Start step ``name`` in a thread; it is waited for (and its error raised) before any

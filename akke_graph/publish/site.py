@@ -10,12 +10,16 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 import pyoxigraph as ox
 from markupsafe import Markup, escape
 
-from akke_graph.publish.model import Label, ReleaseGraph
+from akke_graph.publish.model import Label, ReleaseGraph, Term
 from akke_graph.terms import XSD, compact
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 VALUE_CACHE = 200_000   # IRIs as shown on pages (neighbours recur on many pages)
 SLUG = re.compile(r"^[A-Za-z0-9._~-]+$")
@@ -73,7 +77,7 @@ def kind_name(kind: str, lang: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def environment() -> object:
+def environment() -> "Environment":
     """The Jinja2 environment over ``akke_graph/templates`` (autoescaping HTML and SVG)."""
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
@@ -99,7 +103,7 @@ def write_file(target: Path, data: bytes) -> None:
 def render(template: str, target: Path, *, folder_exists: bool = False, **context: object) -> None:
     if not folder_exists:
         target.parent.mkdir(parents=True, exist_ok=True)
-    write_file(target, environment().get_template(template).render(**context).encode("utf-8"))  # type: ignore[attr-defined]
+    write_file(target, environment().get_template(template).render(**context).encode("utf-8"))
 
 
 @dataclass
@@ -116,7 +120,7 @@ class Site:
     def curie(self, iri: str) -> str:
         """``prefix:local`` where a prefix fits, else the IRI (cached: the same few terms recur)."""
         if iri not in self.curies:
-            self.curies[iri] = compact(iri, self.graph.prefixes).strip("<>")
+            self.curies[iri] = compact(iri, self.graph.prefixes)
         return self.curies[iri]
 
     def entity_file(self, iri: str) -> str | None:
@@ -198,8 +202,8 @@ class Page:
                 return term.value
         return None
 
-    def label(self, term: object) -> Label:
-        return self.site.graph.label(term, self.lang)  # type: ignore[arg-type]
+    def label(self, term: Term) -> Label:
+        return self.site.graph.label(term, self.lang)
 
     def curie(self, iri: str) -> str:
         return self.site.curie(iri)
@@ -219,6 +223,7 @@ class Page:
         return self._value(term)
 
     def _value(self, term: object) -> dict[str, object]:
+        value: dict[str, object]
         if isinstance(term, ox.Literal):
             datatype = term.datatype.value
             shown = None if term.language or datatype == XSD + "string" else self.curie(datatype)
@@ -255,7 +260,8 @@ def incoming_table(links: list[dict[str, object]]) -> Markup:
         prop = f'<code>{escape(link["prop"])}</code>'
         if link["prop_href"]:
             prop = f'<a href="{escape(link["prop_href"])}">{prop}</a>'
-        out.append(f'<tr><td>{link["subject"]["html"]}</td><td>{prop}</td></tr>\n')  # type: ignore[index]
+        subject = cast("dict[str, object]", link["subject"])
+        out.append(f'<tr><td>{subject["html"]}</td><td>{prop}</td></tr>\n')
     out.append("</tbody>\n</table>\n")
     return Markup("".join(out))
 
@@ -285,7 +291,7 @@ def property_table(rows: list[dict[str, object]]) -> Markup:
         prop = (f'<a href="{escape(row["href"])}" title="{escape(row["iri"])}">{code}</a>' if row["href"]
                 else f'<code title="{escape(row["iri"])}">{escape(row["prop"])}</code>')
         out.append(f'<tr>\n<td class="prop">{prop}</td>\n<td><ul class="values">\n')
-        for v in row["values"]:  # type: ignore[union-attr]
+        for v in cast("list[dict[str, Any]]", row["values"]):
             if "nested" in v:
                 pills = "".join(f'<span class="pill">{t["html"]}</span>' for t in v["types"])
                 out.append(f'<li><div class="nested">{pills}{property_table(v["nested"])}</div></li>\n')

@@ -4,10 +4,8 @@ real command line and to read every file of a release."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
@@ -24,12 +22,12 @@ EPOCH = "1767225600"   # 2026-01-01T00:00:00Z: fixed time, so two runs can be co
 PROJECT_PARTS = ("pyproject.toml", "ontology", "data", "shapes", "queries")
 
 
-def run_cli(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None,
-            timeout: float = 120) -> subprocess.CompletedProcess:
-    """The real ``akke-graph`` command in a fresh Python process."""
-    full_env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "AKKE_GRAPH_LANG": "en", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "akke_graph", *args], cwd=cwd, env=full_env,
-                          capture_output=True, text=True, timeout=timeout)
+@pytest.fixture(scope="session")
+def run_cli(cli):
+    """The real ``akke-graph`` command in a fresh Python process (publish installs a SIGTERM
+    handler and forks workers: not for the test's own process), at a fixed release time."""
+    return lambda *args, cwd=ROOT, env=None: cli(*args, process=True, cwd=cwd,
+                                                 env={"SOURCE_DATE_EPOCH": EPOCH, **(env or {})})
 
 
 def copy_project(target: Path) -> Path:

@@ -11,7 +11,6 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from akke_graph.config import DEFAULT_BASE_IRI
 from akke_graph.load import LoadedGraph
 from akke_graph.publish.checksums import SUMS, release_files
 from akke_graph.publish.dumps import DUMPS
@@ -33,12 +32,12 @@ def catalog_store(path: Path) -> OxigraphStore:
 
 def check(config, store: OxigraphStore, engine: str = "native"):
     shapes = config.shapes_dir / "dcat-ap.ttl"
-    graph = load_shapes_graph([shapes], rebase=(DEFAULT_BASE_IRI, config.base_iri))
+    graph = load_shapes_graph([shapes], base_iri=config.base_iri)
     return validate_graph(LoadedGraph(config=config, store=store), engine=engine, shapes=graph)
 
 
 def values(store: OxigraphStore, s: str, p: str) -> list:
-    return [q.object for q in store.store.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), None, None)]
+    return [q.object for q in store.quads_matching(ox.NamedNode(s), ox.NamedNode(p))]
 
 
 @pytest.mark.skipif(shutil.which("sha256sum") is None, reason="sha256sum is not installed")
@@ -59,10 +58,8 @@ def test_catalog_conforms_to_the_dcat_ap_shapes(release: Path, config, engine: s
 def test_the_shapes_catch_a_catalogue_without_title_or_access_url(release: Path, config) -> None:
     store = catalog_store(release / "catalog.ttl")
     dataset = f"{config.base_iri}catalog#dataset"
-    for q in list(store.store.quads_for_pattern(ox.NamedNode(dataset), ox.NamedNode(DCTERMS + "title"), None, None)):
-        store.store.remove(q)
-    for q in list(store.store.quads_for_pattern(None, ox.NamedNode(DCAT + "accessURL"), None, None)):
-        store.store.remove(q)
+    store.remove(store.quads_matching(ox.NamedNode(dataset), ox.NamedNode(DCTERMS + "title")))
+    store.remove(store.quads_matching(predicate=ox.NamedNode(DCAT + "accessURL")))
     report = check(config, store)
     assert not report.conforms
     violations = [r for r in report.results if r.severity_name == "Violation"]
@@ -87,7 +84,7 @@ def test_catalog_describes_each_dump_truthfully(release: Path, config) -> None:
         assert [v.value for v in values(store, dist, DCAT + "byteSize")] == [str(len(data))]
         assert values(store, dist, DCTERMS + "license") == [ox.NamedNode("https://creativecommons.org/licenses/by/4.0/")]
         (checksum,) = values(store, dist, SPDX + "checksum")
-        sums = [q.object.value for q in store.store.quads_for_pattern(checksum, ox.NamedNode(SPDX + "checksumValue"), None, None)]
+        sums = [q.object.value for q in store.quads_matching(checksum, ox.NamedNode(SPDX + "checksumValue"))]
         assert sums == [hashlib.sha256(data).hexdigest()]
 
 
@@ -108,7 +105,7 @@ def test_catalog_facts(release: Path, config) -> None:
     assert not values(store, contact.value, VCARD + "hasEmail")   # none configured: none invented
     keywords = {(k.value, k.language) for k in values(store, dataset, DCAT + "keyword")}
     assert {"fi", "en"} <= {lang for _, lang in keywords}
-    (start,) = [q.object.value for q in store.store.quads_for_pattern(None, ox.NamedNode(DCAT + "startDate"), None, None)]
+    (start,) = [q.object.value for q in store.quads_matching(predicate=ox.NamedNode(DCAT + "startDate"))]
     assert start == "2021-05-01"
     assert [v.value for v in values(store, dataset, DCAT + "version")] == ["1.0.0"]
     assert [v.value for v in values(store, dataset, "http://www.w3.org/2002/07/owl#versionInfo")] == ["1.0.0"]

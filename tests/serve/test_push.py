@@ -15,9 +15,7 @@ from typing import Callable
 
 import pyoxigraph as ox
 import pytest
-from click.testing import CliRunner
 
-from akke_graph.cli import cli
 from akke_graph.errors import ConfigError, EndpointError
 from akke_graph.load import LoadedGraph
 from akke_graph.oxigraph_server import OxigraphServer, free_port
@@ -27,6 +25,7 @@ from akke_graph.store import OxigraphStore
 
 from akke_graph.synthetic.generate import generate
 
+from .conftest import ontology_graph
 from .faultproxy import Fault, FaultProxy, Held, Request
 from .helpers import canonical, counts, graph_triples, holds, store_graph
 from .killing import (COMMON, LEFTOVER, WRITES, KillPoint, folders, kill_and_push_again, kill_at,
@@ -39,10 +38,12 @@ def target(server: OxigraphServer, gsp: bool = True) -> PushTarget:
     return PushTarget.from_options(server.query_url, gsp=server.store_url if gsp else None)
 
 
-def run_push(project_root: Path, *args: str, env: dict[str, str] | None = None):
+@pytest.fixture()
+def run_push(cli):
     """The command, its retries keeping their number and timeout, with a first wait of 50 ms."""
-    return CliRunner().invoke(cli, ["--project", str(project_root), "push", *args],
-                              env={PASSWORD_ENV: "", "AKKE_HTTP_BACKOFF": "0.05", **(env or {})})
+    return lambda project_root, *args, env=None: cli(
+        "push", *args, project=project_root,
+        env={PASSWORD_ENV: "", "AKKE_HTTP_BACKOFF": "0.05", **(env or {})})
 
 
 def leftovers(server: OxigraphServer) -> list[str]:
@@ -250,7 +251,7 @@ FAULTS = [
 @pytest.mark.parametrize("case", FAULTS, ids=[c.name for c in FAULTS])
 def test_faults_leave_old_or_new_graph(case: Case, oxigraph_server: OxigraphServer, fault_proxy,
                                        validated: LoadedGraph, version_b: OxigraphStore,
-                                       project_root: Path) -> None:
+                                       project_root: Path, run_push) -> None:
     push_store(version_b, target(oxigraph_server), policy=FAST)  # the old version, "B"
     proxy = fault_proxy(stall_s=20, server_name=None if case.mode == "delta" else "FaultProxy")
     if case.faults == "refuse":
@@ -294,7 +295,7 @@ FIRST_PUSH_FAULTS = [
 
 @pytest.mark.parametrize("case", FIRST_PUSH_FAULTS, ids=[c.name for c in FIRST_PUSH_FAULTS])
 def test_first_push_faults_leave_nothing_or_new_graph(case: Case, oxigraph_server: OxigraphServer, fault_proxy,
-                                                      validated: LoadedGraph, project_root: Path) -> None:
+                                                      validated: LoadedGraph, project_root: Path, run_push) -> None:
     """Into an empty store the upload goes straight to the graphs, each request committed whole
     (no MOVE): after a fault each graph is absent or complete, never half."""
     proxy = fault_proxy(stall_s=20)
@@ -320,9 +321,9 @@ def test_first_push_is_one_bulk_load_and_the_second_sends_the_change(
     assert [r.target for r in proxy.seen if r.is_upload] == ["/store?no_transaction="]
     proxy.seen.clear()
     second = push_store(validated.store, through, policy=FAST)
-    # B lacks one triple of the first graph, and has one more in the last: the ontology, which
-    # holds blank nodes and so goes in whole (dropped first); the first graph gets its triple back.
-    last = validated.store.graphs()[-1]
+    # B lacks one triple of the first graph, and has one more in the ontology's, which holds
+    # blank nodes and so goes in whole (dropped first); the first graph gets its triple back.
+    last = ontology_graph(validated)
     assert second.method == "delta"
     assert second.changes == (1 + sum(1 for _ in validated.store.quads(last)), 0)
     assert [r for r in proxy.seen if r.is_upload or r.is_move] == []
@@ -423,14 +424,14 @@ def test_dry_run_reports_and_sends_nothing(oxigraph_server: OxigraphServer, faul
     assert not any(r.is_upload or r.is_move or r.is_delta or r.is_insert for r in proxy.seen)
     assert holds(oxigraph_server.query_url, version_b)
     assert report.held == counts(oxigraph_server.query_url)
-    last = validated.store.graphs()[-1]   # as in the test above: B lacks one triple, and the
+    last = ontology_graph(validated)      # as in the test above: B lacks one triple, and the
     if oxigraph:                          # ontology (blank nodes) goes in whole
         assert report.changes == (1 + sum(1 for _ in validated.store.quads(last)), 0)
     text = report.to_text()
     assert text.startswith("dry run, nothing was sent") and "the store holds" in text, text
 
 
-def test_cli_dry_run(oxigraph_server: OxigraphServer, validated: LoadedGraph, project_root: Path) -> None:
+def test_cli_dry_run(oxigraph_server: OxigraphServer, validated: LoadedGraph, project_root: Path, run_push) -> None:
     result = run_push(project_root, "--endpoint", oxigraph_server.query_url, "--gsp",
                       oxigraph_server.store_url, "--dry-run")
     assert result.exit_code == 0, result.output
@@ -504,7 +505,7 @@ def test_4xx_is_not_retried(oxigraph_server: OxigraphServer, fault_proxy, loaded
 
 
 def test_cli_push_round_trip(oxigraph_server: OxigraphServer, validated: LoadedGraph,
-                             project_root: Path) -> None:
+                             project_root: Path, run_push) -> None:
     result = run_push(project_root, "--endpoint", oxigraph_server.query_url,
                       "--gsp", oxigraph_server.store_url)
     assert result.exit_code == 0, result.output
@@ -512,7 +513,7 @@ def test_cli_push_round_trip(oxigraph_server: OxigraphServer, validated: LoadedG
     assert holds(oxigraph_server.query_url, validated.store)
 
 
-def test_nonconformant_graph_is_not_pushed(oxigraph_server: OxigraphServer, broken_project: Path) -> None:
+def test_nonconformant_graph_is_not_pushed(oxigraph_server: OxigraphServer, broken_project: Path, run_push) -> None:
     pytest.importorskip("akke_graph.shacl.validate")
     result = run_push(broken_project, "--endpoint", oxigraph_server.query_url)
     assert result.exit_code == 1, result.output
@@ -520,7 +521,7 @@ def test_nonconformant_graph_is_not_pushed(oxigraph_server: OxigraphServer, brok
     assert counts(oxigraph_server.query_url) == {}
 
 
-def test_password_only_from_the_environment(project_root: Path) -> None:
+def test_password_only_from_the_environment(project_root: Path, run_push) -> None:
     url = f"http://127.0.0.1:{free_port()}/query"
     result = run_push(project_root, "--endpoint", url, "--user", "akke")
     assert result.exit_code == 2 and PASSWORD_ENV in result.output
@@ -608,7 +609,7 @@ def test_sigterm_drops_the_temporary_graphs_and_the_working_folder(
 
 def test_clean_removes_leftovers_and_says_how_many(oxigraph_server: OxigraphServer,
                                                    version_b: OxigraphStore, project_root: Path,
-                                                   tmp_path: Path) -> None:
+                                                   run_push) -> None:
     push_store(version_b, target(oxigraph_server), policy=FAST)
     seed_leftover(oxigraph_server.update_url)
     args = ("--endpoint", oxigraph_server.query_url, "--clean")

@@ -8,9 +8,7 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from click.testing import CliRunner
 
-from akke_graph.cli import cli
 from akke_graph.load import LoadedGraph
 from akke_graph.push import PASSWORD_ENV, PushTarget, push_store
 from akke_graph.sparql_http import HttpPolicy
@@ -57,14 +55,14 @@ def test_push_round_trip(virtuoso: Virtuoso, loaded: LoadedGraph, version_b: Oxi
 
 
 def test_cli_push_with_digest_password_and_canned_queries(virtuoso: Virtuoso, validated: LoadedGraph,
-                                                          project_root: Path) -> None:
-    args = ["--project", str(project_root), "push", "--endpoint", virtuoso.sparql,
+                                                          project_root: Path, cli) -> None:
+    args = ["push", "--endpoint", virtuoso.sparql,
             "--gsp", virtuoso.base + "/sparql-graph-crud-auth",
             "--update", virtuoso.base + "/sparql-auth", "--user", "dba"]
-    wrong = CliRunner().invoke(cli, args, env={PASSWORD_ENV: "not-the-password"})
+    wrong = cli(*args, project=project_root, env={PASSWORD_ENV: "not-the-password"})
     assert wrong.exit_code == 2 and "HTTP 401" in wrong.output and "/sparql" in wrong.output
     assert "not-the-password" not in wrong.output
-    result = CliRunner().invoke(cli, args, env={PASSWORD_ENV: DBA_PASSWORD})
+    result = cli(*args, project=project_root, env={PASSWORD_ENV: DBA_PASSWORD})
     assert result.exit_code == 0, result.output
     assert holds(virtuoso.sparql, validated.store)
     graphs = validated.store.graphs()
