@@ -39,6 +39,7 @@ class Config:
     endpoint: str | None = None
     publisher: str | None = None
     contact_email: str | None = None
+    update_frequency: str | None = None   # an EU frequency code (catalogue: dcterms:accrualPeriodicity)
 
     @property
     def id_base(self) -> str:
@@ -124,7 +125,7 @@ def load_config(root: Path | None = None) -> Config:
         raise ConfigError(f"{pyproject} has no [tool.akke-graph] table",
                           hint="add one; see the README for the keys")
     known = {"base-iri", "ontology", "data", "shapes", "queries", "build", "release", "endpoint",
-             "publisher", "contact-email"}
+             "publisher", "contact-email", "update-frequency"}
     unknown = sorted(set(table) - known)
     if unknown:
         raise ConfigError(f"{pyproject}: unknown key(s) in [tool.akke-graph]: {', '.join(unknown)}",
@@ -149,6 +150,7 @@ def load_config(root: Path | None = None) -> Config:
         endpoint=endpoint if isinstance(endpoint, str) and endpoint else None,
         publisher=_optional_string(table, "publisher", pyproject),
         contact_email=_optional_string(table, "contact-email", pyproject),
+        update_frequency=_optional_string(table, "update-frequency", pyproject),
     )
 
 

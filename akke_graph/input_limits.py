@@ -1,4 +1,5 @@
-"""Bounds on what an RDF file or a query may hold, checked before a parser sees it.
+"""Bounds on what an RDF file may hold, checked before a parser sees it (a query's are in
+:mod:`akke_graph.query.check`).
 
 The parsers recurse on nesting and hold a literal whole in memory: a JSON-LD file nested 4,000
 deep crashed Oxigraph (stack overflow, exit 139) and a 50 MB literal ended in ``MemoryError``. No
@@ -19,8 +20,6 @@ from akke_graph.errors import InputError
 MAX_DEPTH = 64               # brackets open at once: real data nests two or three deep
 MAX_LITERAL = 1 << 20        # bytes in one string: the longest description is a few kilobytes
 
-NESTING_HINT = {"file": "flatten it: name the nested nodes instead of nesting them",
-                "query": "flatten it: fewer nested groups, subqueries and parentheses"}
 
 _OPEN = frozenset(b"[({")
 _CLOSE = frozenset(b"])}")
@@ -54,19 +53,11 @@ def check_rdf(data: bytes, fmt: str, display: str) -> None:
         _scan(data, display, tokens, nesting=may_nest)
 
 
-def check_query(text: str, display: str) -> None:
-    """The same bounds for a SPARQL query text (groups, expressions and paths nest)."""
-    data = text.encode("utf-8")
-    if any(c in data for c in (b"{", b"(", b"[")) or len(data) > MAX_LITERAL:
-        _scan(data, display, _TOKENS, nesting=True, what="query")
-
-
 def _longest_line(data: bytes) -> int:
     return max(map(len, data.split(b"\n")), default=0)
 
 
-def _scan(data: bytes, display: str, tokens: re.Pattern[bytes], *, nesting: bool,
-          what: str = "file") -> None:
+def _scan(data: bytes, display: str, tokens: re.Pattern[bytes], *, nesting: bool) -> None:
     depth = 0
     for match in tokens.finditer(data):
         token = match.group()
@@ -74,12 +65,13 @@ def _scan(data: bytes, display: str, tokens: re.Pattern[bytes], *, nesting: bool
             if nesting:
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise InputError(display, f"the {what} nests brackets more than {MAX_DEPTH} deep",
-                                     line=_line(data, match.start()), hint=NESTING_HINT[what])
+                    raise InputError(display, f"the file nests brackets more than {MAX_DEPTH} deep",
+                                     line=_line(data, match.start()),
+                                     hint="flatten it: name the nested nodes instead of nesting them")
         elif len(token) == 1 and token[0] in _CLOSE:
             depth = max(0, depth - 1)
         elif len(token) > MAX_LITERAL and token[:1] in (b'"', b"'"):
-            raise InputError(display, f"a text in the {what} is longer than {MAX_LITERAL >> 20} MiB",
+            raise InputError(display, f"a text in the file is longer than {MAX_LITERAL >> 20} MiB",
                              line=_line(data, match.start()),
                              hint="no fact of the graph needs a text this long: link to a document instead")
 

@@ -14,9 +14,9 @@ distinct entities of each class (the ``rdf:type`` rows only), and writes them in
 Every subject is minted in the statistics graph's own namespace (``H`` is a hash of the graph or
 class, so the same graph keeps the same node from load to load, and a push sends only the counts
 that changed) and nothing in it has an ``rdf:type``: no shape targets it and no query that starts
-from the data reaches it. It is not counted in itself. The release's catalogue reuses the class
-counts (:mod:`akke_graph.publish.catalog`) and leaves the graph out of the dumps; ``serve`` and
-``push`` carry it with the other graphs.
+from the data reaches it. It is not counted in itself. The release's VoID reuses the counts
+(:mod:`akke_graph.publish.void`: entities per class, and triples per file's graph for its subsets)
+and leaves the graph out of the dumps; ``serve`` and ``push`` carry it with the other graphs.
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -32,9 +33,22 @@ SAY = {"exposed": ("akke-graph serve: listening on {host}: reachable from other 
 @click.option("--grace", "grace_s", type=Seconds(zero_ok=True), default=None,
               help="Seconds an Oxigraph process replaced after a timeout keeps running for the "
                    "other queries it still answers (default: the timeout + 1).")
+@click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
+              callback=lambda _ctx, _param, values: _origins(values),
+              envvar="AKKE_GRAPH_CORS_ORIGIN", show_envvar=True,
+              help="Web origin (such as https://example.org) whose pages may read the query "
+                   "answers and the release's files; repeatable; * any (the default), none no "
+                   "cross-origin reads. Reads only, never with credentials.")
+@click.option("--allow-service", "allowed_services", multiple=True, metavar="URL-PREFIX",
+              callback=lambda _ctx, _param, values: _services(values),
+              envvar="AKKE_GRAPH_ALLOW_SERVICE", show_envvar=True,
+              help="SPARQL endpoint that queries may call with SERVICE (an http(s) URL; calls to "
+                   "endpoints beginning with it are allowed); repeatable. Default: none, so a "
+                   "query makes the server contact no other server.")
 @lang_option
 def serve(release: Path | None, host: str, port: int, store_dir: Path | None, timeout_s: float,
-          grace_s: float | None, lang: str) -> None:
+          grace_s: float | None, cors_origins: tuple[str, ...],
+          allowed_services: tuple[str, ...], lang: str) -> None:
     """Serve the graph over SPARQL and the release as linked data, at one URL.
 
     The graph is validated and bulk-loaded into a read-only Oxigraph server; /sparql answers
@@ -57,5 +71,27 @@ def serve(release: Path | None, host: str, port: int, store_dir: Path | None, ti
         say("loading")
         service = SparqlService.from_loaded(load(config), store_dir=store_dir, release=release,
                                             host=host, port=port, timeout_s=timeout_s,
-                                            grace_s=grace_s, log=sys.stderr)
+                                            grace_s=grace_s, log=sys.stderr,
+                                            cors_origins=cors_origins or ("*",),
+                                            allowed_services=allowed_services)
         serve_until_stopped(service, signals.event)
+
+
+def _origins(values: tuple[str, ...]) -> tuple[str, ...]:
+    from akke_graph.serve.cors import parse_origin
+
+    return _each(values, parse_origin)
+
+
+def _services(values: tuple[str, ...]) -> tuple[str, ...]:
+    from akke_graph.query.check import parse_allowed_service
+
+    return _each(values, parse_allowed_service)
+
+
+def _each(values: tuple[str, ...], parse: Callable[[str], str]) -> tuple[str, ...]:
+    """Each value parsed by the library's parser; its complaint becomes click's."""
+    try:
+        return tuple(parse(v) for v in values)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None

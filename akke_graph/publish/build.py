@@ -18,19 +18,9 @@ from akke_graph import __version__
 from akke_graph.config import Config, normalise_base
 from akke_graph.errors import InputError, PublishError
 from akke_graph.load import LoadedGraph, rdf_files
-from akke_graph.publish.catalog import (
-    CC_BY,
-    ReleaseInfo,
-    VoidStatistics,
-    void_statistics,
-    write_catalog,
-)
-from akke_graph.publish.checksums import (
-    SUMS,
-    digest_files,
-    release_files,
-    write_sha256sums,
-)
+from akke_graph.publish.authority import CC_BY
+from akke_graph.publish.catalog import ReleaseInfo, file_kind, write_catalog
+from akke_graph.publish.checksums import SUMS, digest_files, release_files, write_sha256sums
 from akke_graph.publish.dumps import CONTEXT_PATH, DUMPS, ntriples, write_dumps
 from akke_graph.publish.index_page import Download, write_index_pages
 from akke_graph.publish.jobs import Beside
@@ -43,6 +33,7 @@ from akke_graph.publish.release import (MANIFEST, STEPS, Progress, PublishOption
                                         check_target, check_version, clean_stale, now_utc,
                                         read_manifest, swap_into_place)
 from akke_graph.publish.site import Site
+from akke_graph.publish.void import VoidStatistics, void_statistics
 
 MAPPINGS_PATH = "mappings/akke-graph.sssom.tsv"
 PAGE_STEPS = ("pages", "queries", "pictures", "index")   # left out by ``--dumps-only``
@@ -73,6 +64,7 @@ class ReleaseWriter:
         self.pictures: dict[str, dict[str, str]] = {}
         self.extra: list[Download] = []
         self.statistics: Beside[VoidStatistics] | None = None
+        self.catalog_triples: list[ox.Triple] = []
 
     def skip(self, text: str) -> None:
         self.notes.append(text)
@@ -98,12 +90,23 @@ class ReleaseWriter:
         self.digests.update(digest_files(self.folder, [f.path for f in DUMPS]))
 
     def catalog(self) -> None:
-        write_catalog(self.graph, self.info, self.folder, self.digests,
-                      self.statistics.result() if self.statistics else None)
+        """After the ontology, shapes and mappings: they are distributions too (with checksums)."""
+        offered = [d.path for d in self.extra if file_kind(d.path) is not None]
+        self.digests.update(digest_files(self.folder, offered))
+        from akke_graph.publish.catalog_page import write_catalog_jsonld
+
+        self.catalog_triples, gaps = write_catalog(self.graph, self.info, self.folder, self.digests,
+                                                   self.statistics.result() if self.statistics else None)
+        write_catalog_jsonld(self.graph, self.catalog_triples, self.folder)
+        for gap in gaps:
+            self.skip(gap)
 
     def pages(self) -> None:
+        from akke_graph.publish.search_index import write_search_index
+
         self.entities = write_entity_pages(self.graph, self.folder, self.site)
         write_server_config(self.graph, self.folder)
+        write_search_index(self.graph, self.folder)
 
     def ontology(self) -> None:
         config = self.graph.config
@@ -125,6 +128,8 @@ class ReleaseWriter:
 
         write_queries(self.graph, self.site, self.folder)
         self.extra.append(Download("queries/queries.ttl", {"fi": "valmiit kyselyt RDF:nä", "en": "canned queries as RDF"}))
+        self.extra.append(Download("queries/grlc/README.md", {"fi": "valmiit kyselyt grlc:lle (web-rajapinnaksi)",
+                                                              "en": "the canned queries for grlc (as a web API)"}))
 
     def mappings(self) -> None:
         try:
@@ -173,10 +178,15 @@ class ReleaseWriter:
                               *self.digests[f.path]) for f in DUMPS]
         downloads += [Download(CONTEXT_PATH, {"fi": "JSON-LD-konteksti", "en": "JSON-LD context"}),
                       Download("catalog.ttl", {"fi": "aineistokuvaus (DCAT-AP 3, VoID)", "en": "dataset description (DCAT-AP 3, VoID)"}),
+                      Download("catalog.jsonld", {"fi": "aineistokuvaus JSON-LD-muodossa", "en": "dataset description as JSON-LD"}),
                       *self.extra,
                       Download(MANIFEST, {"fi": "julkaisun tiedot", "en": "release manifest"}),
                       Download(SUMS, {"fi": "tarkistussummat", "en": "checksums"})]
-        write_index_pages(self.graph, self.site, self.folder, self.info, downloads, kinds(self.entities), self.pictures)
+        from akke_graph.publish.catalog_page import write_catalog_page
+
+        write_catalog_page(self.graph, self.site, self.folder, self.catalog_triples)
+        write_index_pages(self.graph, self.site, self.folder, self.info, downloads, kinds(self.entities), self.pictures,
+                          self.catalog_triples)
 
     def check(self) -> None:
         """Every RDF file but the dumps and the entity documents parses (those are written by
@@ -226,7 +236,8 @@ class ReleaseWriter:
         return json.dumps({
             "name": "akke-graph", "version": info.version, "base_iri": self.graph.base,
             "generated_at": info.modified, "issued": info.issued, "previous_version": self.previous_version,
-            "without_persons": info.without_persons, "dumps_only": self.options.dumps_only, "licence": CC_BY, "generator": f"akke-graph {__version__}",
+            "without_persons": info.without_persons, "dumps_only": self.options.dumps_only, "licence": CC_BY,
+            "publisher": self.graph.config.publisher, "generator": f"akke-graph {__version__}",
             "triples": len(self.graph),
             "files": [{"path": p, "bytes": size, "sha256": sha} for p, (size, sha) in sorted(digests.items())],
             "steps": dict(self.run.timings),
@@ -235,9 +246,9 @@ class ReleaseWriter:
     def write(self) -> int:
         """Run every step (with ``dumps_only``, none of :data:`PAGE_STEPS`); returns the number of
         files written."""
-        for name, action in (("dumps", self.dumps), ("catalog", self.catalog), ("pages", self.pages),
+        for name, action in (("dumps", self.dumps), ("pages", self.pages),
                              ("ontology", self.ontology), ("queries", self.queries), ("mappings", self.mappings),
-                             ("pictures", self.draw), ("changes", self.changes), ("index", self.index),
+                             ("catalog", self.catalog), ("pictures", self.draw), ("changes", self.changes), ("index", self.index),
                              ("check", self.check), ("checksums", self.checksums)):
             if not (self.options.dumps_only and name in PAGE_STEPS):
                 self.run.step(name, action)

@@ -38,6 +38,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+if TYPE_CHECKING:
+    from akke_graph.publish.jobs import Beside
+
 MANIFEST = "release.json"
 PAUSE_ENV = "AKKE_GRAPH_PUBLISH_PAUSE"   # seconds to wait after each step (for interruption tests)
 STEPS: dict[str, tuple[str, str]] = {
@@ -45,11 +48,11 @@ STEPS: dict[str, tuple[str, str]] = {
     "validate": ("validoidaan", "validating"),
     "prepare": ("valmistellaan julkaisua", "preparing the release graph"),
     "dumps": ("kirjoitetaan dumpit", "writing the dumps"),
-    "catalog": ("kirjoitetaan DCAT-AP-kuvaus", "writing the DCAT-AP description"),
     "pages": ("kirjoitetaan oliosivut", "writing the entity pages"),
     "ontology": ("kirjoitetaan ontologia ja muodot", "writing the ontology and shapes"),
     "queries": ("kirjoitetaan kyselyt", "writing the queries"),
     "mappings": ("kirjoitetaan linkitykset", "writing the mappings"),
+    "catalog": ("kirjoitetaan DCAT-AP-kuvaus", "writing the DCAT-AP description"),
     "pictures": ("piirretään kuvat", "drawing the pictures"),
     "changes": ("verrataan edelliseen julkaisuun", "comparing with the previous release"),
     "index": ("kirjoitetaan etusivut", "writing the landing pages"),

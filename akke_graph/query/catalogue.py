@@ -32,9 +32,9 @@ import yaml
 
 from akke_graph.config import Config
 from akke_graph.errors import InputError, QueryError
-from akke_graph.input_limits import check_query
+from akke_graph.query.check import QueryRefused, check_query
 from akke_graph.query.model import LANGS, CannedQuery, Param
-from akke_graph.query.params import bind, parse_param, substitute_text, tokens, without_service
+from akke_graph.query.params import bind, parse_param, substitute_text, tokens
 from akke_graph.rebase import Rebaser, shipped
 from akke_graph.terms import DCTERMS, RDF_TYPE, RDFS, SCHEMA, SH
 
@@ -54,7 +54,10 @@ def parse_query(text: str, name: str, path: Path | None = None, display: str | N
     project's), the text is moved onto it from the base the shipped queries are written under
     (:func:`akke_graph.rebase.shipped`), and CURIEs are read with the project's prefixes."""
     where = display or (str(path) if path else name)
-    check_query(text, where)
+    try:
+        facts = check_query(text, allowed_services=None)
+    except QueryRefused as exc:
+        raise InputError(where, str(exc)) from None
     if base_iri:
         text = shipped(base_iri).text(text)
     header = _header(text, where)
@@ -70,7 +73,8 @@ def parse_query(text: str, name: str, path: Path | None = None, display: str | N
         name=name, path=path, text=text,
         summary=_texts(header, "summary", where), description=_texts(header, "description", where),
         tags=_tags(header.get("tags"), where), params=params, kind=kind, prefixes=prefixes,
-        endpoint=_endpoint(header.get("endpoint"), where), ordered=ordered, base_iri=base_iri)
+        endpoint=_endpoint(header.get("endpoint"), where), ordered=ordered, base_iri=base_iri,
+        calls_service=bool(facts.services))
     variables = _check_with_engine(query, where)
     for param in params:   # a default must itself be a valid value
         if param.default is not None:
@@ -209,14 +213,17 @@ def _apply_header(header: Mapping, params: tuple[Param, ...], where: str) -> tup
 def _check_with_engine(query: CannedQuery, where: str) -> tuple[str, ...]:
     """Parse with Oxigraph on an empty store (cheap), with every parameter bound to a dummy value:
     this finds syntax errors, parameters that cannot be written in (assigned by AS or VALUES) or
-    are not projected, and the projection."""
+    are not projected, and the projection. A query that calls a SERVICE is not run here (running
+    it would contact the service): the endpoint that runs it checks it."""
     dummy = {p.variable: ox.NamedNode("urn:akke-graph:check") if p.type == "iri"
              else ox.Literal("0", language=p.language) if p.language
              else ox.Literal("0", datatype=ox.NamedNode(p.datatype)) if p.datatype
              else ox.Literal("0") for p in query.params}
     substitute_text(query.text, dummy, where)
+    if query.calls_service:
+        return ()
     try:
-        result = ox.Store().query(without_service(query.text), substitutions={ox.Variable(k): v for k, v in dummy.items()} or None)
+        result = ox.Store().query(query.text, substitutions={ox.Variable(k): v for k, v in dummy.items()} or None)
     except SyntaxError as exc:
         message = str(exc.msg or exc)
         at = re.match(r"error at (\d+):(\d+): (.*)", message, re.DOTALL)

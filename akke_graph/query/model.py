@@ -57,6 +57,7 @@ class CannedQuery:
     prefixes: dict[str, str] = field(default_factory=dict)
     endpoint: str | None = None
     ordered: bool = False                      # has ORDER BY: row order is part of the answer
+    calls_service: bool = False                # has SERVICE: only an endpoint may run it
     base_iri: str | None = None                # the project's, which the text was moved onto when
                                                # read; None for a query read outside a project
 

@@ -235,29 +235,6 @@ def tokens(text: str) -> Iterator[re.Match[str]]:
     return TOKEN.finditer(text)
 
 
-def uses_service(text: str) -> bool:
-    """Whether the query calls a remote endpoint (``SERVICE``, federated query)."""
-    return any(m.lastgroup == "word" and m.group().upper() == "SERVICE" for m in tokens(text))
-
-
-def without_service(text: str) -> str:
-    """The query with each ``SERVICE [SILENT] <iri>`` read as ``GRAPH <iri>``: the grammar is
-    the same, so it parses (and projects) alike, and running it contacts nothing."""
-    out, skip_silent = [], False
-    for m in tokens(text):
-        word = m.group().upper() if m.lastgroup == "word" else ""
-        if word == "SERVICE":
-            out.append("GRAPH")
-            skip_silent = True
-            continue
-        if skip_silent and m.lastgroup not in ("space", "comment"):
-            skip_silent = False
-            if word == "SILENT":
-                continue
-        out.append(m.group())
-    return "".join(out)
-
-
 def sparql_term(term: Term) -> str:
     """A term in SPARQL syntax that no engine can read as anything else.
 

@@ -10,7 +10,7 @@ from akke_graph.errors import QueryError
 from akke_graph.query.catalogue import find_query
 from akke_graph.query.choices import check_choices
 from akke_graph.query.model import CannedQuery
-from akke_graph.query.params import bind, substitute_text, uses_service
+from akke_graph.query.params import bind, substitute_text
 from akke_graph.query.results import QueryResult
 from akke_graph.store import Store
 
@@ -31,7 +31,7 @@ def run_query(loaded_or_store: "LoadedGraph | Store", name_or_query: str | Canne
         if config is None:
             config = load_config() if isinstance(loaded_or_store, Store) else loaded_or_store.config
         query = find_query(config, name_or_query)
-    if uses_service(query.text):
+    if query.calls_service:
         raise QueryError(f"{query.path or query.name}: the query calls a remote endpoint (SERVICE), "
                          "which the embedded store does not do",
                          hint="run it on a SPARQL endpoint that allows it: add --endpoint URL")

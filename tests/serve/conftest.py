@@ -14,6 +14,7 @@ import pytest
 
 from akke_graph.load import LoadedGraph
 from akke_graph.oxigraph_server import OxigraphServer
+from akke_graph.query import queries_as_rdf
 from akke_graph.store import OxigraphStore
 
 from .faultproxy import FaultProxy
@@ -67,7 +68,13 @@ def release_dir(tmp_path_factory: pytest.TempPathFactory, loaded: LoadedGraph) -
         loaded.store.dump("turtle", graph=base + "graph/ontology/akke"))
     (root / "dumps").mkdir()
     (root / "dumps/akke-graph.trig").write_bytes(loaded.store.dump("trig"))
-    (root / "catalog.ttl").write_text(f"<{base}> a <http://www.w3.org/ns/dcat#Catalog> .\n")
+    (root / "catalog.ttl").write_text(
+        f"<{base}catalog> a <http://www.w3.org/ns/dcat#Catalog> ;\n"
+        f'  <http://purl.org/dc/terms/title> "AKKE-tietoverkko"@fi, "Åbo – Turku"@sv .\n',
+        encoding="utf-8")
+    (root / "queries").mkdir()
+    (root / "queries/queries.ttl").write_bytes(
+        ox.serialize(queries_as_rdf(loaded.config, base), format=ox.RdfFormat.TURTLE))
     (root / "img").mkdir()
     (root / "img/ecosystem.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
     (root / "release.json").write_text(json.dumps({"version": "test", "base_iri": base}))
@@ -99,6 +106,16 @@ def patient_service(validated: LoadedGraph, release_dir: Path):
 
 def ontology_graph(loaded: LoadedGraph) -> str:
     return next(g for g, f in loaded.files.items() if not f.is_data)
+
+
+@pytest.fixture(scope="session")
+def published_release(tmp_path_factory: pytest.TempPathFactory, validated: LoadedGraph) -> Path:
+    """A release written by publish itself (pages, queries page, .htaccess, nginx.conf)."""
+    from akke_graph.publish import PublishOptions, publish
+
+    out = tmp_path_factory.mktemp("published") / "release"
+    publish(validated.config, PublishOptions(out=out, lang="en", version="test"))
+    return out
 
 
 @pytest.fixture(scope="session")
