@@ -15,9 +15,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import pytest
-from click.testing import CliRunner
 
-from akke_graph.cli import cli
 from akke_graph.errors import EndpointError, RegistryError
 from akke_graph.oxigraph_server import free_port
 from akke_graph.sparql_http import Attempt, Clock, Failing, GaveUp, HttpPolicy, RateLimiter, Retry, retrying
@@ -395,13 +393,12 @@ def test_retries_end_by_the_deadline(trickler, client: str) -> None:
 
 
 @pytest.mark.parametrize("command", ["push", "query"])
-def test_cli_timeout_bounds_the_whole_request(trickler, command: str) -> None:
+def test_cli_timeout_bounds_the_whole_request(trickler, cli, command: str) -> None:
     server = trickler("body")
     args = {"push": ["push", "--endpoint", server.url],
             "query": ["query", "--file", str(ROOT / "queries" / "organisations.rq"),
                       "--endpoint", server.url]}[command]
-    result = CliRunner().invoke(cli, ["--project", str(ROOT), *args, "--timeout", "1",
-                                      "--retries", "0"])
+    result = cli(*args, "--timeout", "1", "--retries", "0", project=ROOT)
     assert result.exit_code == 2, result.output
     assert "did not answer within 1 s (timeout)" in result.output
     assert f"127.0.0.1:{server.url.split(':')[2]}" in result.output

@@ -12,9 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from akke_graph.cli import cli
 from akke_graph.load import LoadedGraph
 from akke_graph.oxigraph_server import OxigraphServer
 from akke_graph.push import PASSWORD_ENV, PushTarget, push_store
@@ -106,9 +104,11 @@ PUSH_CASES = [
 ]
 
 
-def invoke(project_root: Path, *args: str):
-    return CliRunner().invoke(cli, ["--project", str(project_root), *args, "--retries", "0"],
-                              env={PASSWORD_ENV: ""})
+@pytest.fixture()
+def invoke(cli):
+    """The command through the shared runner, without retries."""
+    return lambda project_root, *args: cli(*args, "--retries", "0", project=project_root,
+                                           env={PASSWORD_ENV: ""})
 
 
 def check_message(output: str, port: int, problem: str, exit_code: int) -> None:
@@ -121,7 +121,7 @@ def check_message(output: str, port: int, problem: str, exit_code: int) -> None:
 @pytest.mark.parametrize("case", PUSH_CASES, ids=[c.name for c in PUSH_CASES])
 def test_push_says_what_was_wrong(case: Bad, oxigraph_server: OxigraphServer, fault_proxy,
                                   validated: LoadedGraph, version_b: OxigraphStore,
-                                  project_root: Path) -> None:
+                                  project_root: Path, invoke) -> None:
     push_store(version_b, PushTarget.from_options(oxigraph_server.query_url, gsp=oxigraph_server.store_url),
                policy=HttpPolicy(retries=0))
     proxy = fault_proxy(server_name=None if case.store == "oxigraph" else "FaultProxy")
@@ -151,7 +151,8 @@ QUERY_CASES = [  # a SELECT: a kind of request left out above (the problems said
 
 
 @pytest.mark.parametrize("case", QUERY_CASES, ids=[c.name for c in QUERY_CASES])
-def test_query_endpoint_says_what_was_wrong(case: Bad, fault_proxy, project_root: Path) -> None:
+def test_query_endpoint_says_what_was_wrong(case: Bad, fault_proxy, project_root: Path,
+                                            invoke) -> None:
     proxy = fault_proxy()
     proxy.faults.append(Fault(case.action, answer=(200, case.content_type,
                                                    case.body.encode("utf-8", "surrogateescape"))))
