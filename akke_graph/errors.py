@@ -98,6 +98,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                       "{what}: {where} ei vastannut SPARQL JSON -tuloksilla"),
     "http-not-json.hint": ("is the URL the SPARQL query endpoint itself?",
                            "onko osoite itse SPARQL-kyselypalvelu?"),
+    "http-malformed": ("{what}: {where} answered {problem}", "{what}: {where} vastasi: {problem}"),
+    "http-malformed.hint": ("is the URL the store's SPARQL query endpoint (an error page or a "
+                            "proxy in between answers like this)?",
+                            "onko osoite tietovaraston SPARQL-kyselypalvelu (virhesivu tai välissä "
+                            "oleva välityspalvelin vastaa näin)?"),
     "query-what": ("query {name}", "kysely {name}"),
     "query-400.hint": ("the endpoint may not support a feature the query uses",
                        "palvelu ei ehkä tue jotakin kyselyn ominaisuutta"),
@@ -126,6 +131,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "with a count query or push again",
                          "kussakin graafissa on joko edellinen tai valmis uusi versio; tarkista "
                          "lukumäärät tai siirrä uudelleen"),
+    "push-state-move-unanswered": ("the MOVE got no answer and may still be running in the store: "
+                                   "each graph holds either its previous or its complete new "
+                                   "version, and its temporary graphs are left for the next push "
+                                   "(or push --clean) to remove",
+                                   "MOVE-pyyntöön ei saatu vastausta, ja se voi olla yhä käynnissä "
+                                   "tietovarastossa: kussakin graafissa on joko edellinen tai valmis "
+                                   "uusi versio, ja väliaikaiset graafit jäävät seuraavan siirron "
+                                   "(tai push --clean) poistettaviksi"),
     "push-what-ask": ("asking the store whether it holds the graphs",
                       "kysyttäessä, onko tietovarastossa graafeja"),
     "push-what-counts-before": ("reading the store's counts", "luettaessa tietovaraston lukumääriä"),
@@ -142,6 +155,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "push-what-move": ("replacing the graphs (MOVE)", "korvattaessa graafeja (MOVE)"),
     "push-what-verify": ("checking the triple counts", "tarkistettaessa kolmikkojen lukumääriä"),
     "push-what-clean": ("cleaning up", "siivottaessa"),
+    "push-what-find-leftovers": ("looking for temporary graphs of unfinished pushes",
+                                 "etsittäessä keskeytyneiden siirtojen väliaikaisia graafeja"),
+    "push-what-drop-leftovers": ("removing temporary graphs of unfinished pushes",
+                                 "poistettaessa keskeytyneiden siirtojen väliaikaisia graafeja"),
     # serve
     "listen-failed": ("cannot listen on {host}:{port}: {reason}",
                       "osoitetta {host}:{port} ei voi kuunnella: {reason}"),

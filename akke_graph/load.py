@@ -6,6 +6,7 @@ is how a file names its sources (``<> prov:wasDerivedFrom <source>``). The loade
 graph as a ``void:Dataset`` so that the provenance shape can require those sources. The ontology
 files are moved onto the configured base IRI as they are read, as the shapes and queries are
 (:func:`akke_graph.rebase.shipped`): a project under its own base IRI re-bases only its data.
+Last, the graph is counted into its statistics graph (:mod:`akke_graph.statistics`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from akke_graph.config import Config
 from akke_graph.errors import InputError, text
 from akke_graph.input_limits import check_rdf
 from akke_graph.rebase import shipped
+from akke_graph.statistics import GraphStatistics, refresh, statistics_graph
 from akke_graph.store import Store, open_store
 from akke_graph.store_spec import StoreSpec
 from akke_graph.terms import RDF_TYPE, VOID
@@ -46,6 +48,7 @@ class LoadedGraph:
     config: Config
     store: Store
     files: dict[str, SourceFile] = field(default_factory=dict)
+    statistics: GraphStatistics | None = None   # what the store's statistics graph says
 
     def files_of(self, node: ox.NamedNode | ox.BlankNode) -> list[SourceFile]:
         """The files in which ``node`` is described (appears as a subject), in load order."""
@@ -60,7 +63,9 @@ class LoadedGraph:
         return [f for f in self.files.values() if f.is_data]
 
     def __len__(self) -> int:
-        return len(self.store)
+        """The triples of the files' graphs (the statistics graph is not data)."""
+        extra = sum(1 for _ in self.store.quads(self.statistics.graph)) if self.statistics else 0
+        return len(self.store) - extra
 
 
 def rdf_files(folder: Path) -> list[Path]:
@@ -156,14 +161,17 @@ def _same_file(a: Path, b: Path) -> bool:
 
 def load(config: Config, paths: Iterable[Path] | None = None, *,
          store: Store | StoreSpec | str = "oxigraph",
-         include_ontology: bool = True) -> LoadedGraph:
+         include_ontology: bool = True, statistics: bool = True) -> LoadedGraph:
     """Load the ontology and either the project's data or the given files/folders.
 
     With ``paths``, those files are loaded together with the ontology only, so a user can check a
-    new file before adding it to ``data/``.
+    new file before adding it to ``data/``. Without ``statistics`` (``validate``, which never reads
+    them) the graph is not counted and the store holds no statistics graph, not even an old one.
     """
     target = store if isinstance(store, Store) else open_store(store)
     loaded = LoadedGraph(config=config, store=target)
+    reserved = statistics_graph(config.base_iri)
+    target.remove_graph(reserved)   # a store on disk may hold the counts of an earlier load
     ontology_files = rdf_files(config.ontology_dir) if include_ontology else []
     data_files = rdf_files(config.data_dir) if paths is None else list(_expand(paths))
     marks = []
@@ -177,6 +185,10 @@ def load(config: Config, paths: Iterable[Path] | None = None, *,
 
     items = [(p, False) for p in ontology_files] + [(p, True) for p in data_files]
     for (path, is_data), (graph, display, data, fmt) in read_ahead(items, prepare):
+        if graph == reserved:
+            raise InputError(display, f"names the graph <{graph}>, which holds the graph's statistics",
+                             hint="a file's graph is named after its path without the extension: "
+                                  "rename the file")
         if graph in loaded.files:
             first = loaded.files[graph]
             if _same_file(first.path, path):
@@ -190,4 +202,6 @@ def load(config: Config, paths: Iterable[Path] | None = None, *,
             marks.append(ox.Quad(node, RDF_TYPE, ox.NamedNode(VOID + "Dataset"), node))
         loaded.files[graph] = SourceFile(path=path, display=display, graph=graph, is_data=is_data)
     target.add(marks)
+    if statistics:
+        loaded.statistics = refresh(target, config.base_iri)
     return loaded

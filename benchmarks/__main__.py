@@ -26,7 +26,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="fresh processes per measure (median)")
     parser.add_argument("--timeout", type=float, default=600, help="seconds before a run is stopped")
     parser.add_argument("--quick", action="store_true", help="10k, one run, 120 s bound: a smoke test")
-    parser.add_argument("--only", help=f"comma-separated benches: {','.join(b.name for b in BENCHES)}")
+    parser.add_argument("--only", help=f"comma-separated benches: {','.join(b.name for b in BENCHES)} "
+                                       "(the others' figures are kept from --results, named as such)")
     parser.add_argument("--no-plain", action="store_true", help="skip the plain rdflib + pyshacl runs")
     parser.add_argument("--no-shipped", action="store_true", help="skip the shipped-data and --help runs")
     parser.add_argument("--work", type=Path, default=REPO / "build" / "benchmarks",
@@ -49,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
                             only=only, shipped=not args.no_shipped)
         for label, figures in kept.items():
             results["sizes"].setdefault(label, figures)
+        if only or args.no_shipped:
+            keep_the_rest(results, args.results)
         write_whole(args.results, (json.dumps(results, indent=1) + "\n").encode("utf-8"))
     if args.results.resolve() == (HERE / "results.json").resolve():
         update_readme(HERE / "README.md", results)
@@ -58,6 +61,28 @@ def main(argv: list[str] | None = None) -> int:
         plot(results, args.results.with_suffix(".png"))
         say(f"figures: {args.results}, {args.results.with_suffix('.png')}")
     return 0
+
+
+def keep_the_rest(results: dict, path: Path) -> None:
+    """After a run of some benches only (``--only``, ``--no-shipped``): the figures it did not
+    measure, at the sizes it ran and the shipped ones, are carried over from the earlier
+    results, each stamped with the run that measured it (the report names them)."""
+    try:
+        earlier = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    stamp = {"date": earlier["machine"]["date"], "commit": earlier["machine"]["commit"],
+             "repeat": earlier.get("repeat")}
+    for label, figures in results["sizes"].items():
+        before = earlier.get("sizes", {}).get(label)
+        if before is None or "measured" in figures:
+            continue
+        for name, bench in before.get("benches", {}).items():
+            if name not in figures["benches"]:
+                figures["benches"][name] = {**bench, "measured": bench.get("measured", stamp)}
+    if "shipped" not in results and "shipped" in earlier:
+        results["shipped"] = earlier["shipped"]
+        results["shipped_measured"] = earlier.get("shipped_measured", stamp)
 
 
 def carried_over(path: Path, labels: list[str]) -> dict[str, dict]:

@@ -7,8 +7,11 @@ clock and its sleep are fakes, and no test asserts a duration."""
 from __future__ import annotations
 
 import http.server
+import select
+import socket
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable, Iterator
 
 import pytest
@@ -18,6 +21,8 @@ from akke_graph.oxigraph_server import free_port
 from akke_graph.sparql_http import Attempt, Clock, Failing, GaveUp, HttpPolicy, RateLimiter, Retry, retrying
 from akke_graph.sparql_http.client import HttpClient
 from akke_graph.sparql_http.query import post_query
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 class FakeClock:
@@ -276,3 +281,126 @@ def test_messages_in_finnish(stand_in) -> None:
         client.send("POST", url, what="asking")
     assert "luovuttiin 3 yrityksen jälkeen" in raised.value.render("fi")
     assert "gave up after 3 attempts" in raised.value.render("en") == str(raised.value)
+
+
+# --- a timeout bounds the whole request ---------------------------------------------------------
+
+class Trickler:
+    """A loopback server that answers every request a byte at a time, for ever: in the status
+    line and headers ("headers"), or in an endless body ("body"), or that reads the request
+    body a byte at a time and never answers ("slow-read"). The bytes come faster than any
+    timeout the tests give, so no wait for bytes ever times out: only a timeout on the whole
+    request can end one (the slow reader only reads faster once the client has given up). Each connection's ``closed`` event is set when the client hung up."""
+
+    def __init__(self, mode: str) -> None:
+        self.mode = mode
+        self.connections: list[threading.Event] = []
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/query"
+        self.stopped = threading.Event()
+        self.drain = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while not self.stopped.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            closed = threading.Event()
+            self.connections.append(closed)
+            threading.Thread(target=self._trickle, args=(conn, closed), daemon=True).start()
+
+    def _trickle(self, conn: socket.socket, closed: threading.Event) -> None:
+        hung_up = select.poll()   # the client's FIN shows even while its bytes wait unread
+        hung_up.register(conn, select.POLLRDHUP | select.POLLHUP | select.POLLERR)
+        try:
+            with conn:
+                if self.mode != "slow-read":
+                    conn.recv(1 << 16)
+                    head = b"HTTP/1.1 200 OK\r\n"
+                    conn.sendall(head + (b"Content-Type: application/sparql-results+json\r\n\r\n"
+                                         if self.mode == "body" else b"X-Trickle: "))
+                while not self.stopped.is_set() and not hung_up.poll(50):
+                    if self.mode != "slow-read":
+                        conn.sendall(b" ")
+                    elif not self.drain.is_set():
+                        conn.recv(1)
+                    elif not conn.recv(1 << 16):   # what the client sent before it hung up
+                        break
+        except OSError:   # the client closed: sends fail
+            pass
+        finally:
+            closed.set()
+
+    def all_closed(self) -> bool:
+        """Whether every connection made was closed by the client (waiting on each event; the
+        bound is only against a test that would hang). A slow reader first reads at full speed
+        what is still in flight: the client's hang-up comes after it."""
+        self.drain.set()
+        return bool(self.connections) and all(c.wait(120) for c in self.connections)
+
+    def close(self) -> None:
+        self.stopped.set()
+        self.sock.close()
+
+
+@pytest.fixture()
+def trickler() -> Iterator[Callable[[str], Trickler]]:
+    made: list[Trickler] = []
+
+    def make(mode: str) -> Trickler:
+        made.append(Trickler(mode))
+        return made[-1]
+
+    yield make
+    for t in made:
+        t.close()
+
+
+def httpx_client(url: str, policy: HttpPolicy) -> None:
+    with HttpClient(policy) as client:
+        client.send("POST", url, what="asking", content=b"x" * (8 << 20))   # more than socket buffers hold
+
+
+def sparqlwrapper_client(url: str, policy: HttpPolicy) -> None:
+    post_query(url, "ASK {}" + " " * (8 << 20), Failing("asking", url), policy=policy)
+
+
+CLIENTS = {"httpx": httpx_client, "sparqlwrapper": sparqlwrapper_client}
+
+
+@pytest.mark.parametrize("mode", ["headers", "body", "slow-read"])
+@pytest.mark.parametrize("client", list(CLIENTS))
+def test_a_timeout_bounds_the_whole_request(trickler, client: str, mode: str) -> None:
+    server = trickler(mode)
+    with pytest.raises(EndpointError) as raised:
+        CLIENTS[client](server.url, HttpPolicy(timeout=1, retries=0))
+    assert "did not answer within 1 s (timeout)" in str(raised.value)
+    assert server.all_closed() and len(server.connections) == 1
+
+
+@pytest.mark.parametrize("client", list(CLIENTS))
+def test_retries_end_by_the_deadline(trickler, client: str) -> None:
+    """Twenty retries of attempts that would each go on for ever: the deadline ends them all,
+    and every connection is closed by the client."""
+    server = trickler("body")
+    with pytest.raises(EndpointError) as raised:
+        CLIENTS[client](server.url, HttpPolicy(timeout=0.5, retries=20, backoff=0.1, deadline=2))
+    assert "the 2 s allowed for retries are up" in str(raised.value)
+    assert "(timeout)" in str(raised.value)
+    assert server.all_closed() and 1 <= len(server.connections) < 21
+
+
+@pytest.mark.parametrize("command", ["push", "query"])
+def test_cli_timeout_bounds_the_whole_request(trickler, cli, command: str) -> None:
+    server = trickler("body")
+    args = {"push": ["push", "--endpoint", server.url],
+            "query": ["query", "--file", str(ROOT / "queries" / "organisations.rq"),
+                      "--endpoint", server.url]}[command]
+    result = cli(*args, "--timeout", "1", "--retries", "0", project=ROOT)
+    assert result.exit_code == 2, result.output
+    assert "did not answer within 1 s (timeout)" in result.output
+    assert f"127.0.0.1:{server.url.split(':')[2]}" in result.output
+    assert "Traceback" not in result.output
+    assert server.all_closed()

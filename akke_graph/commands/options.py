@@ -164,7 +164,8 @@ def http_options(*, timeout: float, retries: int, backoff: float = 0.5, deadline
     options = [
         click.option("--timeout", type=Seconds(), default=timeout, show_default=True,
                      envvar=HTTP_ENV["timeout"], show_envvar=True,
-                     help=f"Seconds to wait for {what} to connect and for each part of an answer."),
+                     help=f"Seconds one request to {what} may take, whole: connecting, sending and "
+                          "the whole answer."),
         click.option("--retries", type=click.IntRange(0, 20), default=retries, show_default=True,
                      envvar=HTTP_ENV["retries"], show_envvar=True,
                      help="Retries of a request on connection errors, timeouts, 429 and 5xx "

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+import signal
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Iterator
 
 import click
 
@@ -31,9 +33,13 @@ if TYPE_CHECKING:
 @http_options(timeout=60.0, retries=3, what="the store")
 @click.option("--dry-run", is_flag=True,
               help="Read the store and say what a push would change; send nothing.")
+@click.option("--clean", is_flag=True,
+              help="Only remove what pushes that did not finish left behind (their temporary "
+                   "graphs in the store, their working folders here), say how much, and exit; "
+                   "with --dry-run, only say.")
 @lang_option
 def push(endpoint: str, into_graph: str | None, gsp: str | None, update: str | None,
-         user: str | None, policy: HttpPolicy, dry_run: bool, lang: str) -> None:
+         user: str | None, policy: HttpPolicy, dry_run: bool, clean: bool, lang: str) -> None:
     """Load the validated graph into any SPARQL 1.1 store.
 
     Readers see each named graph old or complete and new, never half. Into Oxigraph, a first
@@ -41,18 +47,46 @@ def push(endpoint: str, into_graph: str | None, gsp: str | None, update: str | N
     else a transaction), and a later one sends only the change in one update (nothing when
     nothing changed). Into other stores, the graphs are uploaded into
     temporary graphs, checked, and moved onto their targets in one update. A count query then
-    checks the store holds exactly what was sent. Exit 0 on success, 1 if the graph does not
-    conform, 2 if the store fails (the message names the URL and status).
+    checks the store holds exactly what was sent. A push first removes what pushes that did not
+    finish left behind (temporary graphs, working folders); --clean does only that. Exit 0 on
+    success, 1 if the graph does not conform, 2 if the store fails (the message names the URL
+    and status).
     """
     from akke_graph.load import load
     from akke_graph.push import PushTarget
+    from akke_graph.push import clean as clean_store
     from akke_graph.push import push as push_graph
 
     # The password is the one value read from the environment by hand: it must never be an
     # option (it would show in the process list and the shell's history).
     password = os.environ.get(PASSWORD_ENV) or None if user else None
     target = PushTarget.from_options(endpoint, gsp=gsp, update=update, user=user, password=password)
-    report = push_graph(load(project_config()), target, into_graph=into_graph, policy=policy,
-                        log=lambda message: click.echo(f"akke-graph push: {message}", err=True),
-                        dry_run=dry_run)
+    with _sigterm_as_exit():
+        if clean:
+            click.echo(clean_store(target, policy=policy, dry_run=dry_run).to_text())
+            return
+        # Into one graph, without the statistics graph: it counts the files' graphs, which are
+        # not kept.
+        loaded = load(project_config(), statistics=into_graph is None)
+        report = push_graph(loaded, target, into_graph=into_graph, policy=policy,
+                            log=lambda message: click.echo(f"akke-graph push: {message}", err=True),
+                            dry_run=dry_run)
     click.echo(report.to_text())
+
+
+@contextmanager
+def _sigterm_as_exit() -> Iterator[None]:
+    """SIGTERM ends the push as Ctrl-C would, through its clean-up (temporary graphs, working
+    folder), with the exit status of a process the signal ended (143)."""
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:   # not the main thread (a caller running the command in a thread)
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -24,6 +24,7 @@ from akke_graph.publish.ntlines import (
 )
 from akke_graph.publish.persons import RemovedPersons, remove_persons
 from akke_graph.rebase import Rebaser
+from akke_graph.statistics import GraphStatistics
 from akke_graph.store import Store, open_store
 from akke_graph.terms import ORG, PROV, RDF, SKOS, compact, prefix_map
 
@@ -59,6 +60,7 @@ class ReleaseGraph:
     rebaser: Rebaser
     removed: RemovedPersons | None = None
     size: int | None = None
+    statistics: GraphStatistics | None = None   # the load's counts, if they hold for this graph
     _labels: dict[tuple[Term, str], Label] = field(default_factory=dict, repr=False)
     _out: dict[Term, dict[str, list[Term]]] = field(default_factory=dict, repr=False)
     _graphs: dict[Term, set[str]] = field(default_factory=dict, repr=False)
@@ -243,11 +245,17 @@ def build_release_graph(loaded: LoadedGraph, *, base_iri: str | None = None, wit
     There is never more than one copy of a large graph: a private in-memory store (the default)
     is changed in place — ``loaded`` then holds the release graph — and copied only to re-base
     it; a store on disk is used as it is (only its blank-node labels change) unless persons are
-    removed or IRIs re-based; the rdflib store is copied into Oxigraph."""
+    removed or IRIs re-based; the rdflib store is copied into Oxigraph.
+
+    The statistics graph is left out (removed: a store on disk gets it back when it is next
+    loaded): it holds counts, not data, and the catalogue carries them. Its counts go with the
+    release graph while they hold, that is unless persons were removed or IRIs re-based."""
     config = loaded.config
     new_config = config.with_base(base_iri) if base_iri else config
     rebaser = Rebaser(config.base_iri, new_config.base_iri)
     store: Store = loaded.store.as_oxigraph()
+    if loaded.statistics is not None:
+        store.remove_graph(loaded.statistics.graph)
     if not store.in_memory and without_persons:   # (re-basing makes its own copy below)
         store = _copy_store(store, Rebaser(config.base_iri, config.base_iri))
     removed = None
@@ -263,4 +271,6 @@ def build_release_graph(loaded: LoadedGraph, *, base_iri: str | None = None, wit
              for graph, f in loaded.files.items()}
     present = set(store.graphs())
     files = {g: f for g, f in files.items() if g in present}
-    return ReleaseGraph(config=new_config, store=store, files=files, rebaser=rebaser, removed=removed)
+    unchanged = not rebaser.active and not (removed is not None and removed.removed_triples)
+    return ReleaseGraph(config=new_config, store=store, files=files, rebaser=rebaser, removed=removed,
+                        statistics=loaded.statistics if unchanged else None)

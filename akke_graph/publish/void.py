@@ -7,7 +7,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+import pyoxigraph as ox
+
 from akke_graph.publish.model import ReleaseGraph
+from akke_graph.statistics import entities_per_class, statistics_graph, triples_per_graph
 
 # Link targets the catalogue knows: key, namespace of the target's IRIs, and how to name the
 # target dataset (None: the target is the code list, the IRI up to "/code/").
@@ -43,14 +46,16 @@ class Linkset:
 
 
 def void_statistics(graph: ReleaseGraph) -> VoidStatistics:
-    """The counts, by SPARQL on the store. Triples per property are counted without removing
-    the triples that two files both state (much faster); :func:`exact_statistics` checks that
-    against the number of distinct triples. Publish runs this beside the dumps (Oxigraph answers
-    without holding Python's lock)."""
+    """The counts, by SPARQL on the store. The entities of each class are the graph's
+    statistics, counted when it was loaded (:mod:`akke_graph.statistics`; counted again, the
+    same way, when removing persons or re-basing changed the graph). Triples per property are
+    counted without removing the triples that two files both state (much faster);
+    :func:`exact_statistics` checks that against the number of distinct triples. Publish runs
+    this beside the dumps (Oxigraph answers without holding Python's lock)."""
     entities = graph.count(f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{
         ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{graph.base}")) }}""")
-    classes = {r["c"].value: int(r["n"].value) for r in graph.select(
-        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER(isIRI(?c)) } GROUP BY ?c")}
+    counted = graph.statistics.classes if graph.statistics else entities_per_class(graph.store)
+    classes = {c.value: n for c, n in counted.items() if isinstance(c, ox.NamedNode)}
     properties = {r["p"].value: int(r["n"].value) for r in graph.select(
         "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p")}
     return VoidStatistics(entities, classes, properties)
@@ -67,9 +72,12 @@ def exact_statistics(graph: ReleaseGraph, stats: VoidStatistics) -> VoidStatisti
 
 
 def graph_sizes(graph: ReleaseGraph) -> dict[str, int]:
-    """Triples per named graph (per source file) that the release knows the file of."""
-    rows = graph.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-    return {r["g"].value: int(r["n"].value) for r in rows if r["g"].value in graph.files}
+    """Triples per named graph (per source file) that the release knows the file of: the graph's
+    statistics, counted when it was loaded (counted again, the same way, when the release
+    changed the graph)."""
+    counted = (graph.statistics.triples if graph.statistics
+               else triples_per_graph(graph.store, statistics_graph(graph.base)))
+    return {g: n for g, n in counted.items() if g in graph.files}
 
 
 def linksets(graph: ReleaseGraph) -> list[Linkset]:

@@ -3,6 +3,6 @@
 over :mod:`akke_graph.sparql_http`)."""
 
 from akke_graph.push.client import PASSWORD_ENV, PushTarget
-from akke_graph.push.run import PushReport, push, push_store
+from akke_graph.push.run import CleanReport, PushReport, clean, push, push_store
 
-__all__ = ["PASSWORD_ENV", "PushTarget", "PushReport", "push", "push_store"]
+__all__ = ["PASSWORD_ENV", "CleanReport", "PushTarget", "PushReport", "clean", "push", "push_store"]

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from akke_graph.config import PASSWORD_ENV
-from akke_graph.errors import ConfigError, EndpointError, Message, text
+from akke_graph.errors import ConfigError, Message, text
 from akke_graph.sparql_http.failures import check_url
 from akke_graph.sparql_http.graph_store import SparqlStoreClient
 from akke_graph.sparql_http.policy import SYSTEM_CLOCK, Clock, HttpPolicy
@@ -79,14 +79,13 @@ class StoreClient(SparqlStoreClient):
             return {}
         rows = self.select(f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ {graph_values(graphs)} "
                            "GRAPH ?g { ?s ?p ?o } } GROUP BY ?g", what=what)
+        asked = set(graphs)
         counts: dict[str, int] = {}
-        for row in rows:
-            if "g" in row and "n" in row:
-                try:
-                    counts[row["g"]] = int(row["n"])
-                except ValueError:
-                    raise EndpointError(f"{what}: {self.endpoint} answered a count that is not a "
-                                        f"number: {row['n'][:60]!r}") from None
+        for number, row in enumerate(rows, start=1):
+            if row.get("g") not in asked or "n" not in row:
+                raise self.malformed(what, f"row {number} of the counts is not one of the graphs "
+                                           f"asked about and its count: {row!r:.120}")
+            counts[row["g"]] = self.count_value(row["n"], what=what)
         return counts
 
     def existing_graphs(self, graphs: list[str], *, what: Message) -> set[str]:
@@ -95,7 +94,12 @@ class StoreClient(SparqlStoreClient):
             return set()
         rows = self.select(f"SELECT ?g WHERE {{ {graph_values(graphs)} "
                            "FILTER EXISTS { GRAPH ?g { ?s ?p ?o } } }", what=what)
-        return {row["g"] for row in rows if "g" in row}
+        asked = set(graphs)
+        for number, row in enumerate(rows, start=1):
+            if row.get("g") not in asked:
+                raise self.malformed(what, f"row {number} is not one of the graphs asked about: "
+                                           f"{row!r:.120}")
+        return {row["g"] for row in rows}
 
 
 def graph_values(graphs: list[str]) -> str:

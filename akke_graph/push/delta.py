@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from akke_graph.errors import EndpointError, text
+from akke_graph.errors import text
 from akke_graph.push.client import StoreClient, graph_values
 from akke_graph.sparql_http.client import FileBody
 from akke_graph.push.upload import GraphUpload, statements
@@ -98,19 +98,22 @@ def remote_triples(client: StoreClient, graphs: list[str], parts: int = 4) -> di
 
 
 def _read_tsv(client: StoreClient, graphs: list[str]) -> dict[str, set[bytes]]:
+    what = text("push-what-read")
     body = client.select_tsv(f"SELECT ?g ?s ?p ?o WHERE {{ {graph_values(graphs)} "
-                             "GRAPH ?g { ?s ?p ?o } }", what=text("push-what-read"))
+                             "GRAPH ?g { ?s ?p ?o } }", what=what)
+    lines = body.split(b"\n")
+    if lines[0].rstrip(b"\r").replace(b" ", b"") != b"?g\t?s\t?p\t?o":
+        raise client.malformed(what, f"TSV results whose header is not ?g ?s ?p ?o: {lines[0][:80]!r}")
     held: dict[bytes, set[bytes]] = {}
-    for number, row in enumerate(body.split(b"\n")[1:], start=2):
+    for number, row in enumerate(lines[1:], start=2):
         if not row:
             continue
         try:
             graph, subject, predicate, value = row.rstrip(b"\r").split(b"\t")
         except ValueError:
             graph = b""
-        if not graph.startswith(b"<"):
-            raise EndpointError(f"reading the graphs the store holds: {client.target.endpoint} "
-                                f"answered a TSV row {number} that is not a graph and a triple")
+        if not (graph.startswith(b"<") and graph.endswith(b">")):
+            raise client.malformed(what, f"a TSV row {number} that is not a graph and a triple")
         if value[:1] not in _SPELLED_OUT:
             value = _long_form(value)
         triples = held.get(graph)

@@ -12,13 +12,18 @@ a transaction; :mod:`.upload`); a later one reads the graphs back and sends only
 (:mod:`.delta`). Afterwards a count query checks that the store holds exactly what was
 sent (on a first push to Oxigraph, the upload's own check of the graphs themselves; nothing when
 nothing was sent: the read compared every triple).
+
+A push that dies leaves nothing a reader can see for long: its temporary graphs are named so the
+next push finds and drops them first (:mod:`.leftovers`; ``push --clean`` does only that), and
+its working folder, if the process was killed outright, is removed by the next push
+(:mod:`.workdir`). Interrupted (Ctrl-C, or SIGTERM, which the command turns into an exception)
+before its ``MOVE`` was sent, a push drops its own temporary graphs on the way out; after a
+``MOVE`` that got no answer (it may still be running in the store) it leaves them to the next push.
 """
 
 from __future__ import annotations
 
-import tempfile
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -26,12 +31,15 @@ from typing import Callable
 
 import pyoxigraph as ox
 
-from akke_graph.errors import ConfigError, EndpointError, Message, text
+from akke_graph.errors import ConfigError, EndpointError, Message, Text, text
 from akke_graph.load import LoadedGraph
 from akke_graph.push.client import PushTarget, StoreClient
 from akke_graph.sparql_http.policy import Attempt, HttpPolicy
 from akke_graph.push.delta import compute_delta, local_triples, remote_triples, send_delta
+from akke_graph.push.leftovers import (Leftovers, drop_graphs, find_leftovers, new_token,
+                                       remove_leftovers, temporary_graph)
 from akke_graph.push.upload import GraphUpload, upload_all
+from akke_graph.push.workdir import remove_stale, work_folder
 from akke_graph.store import Store
 
 @dataclass
@@ -46,6 +54,8 @@ class PushReport:
     changes: tuple[int, int] | None = None  # triples in and out, when only the change was sent
     dry_run: bool = False                   # nothing was sent: what a push would do
     held: dict[str, int] = field(default_factory=dict)  # triples per graph the store held before
+    leftovers: Leftovers = field(default_factory=lambda: Leftovers({}))  # found (and removed)
+    stale_folders: int = 0                  # working folders of gone pushes removed
 
     @property
     def triples(self) -> int:
@@ -58,7 +68,7 @@ class PushReport:
         rate = f", {self.triples / self.seconds:,.0f} triples/s" if self.seconds > 0 else ""
         graphs = f"{len(self.graphs)} graph{'s' if len(self.graphs) != 1 else ''}"
         if self.dry_run:
-            return "\n".join([self._dry_run_text(graphs)] + [
+            return "\n".join([self._dry_run_text(graphs)] + self._cleaned_text() + [
                 f"  {graph}  {n} triples (the store holds {self.held.get(graph, 0)})"
                 for graph, n in self.graphs.items()])
         if self.changes == (0, 0):
@@ -69,7 +79,18 @@ class PushReport:
                       if self.changes is not None else "")
             first = (f"pushed {graphs}, {self.triples} triples to {self.target.endpoint} by {how}"
                      f"{change}, in {self.seconds:.2f} s{rate}; the store holds exactly what was sent")
-        return "\n".join([first] + [f"  {graph}  {n} triples" for graph, n in self.graphs.items()])
+        return "\n".join([first] + self._cleaned_text()
+                         + [f"  {graph}  {n} triples" for graph, n in self.graphs.items()])
+
+    def _cleaned_text(self) -> list[str]:
+        lines = []
+        if self.leftovers:
+            done = "would remove" if self.dry_run else "removed"
+            lines.append(f"{done} {self.leftovers.describe()} left by pushes that did not finish")
+        if self.stale_folders:
+            lines.append(f"removed {self.stale_folders} working folder(s) of pushes that did not "
+                         "finish from the temporary folder")
+        return lines
 
     def _dry_run_text(self, graphs: str) -> str:
         held = (f"it holds {sum(self.held.values())} triples in {len(self.held)} of these {graphs}")
@@ -86,20 +107,53 @@ class PushReport:
 
 def push(loaded: LoadedGraph, target: PushTarget, *, into_graph: str | None = None,
          policy: HttpPolicy | None = None, log: Callable[[str], None] | None = None,
-         dry_run: bool = False) -> PushReport:
+         dry_run: bool = False, scratch: Path | None = None) -> PushReport:
     """Validate the loaded graph (nothing non-conformant leaves the machine), then push it."""
     from akke_graph.shacl.validate import require_conformant
 
     require_conformant(loaded)
     return push_store(loaded.store, target, into_graph=into_graph, policy=policy, log=log,
-                      dry_run=dry_run)
+                      dry_run=dry_run, scratch=scratch)
+
+
+@dataclass
+class CleanReport:
+    """What ``push --clean`` found and removed."""
+
+    target: PushTarget
+    leftovers: Leftovers
+    stale_folders: list[tuple[Path, int]]
+    dry_run: bool = False
+
+    def to_text(self) -> str:
+        done = "would remove" if self.dry_run else "removed"
+        store = (f"{done} {self.leftovers.describe()} left by pushes that did not finish from "
+                 f"{self.target.endpoint}" if self.leftovers else
+                 f"{self.target.endpoint} holds no temporary graph of a push that did not finish")
+        lines = [store]
+        if self.stale_folders:
+            size = sum(n for _, n in self.stale_folders) / 1e6
+            lines.append(f"removed {len(self.stale_folders)} working folder(s) of pushes that did "
+                         f"not finish ({size:.1f} MB) from the temporary folder")
+        return "\n".join(lines + [f"  {g}  {n} triples" for g, n in sorted(self.leftovers.graphs.items())])
+
+
+def clean(target: PushTarget, *, policy: HttpPolicy | None = None, dry_run: bool = False,
+          scratch: Path | None = None) -> CleanReport:
+    """Remove what pushes that did not finish left behind — their temporary graphs in the store
+    and their working folders here — and say how much (``dry_run``: only say)."""
+    stale = [] if dry_run else remove_stale(scratch)
+    with StoreClient(target, policy) as client:
+        leftovers = find_leftovers(client) if dry_run else remove_leftovers(client)
+    return CleanReport(target, leftovers, stale, dry_run)
 
 
 def push_store(store: Store, target: PushTarget, *, into_graph: str | None = None,
                policy: HttpPolicy | None = None, log: Callable[[str], None] | None = None,
-               dry_run: bool = False) -> PushReport:
+               dry_run: bool = False, scratch: Path | None = None) -> PushReport:
     """Push every named graph of ``store`` (or all of them merged into ``into_graph``).
-    ``dry_run``: only read the store and report what a push would change."""
+    ``dry_run``: only read the store and report what a push would change. ``scratch``: where
+    the working folder goes (by default the system's temporary folder)."""
     say = log or (lambda _message: None)
     if into_graph is not None:
         try:
@@ -109,9 +163,14 @@ def push_store(store: Store, target: PushTarget, *, into_graph: str | None = Non
                               hint="write it like https://example.org/graph/akke") from None
     started = time.perf_counter()
     report = PushReport(target=target, method="gsp" if target.gsp else "update")
-    token = uuid.uuid4().hex
-    with tempfile.TemporaryDirectory(prefix="akke-push-") as tmp, \
-            StoreClient(target, policy) as client:
+    token = new_token()
+    if not dry_run:
+        stale = remove_stale(scratch)
+        report.stale_folders = len(stale)
+        if stale:
+            say(f"removed {len(stale)} working folder(s) of pushes that did not finish "
+                f"({sum(n for _, n in stale) / 1e6:.1f} MB)")
+    with work_folder(scratch) as tmp, StoreClient(target, policy) as client:
         clock = time.perf_counter()
 
         def lap(phase: str) -> None:
@@ -125,10 +184,15 @@ def push_store(store: Store, target: PushTarget, *, into_graph: str | None = Non
         if not uploads:
             raise EndpointError("there is nothing to push: the graph is empty")
         report.graphs = {u.graph: u.triples for u in uploads}
-        replacing = direct = False
+        replacing = moved = direct = temporaries = False
         delta = None
         graphs = [u.graph for u in uploads]
         try:
+            # Before anything else: what unfinished pushes left (readers see it in the union).
+            report.leftovers = find_leftovers(client) if dry_run else remove_leftovers(client)
+            if report.leftovers:
+                say(f"{'found' if dry_run else 'removed'} {report.leftovers.describe()} left by "
+                    "pushes that did not finish")
             held_any = client.holds_any(graphs)   # also tells which store answers
             if client.is_oxigraph:
                 # One update request is one transaction there: read what the store holds and
@@ -176,11 +240,13 @@ def push_store(store: Store, target: PushTarget, *, into_graph: str | None = Non
                 lap("replace")
             else:
                 say(f"uploading {sum(u.triples for u in uploads)} triples into temporary graphs")
+                temporaries = True
                 upload_all(client, uploads, Path(tmp))
                 lap("upload")
                 replacing = True
                 say(f"replacing {len(uploads)} graphs in one update")
                 _commit(client, uploads)
+                moved = True
                 lap("replace")
             # Already checked: a direct upload's count check was of the graphs themselves; an
             # empty change means the read compared every triple.
@@ -194,11 +260,20 @@ def push_store(store: Store, target: PushTarget, *, into_graph: str | None = Non
             elif report.method == "delta":
                 state = text("push-state-delta-sent" if report.changes and any(report.changes)
                              else "push-state-untouched")
+            elif replacing and not moved and not _answered(exc):
+                # Dropping a temporary graph that a MOVE still running in the store reads
+                # could leave its target half: the next push removes them instead.
+                state = text("push-state-move-unanswered")
             else:
                 _drop_temporaries(client, uploads)
                 state = text("push-state-moved" if replacing else "push-state-untouched")
             raise EndpointError(text("push-state", error=exc.message_text, state=state),
                                 hint=exc.hint_text) from None
+        except BaseException:   # Ctrl-C, SIGTERM, a bug: no temporary graph left behind, unless
+            if temporaries and not replacing:   # the MOVE was sent (it may be running in the store)
+                say("stopped: removing the temporary graphs")
+                _drop_temporaries(client, uploads)
+            raise
     report.seconds = time.perf_counter() - started
     return report
 
@@ -222,7 +297,7 @@ def _serialise(store: Store, folder: Path, token: str, into_graph: str | None) -
         else:
             for graph in store.graphs():  # one dump per graph: the serialiser runs in Rust
                 write(graph, store.dump("nt", graph))
-    return [replace(u, temporary=f"urn:akke-graph:push:{token}:{n}")
+    return [replace(u, temporary=temporary_graph(token, n))
             for n, u in enumerate(sorted(uploads, key=lambda u: u.graph))]
 
 
@@ -254,10 +329,19 @@ def _verify(client: StoreClient, uploads: list[GraphUpload]) -> None:
         raise EndpointError("the count check failed: " + "; ".join(wrong))
 
 
+def _answered(error: EndpointError) -> bool:
+    """Whether the request that failed was answered by the store (an HTTP status) or never
+    reached it, rather than sent and left without an answer (a timeout, a cut connection)."""
+    message = error.message_text
+    problem = message.fields.get("problem") if isinstance(message, Text) else None
+    return not (isinstance(problem, Text) and problem.key in ("http-timeout", "http-broken"))
+
+
 def _drop_temporaries(client: StoreClient, uploads: list[GraphUpload]) -> None:
-    """Best effort, one short attempt: a failed push should not leave temporary graphs behind."""
-    drops = " ;\n".join(f"DROP SILENT GRAPH <{u.temporary}>" for u in uploads)
+    """Best effort, one short attempt: a failed push should not leave temporary graphs behind
+    (what remains, the next push removes)."""
     try:
-        client.update(drops, what=text("push-what-clean"), policy=client.policy.once(timeout=5.0))
+        drop_graphs(client, [u.temporary for u in uploads], what=text("push-what-clean"),
+                    policy=client.policy.once(timeout=5.0))
     except EndpointError:
         pass

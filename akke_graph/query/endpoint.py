@@ -10,8 +10,7 @@ here before it is sent, so what leaves the machine is always one well-formed que
 
 from __future__ import annotations
 
-import json
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping, TypeVar
 
 import pyoxigraph as ox
 
@@ -22,7 +21,10 @@ from akke_graph.query.params import bind, substitute_text
 from akke_graph.query.results import QueryResult, Row
 from akke_graph.sparql_http.failures import Failing, check_url, safe_url
 from akke_graph.sparql_http.policy import HttpPolicy
-from akke_graph.sparql_http.query import post_query
+from akke_graph.sparql_http import results
+from akke_graph.sparql_http.query import Answer, post_query
+
+T = TypeVar("T")
 
 RDF_TYPES = {"text/turtle": ox.RdfFormat.TURTLE, "application/x-turtle": ox.RdfFormat.TURTLE,
              "application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
@@ -46,13 +48,11 @@ def run_remote(url: str, query: CannedQuery, params: Mapping[str, object] | None
     what = text("query-what", name=query.name)
     failing = _failing(url, what)
     if query.kind in ("select", "ask"):
-        data = _decode_json(url, what, post_query(url, sparql_text, failing, policy=policy).body)
+        data = _decode_json(url, what, post_query(url, sparql_text, failing, policy=policy))
         if query.kind == "ask":
-            if not isinstance(data.get("boolean"), bool):
-                raise EndpointError(f"the endpoint {safe_url(url)} answered an ASK query without a boolean")
-            result.boolean = data["boolean"]
+            result.boolean = _checked(url, what, results.boolean, data)
         else:
-            result.variables, result.rows = _rows(url, data)
+            result.variables, result.rows = _rows(url, what, data)
     else:
         answer = post_query(url, sparql_text, failing, rdf=True, policy=policy)
         fmt = RDF_TYPES.get(answer.content_type, ox.RdfFormat.TURTLE)
@@ -72,7 +72,7 @@ def select_remote(url: str, sparql: str, *, policy: HttpPolicy | None = None) ->
     check_url(url)
     what = text("query-what", name="SELECT")
     answer = post_query(url, sparql, _failing(url, what), policy=policy)
-    return _rows(url, _decode_json(url, what, answer.body))[1]
+    return _rows(url, what, _decode_json(url, what, answer))[1]
 
 
 def _failing(url: str, what: Message) -> Failing:
@@ -81,26 +81,28 @@ def _failing(url: str, what: Message) -> Failing:
                     403: text("http-auth.hint"), 404: text("query-404.hint")})
 
 
-def _decode_json(url: str, what: Message, body: bytes) -> dict[str, Any]:
+def _checked(url: str, what: Message, read: Callable[[Any], T], data: Any) -> T:
+    """``read(data)``, an answer that is not SPARQL results an error saying what is wrong."""
     try:
-        data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        data = None
-    if not isinstance(data, dict):
-        raise EndpointError(text("http-not-json", what=what, where=safe_url(url)),
-                            hint=text("http-not-json.hint"))
-    return data
+        return read(data)
+    except results.Malformed as exc:
+        raise EndpointError(text("http-malformed", what=what, where=safe_url(url), problem=str(exc)),
+                            hint=text("http-malformed.hint")) from None
 
 
-def _rows(url: str, data: dict[str, Any]) -> tuple[list[str], list[Row]]:
+def _decode_json(url: str, what: Message, answer: Answer) -> dict[str, Any]:
+    return _checked(url, what, lambda a: results.json_results(a.body, a.content_type), answer)
+
+
+def _rows(url: str, what: Message, data: dict[str, Any]) -> tuple[list[str], list[Row]]:
+    variables = _checked(url, what, results.variables, data)
+    rows = _checked(url, what, results.terms, data)
     try:
-        variables = [str(v) for v in data["head"].get("vars", [])]
-        bindings = data["results"]["bindings"]
-        rows = [{name: _term(value) for name, value in binding.items()} for binding in bindings]
-    except (KeyError, TypeError, AttributeError, ValueError) as exc:
-        raise EndpointError(f"the endpoint {safe_url(url)} answered malformed SPARQL JSON results "
-                            f"({exc})") from None
-    return variables, rows
+        return variables, [{name: _term(value) for name, value in row.items()} for row in rows]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise EndpointError(text("http-malformed", what=what, where=safe_url(url),
+                                 problem=f"SPARQL results with a term that is not RDF ({exc})"),
+                            hint=text("http-malformed.hint")) from None
 
 
 def _term(value: dict[str, Any]) -> ox.NamedNode | ox.BlankNode | ox.Literal:

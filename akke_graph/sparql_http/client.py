@@ -12,6 +12,7 @@ from typing import Any, Callable, Collection, Generator, Iterator, Mapping, Type
 import httpx
 
 from akke_graph.errors import AkkeError, EndpointError, Message
+from akke_graph.sparql_http.deadline import bound_httpx, deadline
 from akke_graph.sparql_http.failures import (Failing, broken, excerpt, retry_after_seconds,
                                              retryable_status, safe_url, server_error, timed_out,
                                              unreachable)
@@ -113,7 +114,7 @@ class HttpClient:
     @property
     def http(self) -> httpx.Client:
         if self._http is None:
-            self._http = httpx.Client(**self._options)
+            self._http = bound_httpx(httpx.Client(**self._options))
         return self._http
 
     @property
@@ -160,10 +161,13 @@ class HttpClient:
                 params: Mapping[str, str] | None = None, content: Content = None,
                 data: Mapping[str, str] | None = None, headers: Mapping[str, str] | None = None,
                 accept: Collection[int] = ()) -> httpx.Response:
-        """One try: the answer, a :class:`Retry` for what may pass, or the refusal."""
+        """One try: the answer, a :class:`Retry` for what may pass, or the refusal. The try's
+        timeout bounds all of it, the whole answer included (:mod:`.deadline`)."""
         try:
-            response = self.http.request(method, url, params=params, content=content, data=data,
-                                         headers=headers, timeout=httpx.Timeout(now.timeout))
+            with deadline(now.timeout):
+                response = self.http.request(method, url, params=params, content=content,
+                                             data=data, headers=headers,
+                                             timeout=httpx.Timeout(now.timeout))
         except httpx.TimeoutException:
             raise Retry(timed_out(now.timeout)) from None
         except httpx.ConnectError as exc:

@@ -5,10 +5,10 @@ one httpx client (:mod:`.client`), so every request has the one policy and the o
 
 from __future__ import annotations
 
-import json
 from typing import Any, Callable, Mapping, TypeVar
 
 from akke_graph.errors import EndpointError, Message, text
+from akke_graph.sparql_http import results
 from akke_graph.sparql_http.client import ChallengeAuth, FileBody, HttpClient
 from akke_graph.sparql_http.failures import Failing, safe_url
 from akke_graph.sparql_http.policy import SYSTEM_CLOCK, Attempt, Clock, HttpPolicy
@@ -34,39 +34,46 @@ class SparqlStoreClient(HttpClient):
 
     # --- SPARQL Protocol -------------------------------------------------------------------
 
-    def query_json(self, query: str, pick: Callable[[Any], T], *, what: Message) -> T:
-        """``pick`` applied to the SPARQL JSON results of ``query``; an answer that is not
-        such results becomes a clear error."""
+    def query_json(self, query: str, pick: Callable[[dict[str, Any]], T], *, what: Message) -> T:
+        """``pick`` applied to the SPARQL JSON results of ``query``; an answer that is not such
+        results (:mod:`.results`) becomes a clear error naming the endpoint and what is wrong."""
         response = self.send("POST", self.endpoint, what=what, data={"query": query},
                              headers={"Accept": "application/sparql-results+json"})
         try:
-            return pick(json.loads(response.content))
-        except (ValueError, KeyError, TypeError, AttributeError):
-            raise EndpointError(text("http-not-json", what=what, where=safe_url(self.endpoint)),
-                                hint=text("http-not-json.hint")) from None
+            return pick(results.json_results(response.content, response.headers.get("content-type")))
+        except results.Malformed as exc:
+            raise self.malformed(what, str(exc)) from None
+
+    def malformed(self, what: Message, problem: str) -> EndpointError:
+        """The error for an answer of the query endpoint that is not what it should be."""
+        return EndpointError(text("http-malformed", what=what, where=safe_url(self.endpoint),
+                                  problem=problem), hint=text("http-malformed.hint"))
 
     def select(self, query: str, *, what: Message) -> list[dict[str, str]]:
         """Rows of a SELECT as ``{variable: lexical value}``."""
-        def rows(answer: Any) -> list[dict[str, str]]:
-            return [{k: str(v["value"]) for k, v in row.items()} for row in answer["results"]["bindings"]]
-
-        return self.query_json(query, rows, what=what)
+        return self.query_json(query, results.bindings, what=what)
 
     def ask(self, query: str, *, what: Message) -> bool:
-        def boolean(answer: Any) -> bool:
-            if not isinstance(answer["boolean"], bool):
-                raise TypeError("not a boolean")
-            return answer["boolean"]
+        return self.query_json(query, results.boolean, what=what)
 
-        return self.query_json(query, boolean, what=what)
+    def count_value(self, value: str, *, what: Message) -> int:
+        """A count the store answered, as a number (else the error saying what it was)."""
+        try:
+            return results.count(value)
+        except results.Malformed as exc:
+            raise self.malformed(what, str(exc)) from None
 
     def select_tsv(self, query: str, *, what: Message) -> bytes:
         """The raw TSV answer of a SELECT: its terms are in SPARQL syntax, ready to send back."""
         response = self.send("POST", self.endpoint, what=what, data={"query": query},
-                             headers={"Accept": "text/tab-separated-values"})
-        if not response.headers.get("content-type", "").startswith("text/tab-separated-values"):
-            raise EndpointError(f"{what}: {safe_url(self.endpoint)} did not answer with "
-                                "SPARQL TSV results")
+                             headers={"Accept": results.TSV_TYPE})
+        content_type = response.headers.get("content-type")
+        if results.media_type(content_type) != results.TSV_TYPE:
+            try:
+                results.check_type(content_type or "no media type", (results.TSV_TYPE,),
+                                   response.content, "SPARQL TSV results")
+            except results.Malformed as exc:
+                raise self.malformed(what, str(exc)) from None
         return response.content
 
     def update(self, update: str | bytes | FileBody, *, what: Message,

@@ -6,7 +6,9 @@ the connection, was busy (HTTP 429) or failed (5xx) — never on another 4xx, wh
 would only repeat. The waits double from ``backoff`` up to ``max_backoff`` (a server's
 ``Retry-After`` wins, capped the same), and all attempts and waits of one request end within
 ``deadline`` seconds: no retry starts that would wait past it, and each attempt's timeout is cut
-to the time left. Time comes from a :class:`Clock`, so tests run the loop on a fake one.
+to the time left. An attempt's timeout bounds all of it — connecting, sending, and the whole
+answer — not each wait for bytes (:mod:`.deadline`), so a service that trickles its answer
+cannot stretch a request past it. Time comes from a :class:`Clock`, so tests run the loop on a fake one.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ USER_AGENT = f"akke-graph/{__version__} (linked-data graph of Finnish innovation
 class HttpPolicy:
     """How long to wait for a remote service and how hard to try again (seconds throughout)."""
 
-    timeout: float = 30.0      # one attempt: connecting, and each wait for bytes of the answer
+    timeout: float = 30.0      # one attempt, whole: connecting, sending, the whole answer
     retries: int = 3           # attempts after the first
     backoff: float = 0.5       # the first wait before a retry; doubles with each retry
     max_backoff: float = 30.0  # no single wait is longer

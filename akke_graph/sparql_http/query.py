@@ -10,6 +10,7 @@ import urllib.error
 from dataclasses import dataclass
 from http.client import HTTPException
 
+from akke_graph.sparql_http.deadline import OPENER, urllib_deadline
 from akke_graph.sparql_http.failures import (Failing, broken, excerpt, retry_after_seconds,
                                              retryable_status, server_error, timed_out,
                                              unreachable)
@@ -39,9 +40,6 @@ def post_query(url: str, sparql: str, failing: Failing, *, rdf: bool = False,
 
 def _attempt(url: str, sparql: str, failing: Failing, *, rdf: bool, timeout: float) -> Answer:
     from SPARQLWrapper import JSON, POST, TURTLE, URLENCODED, SPARQLWrapper
-    from SPARQLWrapper.SPARQLExceptions import (EndPointInternalError, EndPointNotFound,
-                                                QueryBadFormed, SPARQLWrapperException,
-                                                Unauthorized, URITooLong)
 
     client = SPARQLWrapper(url, agent=USER_AGENT)
     client.setQuery(sparql)
@@ -49,31 +47,22 @@ def _attempt(url: str, sparql: str, failing: Failing, *, rdf: bool, timeout: flo
     client.setRequestMethod(URLENCODED)
     client.setReturnFormat(TURTLE if rdf else JSON)
     client.setOnlyConneg(True)
-    client.timeout = timeout  # type: ignore[assignment]  # float seconds: setTimeout cuts to int
+    # SPARQLWrapper writes the request (negotiation, form encoding, agent); it is sent on
+    # connections bounded by the deadline, and every error status comes back as urllib's
+    # HTTPError, with its body, for the policy to judge.
+    request = client._createRequest()
     try:
-        response = client.query().response
-        body = response.read()
-        content_type = response.headers.get_content_type() if hasattr(response, "headers") else ""
-        return Answer(body, content_type)
-    # SPARQLWrapper turns these statuses into its own exceptions, the body in their text
-    except QueryBadFormed as exc:
-        raise failing.refused(400, _detail(exc)) from None
-    except Unauthorized as exc:
-        raise failing.refused(401, _detail(exc)) from None
-    except EndPointNotFound as exc:
-        raise failing.refused(404, _detail(exc)) from None
-    except URITooLong as exc:
-        raise failing.refused(414, _detail(exc)) from None
-    except EndPointInternalError as exc:
-        raise Retry(server_error(500, _detail(exc))) from None
-    except SPARQLWrapperException as exc:
-        raise failing.refused(400, _detail(exc)) from None
-    except urllib.error.HTTPError as exc:
-        detail = _body(exc)
-        if retryable_status(exc.code):
-            after = exc.headers.get("Retry-After") if exc.headers else None
-            raise Retry(server_error(exc.code, detail), retry_after_seconds(after)) from None
-        raise failing.refused(exc.code, detail) from None
+        with urllib_deadline(timeout):   # connecting, sending, the whole answer or error body
+            try:
+                response = OPENER.open(request, timeout=timeout)
+                body = response.read()
+                return Answer(body, response.headers.get_content_type())
+            except urllib.error.HTTPError as exc:
+                detail = _body(exc)
+                if retryable_status(exc.code):
+                    after = exc.headers.get("Retry-After") if exc.headers else None
+                    raise Retry(server_error(exc.code, detail), retry_after_seconds(after)) from None
+                raise failing.refused(exc.code, detail) from None
     except urllib.error.URLError as exc:
         if isinstance(exc.reason, (socket.timeout, TimeoutError)):
             raise Retry(timed_out(timeout)) from None
@@ -82,17 +71,6 @@ def _attempt(url: str, sparql: str, failing: Failing, *, rdf: bool, timeout: flo
         raise Retry(timed_out(timeout)) from None
     except (HTTPException, OSError) as exc:   # a cut connection, a garbled answer
         raise Retry(broken(exc)) from None
-
-
-def _detail(exc: Exception) -> str:
-    """The endpoint's own words from a SPARQLWrapper error (which holds the body in its text)."""
-    text = str(exc)
-    if "Response:" not in text:
-        return ""
-    text = text.split("Response:", 1)[1].strip()
-    if text.startswith(("b'", 'b"')):
-        text = text[2:-1]
-    return excerpt(text.replace("\\n", " "))
 
 
 def _body(exc: urllib.error.HTTPError) -> str:

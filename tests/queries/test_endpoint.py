@@ -72,9 +72,9 @@ def test_endpoint_answers_errors(broken_endpoint, loaded: LoadedGraph) -> None:
         (lambda h: h.answer(400, b"Parse error near line 3"), "HTTP 400 Bad Request: Parse error"),
         (lambda h: h.answer(404, b"no"), "HTTP 404 Not Found"),
         (lambda h: h.answer(503, b"busy"), "HTTP 503 Service Unavailable: busy; gave up after 3 attempts"),
-        (lambda h: h.answer(200, b"<html>not json</html>", "text/html"), "did not answer with SPARQL JSON"),
+        (lambda h: h.answer(200, b"<html>not json</html>", "text/html"), "answered text/html instead of SPARQL JSON results"),
         (lambda h: h.answer(200, b'{"head": {}, "results": 3}', "application/sparql-results+json"),
-         "malformed SPARQL JSON"),
+         "JSON without the results.bindings list"),
         (lambda h: h.wfile.write(b"garbage\r\n\r\n"), "the connection broke"),
     ]
     for behaviour, message in cases:

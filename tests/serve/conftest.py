@@ -104,6 +104,10 @@ def patient_service(validated: LoadedGraph, release_dir: Path):
         yield svc
 
 
+def ontology_graph(loaded: LoadedGraph) -> str:
+    return next(g for g, f in loaded.files.items() if not f.is_data)
+
+
 @pytest.fixture(scope="session")
 def published_release(tmp_path_factory: pytest.TempPathFactory, validated: LoadedGraph) -> Path:
     """A release written by publish itself (pages, queries page, .htaccess, nginx.conf)."""
@@ -116,14 +120,15 @@ def published_release(tmp_path_factory: pytest.TempPathFactory, validated: Loade
 
 @pytest.fixture(scope="session")
 def version_b(loaded: LoadedGraph) -> OxigraphStore:
-    """A second version of the graph: one triple more in one graph, one fewer in another."""
+    """A second version of the graph: one triple fewer in the first graph, one more in the
+    ontology's (which holds blank nodes)."""
     store = OxigraphStore()
     store.add(loaded.store.quads())
     graphs = store.graphs()
     first = next(iter(store.quads(graphs[0])))
     store.remove([first])
     store.add([ox.Quad(ox.NamedNode("urn:test:version"), ox.NamedNode("urn:test:is"),
-                       ox.Literal("B"), ox.NamedNode(graphs[-1]))])
+                       ox.Literal("B"), ox.NamedNode(ontology_graph(loaded)))])
     return store
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import queue
 import re
+import signal
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,8 +25,11 @@ from akke_graph.store import OxigraphStore
 
 from akke_graph.synthetic.generate import generate
 
+from .conftest import ontology_graph
 from .faultproxy import Fault, FaultProxy, Held, Request
 from .helpers import canonical, counts, graph_triples, holds, store_graph
+from .killing import (COMMON, LEFTOVER, WRITES, KillPoint, folders, kill_and_push_again, kill_at,
+                      kill_points, push_process, seed_leftover, temporaries)
 
 FAST = HttpPolicy(retries=2, backoff=0.05, timeout=10)
 
@@ -233,6 +237,8 @@ FAULTS = [
     Case("stall-move-once", [Fault("stall", when=is_move, times=1)], "gsp", 0, "A", r"pushed",
          ("--timeout", "3")),
     Case("lost-move-answer", [Fault("lose-answer", when=is_move)], "gsp", 0, "A", r"pushed"),
+    Case("stall-move", [Fault("stall", when=is_move)], "gsp", 2, "B",
+         r"timeout.*may still be running.*left for the next push", ("--timeout", "3", "--retries", "1")),
     Case("cut-put-once", [Fault("cut", when=is_upload, times=1)], "gsp", 0, "A", r"pushed"),
     Case("cut-put-always", [Fault("cut", when=is_upload)], "gsp", 2, "B", r"connection broke"),
     Case("stall-put", [Fault("stall", when=is_upload)], "gsp", 2, "B", r"timeout",
@@ -261,7 +267,11 @@ def test_faults_leave_old_or_new_graph(case: Case, oxigraph_server: OxigraphServ
         assert "Traceback" not in result.output
     expected = validated.store if case.final == "A" else version_b
     assert holds(oxigraph_server.query_url, expected), case.name
-    if case.faults != "refuse":
+    if case.name == "stall-move":   # left, as the message said, for the next push
+        assert leftovers(oxigraph_server)
+        assert push_store(validated.store, target(oxigraph_server), policy=FAST).leftovers
+        assert leftovers(oxigraph_server) == [] and holds(oxigraph_server.query_url, validated.store)
+    elif case.faults != "refuse":
         assert leftovers(oxigraph_server) == []
         methods = {r.method for r in proxy.seen if r.is_upload}
         assert methods <= {"delta": set(), "gsp": {"PUT"}, "update": set()}[case.mode]
@@ -311,9 +321,9 @@ def test_first_push_is_one_bulk_load_and_the_second_sends_the_change(
     assert [r.target for r in proxy.seen if r.is_upload] == ["/store?no_transaction="]
     proxy.seen.clear()
     second = push_store(validated.store, through, policy=FAST)
-    # B lacks one triple of the first graph, and has one more in the last: the ontology, which
-    # holds blank nodes and so goes in whole (dropped first); the first graph gets its triple back.
-    last = validated.store.graphs()[-1]
+    # B lacks one triple of the first graph, and has one more in the ontology's, which holds
+    # blank nodes and so goes in whole (dropped first); the first graph gets its triple back.
+    last = ontology_graph(validated)
     assert second.method == "delta"
     assert second.changes == (1 + sum(1 for _ in validated.store.quads(last)), 0)
     assert [r for r in proxy.seen if r.is_upload or r.is_move] == []
@@ -414,7 +424,7 @@ def test_dry_run_reports_and_sends_nothing(oxigraph_server: OxigraphServer, faul
     assert not any(r.is_upload or r.is_move or r.is_delta or r.is_insert for r in proxy.seen)
     assert holds(oxigraph_server.query_url, version_b)
     assert report.held == counts(oxigraph_server.query_url)
-    last = validated.store.graphs()[-1]   # as in the test above: B lacks one triple, and the
+    last = ontology_graph(validated)      # as in the test above: B lacks one triple, and the
     if oxigraph:                          # ontology (blank nodes) goes in whole
         assert report.changes == (1 + sum(1 for _ in validated.store.quads(last)), 0)
     text = report.to_text()
@@ -530,3 +540,122 @@ def test_update_endpoint_defaults() -> None:
     assert PushTarget.from_options("http://h:1/q", update="http://h:1/u").update == "http://h:1/u"
     target = PushTarget.from_options("http://h:1/sparql", user="u", password="pw")
     assert target.password == "pw" and "pw" not in repr(target)
+
+
+# --- killed pushes ----------------------------------------------------------------------------
+
+# The kinds of request of each way into Oxigraph, in order; each is a kill point (killing.py),
+# those every push sends first (COMMON) in one way only.
+OXIGRAPH_KILLS = {
+    # a later push: the change in one update
+    "delta": [*COMMON, "read", "delta", "count"],
+    # an empty store: whole graphs bulk-loaded straight into their targets
+    "first": [*COMMON, "upload", "count"],
+    # a store that does not say it is Oxigraph (say, behind a proxy): temporary graphs and a MOVE
+    "move": [*COMMON, "count", "upload", "check", "move", "count#2"],
+}
+KILLS = [(mode, point) for n, (mode, kinds) in enumerate(OXIGRAPH_KILLS.items())
+         for point in kill_points(kinds if n == 0 else kinds[len(COMMON):], WRITES)]
+
+
+@pytest.mark.parametrize("mode,point", KILLS, ids=[f"{m}-{p.id}" for m, p in KILLS])
+def test_a_killed_push_leaves_nothing_a_reader_sees_after_the_next(
+        mode: str, point: KillPoint, oxigraph_server: OxigraphServer, fault_proxy,
+        validated: LoadedGraph, version_b: OxigraphStore, project_root: Path, tmp_path: Path) -> None:
+    """A push into Oxigraph killed (SIGKILL) while each kind of request it sends is held, the
+    request then lost or delivered: readers see the old complete graphs, and after the next push
+    no temporary graph, the new complete graphs, and no working folder of the killed push."""
+    old = None if mode == "first" else version_b
+    if old is not None:
+        push_store(old, target(oxigraph_server), policy=FAST)
+    proxy = fault_proxy(server_name="FaultProxy" if mode == "move" else None)
+    proxy.faults.append(Fault("hold"))
+    kill_and_push_again(
+        query_url=oxigraph_server.query_url, update_url=oxigraph_server.update_url,
+        direct=target(oxigraph_server), proxy=proxy, project=project_root, scratch=tmp_path,
+        args=["--endpoint", proxy.url("/query"), "--gsp", proxy.url("/store")], point=point,
+        old=old, new=validated.store, policy=FAST)
+
+
+@pytest.mark.parametrize("mode", list(OXIGRAPH_KILLS))
+def test_the_kill_points_cover_every_kind_of_request(mode: str, oxigraph_server: OxigraphServer,
+                                                     fault_proxy, validated: LoadedGraph,
+                                                     version_b: OxigraphStore, tmp_path: Path) -> None:
+    """The table above names every kind of request each way of pushing sends."""
+    if mode != "first":
+        push_store(version_b, target(oxigraph_server), policy=FAST)
+    seed_leftover(oxigraph_server.update_url)
+    proxy = fault_proxy(server_name="FaultProxy" if mode == "move" else None)
+    push_store(validated.store, PushTarget.from_options(proxy.url("/query"), gsp=proxy.url("/store")),
+               policy=FAST, scratch=tmp_path)
+    assert {r.kind for r in proxy.seen} == {k.partition("#")[0] for k in OXIGRAPH_KILLS[mode]}
+
+
+def test_sigterm_drops_the_temporary_graphs_and_the_working_folder(
+        oxigraph_server: OxigraphServer, fault_proxy, validated: LoadedGraph,
+        version_b: OxigraphStore, project_root: Path, tmp_path: Path) -> None:
+    push_store(version_b, target(oxigraph_server), policy=FAST)
+    proxy = fault_proxy(server_name="FaultProxy")
+    proxy.faults.append(Fault("hold"))
+    process = push_process(project_root, tmp_path, "--endpoint", proxy.url("/query"),
+                           "--gsp", proxy.url("/store"))
+    kill_at(proxy, process, KillPoint("upload", 2), lambda *_: None, sig=signal.SIGTERM)
+    assert process.returncode == 128 + signal.SIGTERM
+    assert process.stderr is not None and b"Traceback" not in process.stderr.read()
+    assert temporaries(oxigraph_server.query_url) == {}
+    assert holds(oxigraph_server.query_url, version_b)
+    assert folders(tmp_path) == []
+
+
+def test_clean_removes_leftovers_and_says_how_many(oxigraph_server: OxigraphServer,
+                                                   version_b: OxigraphStore, project_root: Path,
+                                                   run_push) -> None:
+    push_store(version_b, target(oxigraph_server), policy=FAST)
+    seed_leftover(oxigraph_server.update_url)
+    args = ("--endpoint", oxigraph_server.query_url, "--clean")
+    dry = run_push(project_root, *args, "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "would remove 1 temporary graph (2 triples)" in dry.output and LEFTOVER in dry.output
+    assert temporaries(oxigraph_server.query_url) == {LEFTOVER: 2}
+    result = run_push(project_root, *args)
+    assert result.exit_code == 0, result.output
+    assert "removed 1 temporary graph (2 triples) left by pushes that did not finish" in result.output
+    assert temporaries(oxigraph_server.query_url) == {}
+    assert holds(oxigraph_server.query_url, version_b)
+    again = run_push(project_root, *args)
+    assert again.exit_code == 0 and "holds no temporary graph" in again.output
+
+
+def test_stale_working_folders_are_removed_and_live_ones_kept(tmp_path: Path) -> None:
+    """A folder whose process is gone goes; one of a running process, of another host, of
+    another process that reused the PID, or without an owner but recent, stays."""
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    from akke_graph.push.workdir import remove_stale, work_folder
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    dead_pid = int(gone.stdout)
+    host = socket.gethostname()
+    made = {}
+    for name, owner in [("dead", f"{host} {dead_pid} 1"), ("alive", f"{host} {os.getpid()} "),
+                        ("other-host", f"elsewhere.example {dead_pid} 1"),
+                        ("reused-pid", f"{host} {os.getppid()} 1"), ("unowned", None)]:
+        folder = tmp_path / f"akke-push-{name}"
+        folder.mkdir()
+        (folder / "graphs.nt").write_bytes(b"x" * 1000)
+        if owner is not None:
+            (folder / "owner").write_text(owner)
+        made[name] = folder
+    with work_folder(tmp_path) as mine:
+        assert mine.name.startswith(f"akke-push-{os.getpid()}-")
+        removed = remove_stale(tmp_path)
+        assert mine.exists()
+    assert not mine.exists()
+    assert sorted(p.name for p, _ in removed) == ["akke-push-dead", "akke-push-reused-pid"]
+    assert all(size >= 1000 for _, size in removed)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "akke-push-alive", "akke-push-other-host", "akke-push-unowned"]

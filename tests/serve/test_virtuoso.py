@@ -5,6 +5,7 @@ Virtuoso is not installed; ``.ci/run`` installs it, so CI always runs these."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -14,8 +15,12 @@ from akke_graph.sparql_http import HttpPolicy
 from akke_graph.query import load_queries
 from akke_graph.store import OxigraphStore
 
+from .faultproxy import Fault, FaultProxy
 from .helpers import canned_local, canned_remote, counts, holds
+from .killing import COMMON, WRITES, KillPoint, kill_and_push_again, kill_points, seed_leftover
 from .virtuoso import DBA_PASSWORD, Virtuoso
+
+POLICY = HttpPolicy(retries=1, backoff=0.1, timeout=60)
 
 pytestmark = pytest.mark.virtuoso
 
@@ -38,7 +43,7 @@ def virtuoso_target(virtuoso: Virtuoso, mode: str) -> PushTarget:
 def test_push_round_trip(virtuoso: Virtuoso, loaded: LoadedGraph, version_b: OxigraphStore,
                          mode: str) -> None:
     target = virtuoso_target(virtuoso, mode)
-    policy = HttpPolicy(retries=1, backoff=0.1, timeout=30)
+    policy = POLICY
     push_store(loaded.store, target, policy=policy)
     assert holds(virtuoso.sparql, loaded.store)
     push_store(loaded.store, target, policy=policy)  # twice: replaced, never duplicated
@@ -64,3 +69,60 @@ def test_cli_push_with_digest_password_and_canned_queries(virtuoso: Virtuoso, va
     differ = [q.name for q in load_queries(validated.config)
               if canned_remote(virtuoso.sparql, q, graphs=graphs) != canned_local(validated, q)]
     assert differ == []
+
+
+# --- killed pushes ----------------------------------------------------------------------------
+
+# The kinds of request of each way into Virtuoso, in order; each is a kill point (killing.py),
+# those every push sends first or last the same way (COMMON, the counts) in one way only.
+VIRTUOSO_KILLS = {
+    "gsp": [*COMMON, "count", "upload", "check", "move", "count#2"],
+    "update": [*COMMON, "count", "insert", "check", "move", "count#2"],
+}
+KILLS = [("gsp", p) for p in kill_points(VIRTUOSO_KILLS["gsp"], WRITES)] + [
+    ("update", p) for p in kill_points(["insert", "check", "move"], WRITES)]
+
+
+@pytest.fixture()
+def virtuoso_proxy(virtuoso: Virtuoso) -> Iterator[FaultProxy]:
+    """A proxy in front of the Virtuoso that holds every request."""
+    proxy = FaultProxy("127.0.0.1", virtuoso.http_port, faults=[Fault("hold")])
+    try:
+        yield proxy
+    finally:
+        proxy.close()
+
+
+@pytest.mark.parametrize("mode,point", KILLS, ids=[f"{m}-{p.id}" for m, p in KILLS])
+def test_a_killed_push_leaves_nothing_a_reader_sees_after_the_next(
+        mode: str, point: KillPoint, virtuoso: Virtuoso, virtuoso_proxy: FaultProxy,
+        validated: LoadedGraph, version_b: OxigraphStore, project_root: Path, tmp_path: Path) -> None:
+    """A push into Virtuoso killed (SIGKILL) while each kind of request it sends is held, the
+    request then lost or delivered: readers see the old complete graphs (the new ones once the
+    MOVE went through), and after the next push no temporary graph, the new complete graphs,
+    and no working folder of the killed push."""
+    direct = virtuoso_target(virtuoso, "gsp")
+    push_store(version_b, direct, policy=POLICY)
+    gsp = MODES[mode][0]
+    args = ["--endpoint", virtuoso_proxy.url("/sparql")] + (
+        ["--gsp", virtuoso_proxy.url(gsp)] if gsp else [])
+    kill_and_push_again(query_url=virtuoso.sparql, update_url=virtuoso.sparql, direct=direct,
+                        proxy=virtuoso_proxy, args=args, point=point, project=project_root,
+                        scratch=tmp_path, old=version_b, new=validated.store, policy=POLICY)
+
+
+@pytest.mark.parametrize("mode", list(VIRTUOSO_KILLS))
+def test_the_kill_points_cover_every_kind_of_request(mode: str, virtuoso: Virtuoso,
+                                                     validated: LoadedGraph,
+                                                     version_b: OxigraphStore, tmp_path: Path) -> None:
+    """The table above names every kind of request each way of pushing sends."""
+    push_store(version_b, virtuoso_target(virtuoso, "gsp"), policy=POLICY)
+    seed_leftover(virtuoso.sparql)
+    proxy = FaultProxy("127.0.0.1", virtuoso.http_port)
+    try:
+        gsp = MODES[mode][0]
+        through = PushTarget.from_options(proxy.url("/sparql"), gsp=proxy.url(gsp) if gsp else None)
+        push_store(validated.store, through, policy=POLICY, scratch=tmp_path)
+    finally:
+        proxy.close()
+    assert {r.kind for r in proxy.seen} == {k.partition("#")[0] for k in VIRTUOSO_KILLS[mode]}
