@@ -186,14 +186,14 @@ class _HTTPConnection(http.client.HTTPConnection):
     def connect(self) -> None:
         self.timeout = _connect_timeout(self.timeout)
         super().connect()
-        self.sock = _opened(self.sock)   # type: ignore[assignment]
+        self.sock = _opened(self.sock)
 
 
 class _HTTPSConnection(http.client.HTTPSConnection):
     def connect(self) -> None:
         self.timeout = _connect_timeout(self.timeout)
         super().connect()
-        self.sock = _opened(self.sock)   # type: ignore[assignment]
+        self.sock = _opened(self.sock)
 
 
 class _HTTPHandler(urllib.request.HTTPHandler):
