@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from akke_graph.config import DEFAULT_BASE_IRI, Config
 from akke_graph.errors import ConfigError, NonConformantError, ShapesError
 from akke_graph.load import LoadedGraph, rdf_files
@@ -74,11 +76,13 @@ class ValidationReport:
 
         return render_json(self, lang)
 
+    def report_triples(self) -> list[ox.Triple]:
+        """The standard SHACL validation report as triples (the first one is about the report)."""
+        return report_triples(self.outcome)
+
     def to_turtle(self) -> str:
         """The standard SHACL validation report in Turtle."""
-        import pyoxigraph as ox
-
-        return ox.serialize(report_triples(self.outcome), format=ox.RdfFormat.TURTLE,
+        return ox.serialize(self.report_triples(), format=ox.RdfFormat.TURTLE,
                             prefixes={"sh": "http://www.w3.org/ns/shacl#"}).decode("utf-8")
 
 

@@ -1,0 +1,71 @@
+"""Compare a validation report with an expected one the way the W3C SHACL test suite does: the
+``sh:conforms`` flag and the multiset of results by focus node, path, constraint component, source
+shape, value and severity (messages and the other fields are not compared).
+
+Blank nodes are compared by what they hold (their outgoing triples, recursively): the engines'
+reports and the expected report are separate graphs, so their blank nodes only match that way.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from akke_graph.shacl.shapes import ShapesGraph, Term
+from akke_graph.terms import SH
+
+FIELDS = ("focusNode", "resultPath", "sourceConstraintComponent", "sourceShape", "value", "resultSeverity")
+
+Signature = tuple[str, ...]
+
+
+def describe(term: Term | None, graph: ShapesGraph, seen: frozenset[Term] = frozenset()) -> str:
+    """A term as text; a blank node as the sorted description of what it holds."""
+    if term is None:
+        return "-"
+    if not isinstance(term, ox.BlankNode):
+        return str(term)
+    if term in seen:
+        return "[cycle]"
+    inner = sorted(f"<{p}> {describe(o, graph, seen | {term})}"
+                   for p in graph.predicates(term) for o in graph.objects(term, p))
+    return "[" + " ; ".join(inner) + "]"
+
+
+@dataclass
+class ReportSummary:
+    """What the comparison looks at in one report."""
+
+    conforms: bool | None
+    results: Counter[Signature]
+
+
+def summarise(graph: ShapesGraph, report: Term) -> ReportSummary:
+    """The conforms flag and result signatures of the ``sh:ValidationReport`` node ``report``."""
+    flag = graph.value(report, SH + "conforms")
+    results: Counter[Signature] = Counter(
+        tuple(describe(graph.value(r, SH + f), graph) for f in FIELDS)
+        for r in graph.objects(report, SH + "result"))
+    return ReportSummary(conforms=flag.value == "true" if isinstance(flag, ox.Literal) else None,
+                         results=results)
+
+
+def differences(expected: ReportSummary, actual: ReportSummary) -> list[str]:
+    """What ``actual`` gets wrong against ``expected``, one line each; empty when they agree."""
+    out = []
+    if expected.conforms != actual.conforms:
+        out.append(f"sh:conforms {actual.conforms}, expected {expected.conforms}")
+    for signature, n in (expected.results - actual.results).items():
+        out.append(f"missing {n}x: " + ", ".join(f"{f}={v}" for f, v in zip(FIELDS, signature)))
+    for signature, n in (actual.results - expected.results).items():
+        out.append(f"unexpected {n}x: " + ", ".join(f"{f}={v}" for f, v in zip(FIELDS, signature)))
+    return out
+
+
+def summarise_report(report: list[ox.Triple], context: list[ox.Triple] | list[ox.Quad]) -> ReportSummary:
+    """The summary of an engine's report (``report[0]`` is about the report node); ``context``
+    holds the shapes and data triples that its blank nodes stand for."""
+    triples = [*report, *(ox.Triple(t.subject, t.predicate, t.object) for t in context)]
+    return summarise(ShapesGraph(triples), report[0].subject)
