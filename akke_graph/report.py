@@ -26,13 +26,13 @@ WORDS = {
     "en": {"Violation": ("violation", "violations"), "Warning": ("warning", "warnings"),
            "Info": ("info", "info"), "file": "file", "property": "property", "value": "value",
            "rule": "rule", "conforms": "the graph conforms to the shapes",
-           "conforms_warnings": "the graph conforms to the shapes (warnings do not block)",
+           "conforms_warnings": "no violations: nothing is blocked (warnings and info still make sh:conforms false)",
            "fails": "the graph does not conform to the shapes", "delegated": "validated with pyshacl",
            "none": "no results"},
     "fi": {"Violation": ("virhe", "virhettä"), "Warning": ("varoitus", "varoitusta"),
            "Info": ("huomautus", "huomautusta"), "file": "tiedosto", "property": "ominaisuus",
            "value": "arvo", "rule": "sääntö", "conforms": "tietoverkko on muotojen mukainen",
-           "conforms_warnings": "tietoverkko on muotojen mukainen (varoitukset eivät estä)",
+           "conforms_warnings": "ei virheitä: mikään ei esty (varoitukset ja huomautukset tekevät silti sh:conforms-arvoksi false)",
            "fails": "tietoverkko ei ole muotojen mukainen", "delegated": "validoitu pyshacl:llä",
            "none": "ei tuloksia"},
 }
@@ -117,8 +117,8 @@ def summary_line(report: "ValidationReport", lang: str) -> str:
         n = report.counts.get(severity, 0)
         singular, plural = words[severity]
         parts.append(f"{n} {singular if n == 1 else plural}")
-    verdict = words["fails"] if not report.conforms else (
-        words["conforms_warnings"] if report.counts.get("Warning") else words["conforms"])
+    verdict = words["fails"] if report.has_violations else (
+        words["conforms"] if report.conforms else words["conforms_warnings"])
     return f"{', '.join(parts)}: {verdict}."
 
 
@@ -178,7 +178,7 @@ def render_json(report: "ValidationReport", lang: str = "en") -> str:
                 "message": r.message(lang),
             })
     items.sort(key=lambda i: (i["files"], i["focusNode"], i["severity"], i["path"] or ""))
-    return json.dumps({"conforms": report.conforms, "engine": report.outcome.engine,
+    return json.dumps({"conforms": report.conforms, "blocking": report.has_violations, "engine": report.outcome.engine,
                        "delegated": report.outcome.delegated, "counts": report.counts,
                        "summary": summary_line(report, lang), "results": items},
                       ensure_ascii=False, indent=2)

@@ -89,11 +89,12 @@ def to_rdflib(term: Any) -> Any:
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
     if isinstance(term, ox.Literal):
+        # normalize=False: rdflib would otherwise rewrite the lexical form ("04" → "4").
         if term.language:
-            return Literal(term.value, lang=term.language)
+            return Literal(term.value, lang=term.language, normalize=False)
         if term.datatype.value == XSD + "string":
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
+            return Literal(term.value, normalize=False)
+        return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
     if isinstance(term, ox.DefaultGraph) or term is None:
         return None
     raise TypeError(f"unsupported term {term!r}")

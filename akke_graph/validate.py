@@ -63,8 +63,14 @@ class ValidationReport:
         return self.outcome.results
 
     @property
+    def has_violations(self) -> bool:
+        return self.outcome.has_violations
+
+    @property
     def exit_code(self) -> int:
-        return 0 if self.conforms else 1
+        """1 when there is a violation; warnings and info do not fail the command (nor block
+        publish, push and serve), although the report then says ``sh:conforms false``."""
+        return 1 if self.has_violations else 0
 
     def to_text(self, lang: str = "en") -> str:
         from akke_graph.report import render_text
@@ -78,7 +84,7 @@ class ValidationReport:
 
     def report_triples(self) -> list[ox.Triple]:
         """The standard SHACL validation report as triples (the first one is about the report)."""
-        return report_triples(self.outcome)
+        return report_triples(self.outcome, self.shapes)
 
     def to_turtle(self) -> str:
         """The standard SHACL validation report in Turtle."""
@@ -113,14 +119,15 @@ def validate_graph(loaded: LoadedGraph, *, engine: str = "native",
 
             only = {d.split(" ", 1)[0] for d in outcome.delegated}
             extra = validate_pyshacl(loaded.store, shapes, only=only)
-            outcome.results = sorted(set(outcome.results) | set(extra.results), key=ValidationResult.key)
+            outcome.results = sorted(outcome.results + extra.results, key=ValidationResult.key)
     return ValidationReport(loaded=loaded, shapes=shapes, outcome=outcome)
 
 
 def require_conformant(loaded: LoadedGraph, *, engine: str = "native", lang: str = "en") -> ValidationReport:
-    """Validate and raise :class:`NonConformantError` (exit 1, with the report) on any violation."""
+    """Validate and raise :class:`NonConformantError` (exit 1, with the report) on any violation
+    (warnings and info do not block)."""
     report = validate_graph(loaded, engine=engine)
-    if not report.conforms:
+    if report.has_violations:
         message = ("tietoverkko ei ole kelvollinen: mitään ei julkaista, siirretä eikä jaeta"
                    if lang == "fi" else
                    "the graph does not conform to the shapes: nothing is published, pushed or served")

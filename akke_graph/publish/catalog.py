@@ -379,7 +379,7 @@ def check_catalog(graph: ReleaseGraph, triples: list[ox.Triple]) -> None:
     shapes = load_shapes_graph([shapes_file], {shapes_file: graph.config.display_path(shapes_file)},
                                rebase=(DEFAULT_BASE_IRI, graph.base))
     report = validate_graph(LoadedGraph(config=graph.config, store=store), shapes=shapes)
-    if not report.conforms:
+    if report.has_violations:
         raise PublishError("catalog.ttl does not conform to the DCAT-AP shapes (shapes/dcat-ap.ttl):\n"
                            + report.to_text("en"))
 

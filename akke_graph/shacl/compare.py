@@ -67,5 +67,7 @@ def differences(expected: ReportSummary, actual: ReportSummary) -> list[str]:
 def summarise_report(report: list[ox.Triple], context: list[ox.Triple] | list[ox.Quad]) -> ReportSummary:
     """The summary of an engine's report (``report[0]`` is about the report node); ``context``
     holds the shapes and data triples that its blank nodes stand for."""
-    triples = [*report, *(ox.Triple(t.subject, t.predicate, t.object) for t in context)]
-    return summarise(ShapesGraph(triples), report[0].subject)
+    triples = dict.fromkeys([*report, *(ox.Triple(t.subject, t.predicate, t.object) for t in context)])
+    node = report[0].subject
+    assert not isinstance(node, ox.Triple)
+    return summarise(ShapesGraph(triples), node)

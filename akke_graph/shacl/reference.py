@@ -35,24 +35,33 @@ def validate_pyshacl(store: Store, shapes: ShapesGraph, only: set[str] | None = 
         triples = [t for t in triples if t.predicate.value not in starts or str(t.subject) in only]
     _, report, _ = pyshacl.validate(data, shacl_graph=to_rdflib_graph(triples), advanced=True,
                                     inference="none", allow_warnings=True)
-    return ShaclOutcome(results=read_report(report), engine="pyshacl")
+    return ShaclOutcome(results=read_report(report, shapes), engine="pyshacl")
 
 
-def read_report(report: object) -> list[ValidationResult]:
-    """The results of an rdflib ``sh:ValidationReport`` graph."""
+def read_report(report: object, shapes: ShapesGraph) -> list[ValidationResult]:
+    """The results of an rdflib ``sh:ValidationReport`` graph: those its report node lists (the
+    nested ones under ``sh:detail`` are not results of their own), each as often as listed. A
+    complex path is given as the source shape's own path node of ``shapes``, as the native engine
+    gives it."""
     graph = ShapesGraph(ox.Triple(from_rdflib(s), from_rdflib(p), from_rdflib(o))
                         for s, p, o in report)  # type: ignore[attr-defined]
-    reader = ShapeReader(graph)
-    results = set()
-    for node in graph.subjects(RDF + "type", ox.NamedNode(SH + "ValidationResult")):
+    reader, shape_reader = ShapeReader(graph), ShapeReader(shapes)
+    results = []
+    for node in (r for report_node in graph.subjects(RDF + "type", ox.NamedNode(SH + "ValidationReport"))
+                 for r in graph.objects(report_node, SH + "result")):
         path = graph.value(node, SH + "resultPath")
-        results.add(ValidationResult(
+        shape = graph.value(node, SH + "sourceShape")
+        path_text = reader.path_to_sparql(path) if path is not None else None
+        if isinstance(path, ox.BlankNode) and shape is not None:
+            own = shapes.value(shape, SH + "path")
+            path = own if own is not None and shape_reader.path_to_sparql(own) == path_text else path
+        results.append(ValidationResult(
             focus=graph.value(node, SH + "focusNode"),
             component=graph.value(node, SH + "sourceConstraintComponent").value,
             severity=graph.value(node, SH + "resultSeverity").value,
-            source_shape=graph.value(node, SH + "sourceShape"),
+            source_shape=shape,
             path=path,
-            path_text=reader.path_to_sparql(path) if path is not None else None,
+            path_text=path_text,
             value=graph.value(node, SH + "value"),
             source_constraint=graph.value(node, SH + "sourceConstraint"),
             messages=tuple(m for m in graph.objects(node, SH + "resultMessage") if isinstance(m, ox.Literal))))
