@@ -20,6 +20,7 @@ from akke_graph.config import Config
 from akke_graph.errors import InputError
 from akke_graph.store import Store, open_store
 from akke_graph.terms import RDF_TYPE, VOID
+from akke_graph.written import may_hold_rewritten
 
 RDF_SUFFIXES = {".ttl": "turtle", ".nt": "nt", ".trig": "trig", ".jsonld": "json-ld"}
 
@@ -113,11 +114,13 @@ def load_file(store: Store, path: Path, display: str, graph: str) -> None:
     load_bytes(store, data, fmt, display, graph)
 
 
-def load_bytes(store: Store, data: bytes, fmt: str, display: str, graph: str) -> None:
-    """Parse a file's bytes (read by :func:`read_rdf`) into named graph ``graph`` of ``store``."""
+def load_bytes(store: Store, data: bytes, fmt: str, display: str, graph: str,
+               rewrites: bool | None = None) -> None:
+    """Parse a file's bytes (read by :func:`read_rdf`) into named graph ``graph`` of ``store``;
+    ``rewrites`` as for :meth:`Store.load`."""
     try:
         store.remove_graph(graph)   # a store on disk keeps the last load: replace, never add twice
-        store.load(data, fmt, graph=graph, base_iri=graph)
+        store.load(data, fmt, graph=graph, base_iri=graph, rewrites=rewrites)
     except SyntaxError as exc:
         raise syntax_error(display, exc) from None
     except ValueError as exc:
@@ -162,16 +165,17 @@ def load(config: Config, paths: Iterable[Path] | None = None, *, store: Store | 
     data_files = rdf_files(config.data_dir) if paths is None else list(_expand(paths))
     marks = []
 
-    def prepare(item: tuple[Path, bool]) -> tuple[str, str, bytes, str]:
+    def prepare(item: tuple[Path, bool]) -> tuple[str, str, bytes, str, bool]:
         path = item[0]
         graph, display = config.graph_iri(path), config.display_path(path)
-        return (graph, display, *read_rdf(path, display))
+        data, fmt = read_rdf(path, display)
+        return graph, display, data, fmt, may_hold_rewritten(data, fmt)
 
     items = [(p, False) for p in ontology_files] + [(p, True) for p in data_files]
-    for (path, is_data), (graph, display, data, fmt) in read_ahead(items, prepare):
+    for (path, is_data), (graph, display, data, fmt, rewrites) in read_ahead(items, prepare):
         if graph in loaded.files:
             continue
-        load_bytes(target, data, fmt, display, graph)
+        load_bytes(target, data, fmt, display, graph, rewrites)
         if is_data:
             node = ox.NamedNode(graph)
             marks.append(ox.Quad(node, RDF_TYPE, ox.NamedNode(VOID + "Dataset"), node))

@@ -17,6 +17,7 @@ from typing import Iterable, Iterator, Mapping, Union
 import pyoxigraph as ox
 
 from akke_graph.errors import ConfigError, QueryError
+from akke_graph.written import WrittenLiterals, may_hold_rewritten
 
 Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
 Row = dict[str, Term]
@@ -37,8 +38,9 @@ class Store(ABC):
     kind: str = "abstract"
 
     @abstractmethod
-    def load(self, data: bytes, fmt: str, graph: str, base_iri: str) -> None:
-        """Parse ``data`` into named graph ``graph``; raises ``SyntaxError`` with a line number."""
+    def load(self, data: bytes, fmt: str, graph: str, base_iri: str, rewrites: bool | None = None) -> None:
+        """Parse ``data`` into named graph ``graph``; raises ``SyntaxError`` with a line number.
+        ``rewrites`` is :func:`~akke_graph.written.may_hold_rewritten` of the data if known."""
 
     @abstractmethod
     def add(self, quads: Iterable[ox.Quad]) -> None: ...
@@ -51,6 +53,15 @@ class Store(ABC):
 
     @abstractmethod
     def graphs(self) -> list[str]: ...
+
+    def written_quads(self) -> Iterator[ox.Quad]:
+        """Every quad with its literal as written (a store that rewrites none: :meth:`quads`)."""
+        return self.quads()
+
+    def written_triples(self) -> dict[ox.Triple, tuple[ox.Literal, ...]]:
+        """The union graph's triples the store holds with a rewritten literal, and the literals
+        written there (see :meth:`akke_graph.written.WrittenLiterals.triples`)."""
+        return {}
 
     @abstractmethod
     def _query(self, sparql: str, substitutions: Mapping[str, Term] | None) -> object: ...
@@ -91,24 +102,43 @@ class Store(ABC):
 
 
 class OxigraphStore(Store):
-    """pyoxigraph's Rust store: in memory by default, on disk with ``location``."""
+    """pyoxigraph's Rust store: in memory by default, on disk with ``location``. It rewrites some
+    literals (see :mod:`akke_graph.written`) and records what was written for those it loads or
+    is given; the record lives with this object, not on disk."""
 
     kind = "oxigraph"
 
     def __init__(self, location: Path | None = None) -> None:
         self.location = location
         self.store = ox.Store(str(location)) if location else ox.Store()
+        self.written = WrittenLiterals()
 
-    def load(self, data: bytes, fmt: str, graph: str, base_iri: str) -> None:
-        self.store.load(data, format=FORMATS[fmt], base_iri=base_iri, to_graph=ox.NamedNode(graph))
+    def load(self, data: bytes, fmt: str, graph: str, base_iri: str, rewrites: bool | None = None) -> None:
+        target = ox.NamedNode(graph)
+        if not (may_hold_rewritten(data, fmt) if rewrites is None else rewrites):
+            self.store.load(data, format=FORMATS[fmt], base_iri=base_iri, to_graph=target)
+            return
+        quads = ox.parse(data, format=FORMATS[fmt], base_iri=base_iri)
+        self.add(q if not isinstance(q.graph_name, ox.DefaultGraph) else
+                 ox.Quad(q.subject, q.predicate, q.object, target) for q in quads)
 
     def add(self, quads: Iterable[ox.Quad]) -> None:
-        self.store.extend(quads)
+        self.store.extend(self.written.recording(quads))
 
     def remove_graph(self, graph: str) -> None:
         node = ox.NamedNode(graph)
         if self.store.contains_named_graph(node):
             self.store.remove_graph(node)
+        self.written.forget(node)
+
+    def written_quads(self) -> Iterator[ox.Quad]:
+        return self.written.written(self.quads()) if self.written else self.quads()
+
+    def written_triples(self) -> dict[ox.Triple, tuple[ox.Literal, ...]]:
+        if not self.written:
+            return {}
+        return self.written.triples(lambda t: [q.graph_name for q in self.store.quads_for_pattern(
+            t.subject, t.predicate, t.object, None)])  # type: ignore[arg-type]
 
     def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
         return self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph) if graph else None)
@@ -154,7 +184,7 @@ class RdflibStore(Store):
 
         self.dataset = Dataset(default_union=True)
 
-    def load(self, data: bytes, fmt: str, graph: str, base_iri: str) -> None:
+    def load(self, data: bytes, fmt: str, graph: str, base_iri: str, rewrites: bool | None = None) -> None:
         # Parse with oxigraph (same syntax rules and error positions as the default store), then
         # copy: the two backends then hold exactly the same terms.
         quads = ox.parse(data, format=FORMATS[fmt], base_iri=base_iri)

@@ -28,7 +28,7 @@ def validate_pyshacl(store: Store, shapes: ShapesGraph, only: set[str] | None = 
     """Validate with pyshacl (SHACL-SPARQL and SPARQL targets on); ``only`` limits the shapes run."""
     import pyshacl
 
-    data = to_rdflib_graph(store.quads())
+    data = to_rdflib_graph(store.written_quads())
     triples = shapes.triples
     if only is not None:
         starts = {SH + k for k in ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf", "target")}

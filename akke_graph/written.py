@@ -1,0 +1,185 @@
+"""Literals as they were written, beside the form Oxigraph stores them in.
+
+Oxigraph keeps XSD numbers, booleans, dates, times and durations by value and gives them back in
+a form of its own: ``"7"^^xsd:int`` comes back as ``"7"^^xsd:integer``, ``"300"^^xsd:byte`` as
+``"300"^^xsd:integer``, ``"4.0"`` as ``"4"`` and ``"1"^^xsd:boolean`` as ``"true"`` (no option
+keeps them: oxigraph issue 526). SHACL judges the data as written, so the store keeps a record of
+every quad it holds in another form than written (:class:`WrittenLiterals`).
+
+Most files hold no such literal, and :func:`may_hold_rewritten` tells so from the bytes at a small
+part of parsing's cost; only the files it cannot clear are parsed in Python and recorded.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+from typing import Callable, Iterable, Iterator
+
+import pyoxigraph as ox
+
+from akke_graph.terms import XSD
+
+# The XSD datatypes whose literals Oxigraph may store in another form.
+REWRITABLE = frozenset(XSD + t for t in (
+    "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+    "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort",
+    "unsignedByte", "decimal", "float", "double", "boolean", "date", "dateTime", "dateTimeStamp",
+    "time", "duration", "dayTimeDuration", "yearMonthDuration", "gYear", "gYearMonth", "gMonthDay",
+    "gDay", "gMonth"))
+
+_SCRATCH = ox.Store()
+_SCRATCH_LOCK = threading.Lock()
+_S, _P = ox.NamedNode("urn:x-akke:s"), ox.NamedNode("urn:x-akke:p")
+
+
+@lru_cache(maxsize=1 << 16)
+def stored_form(literal: ox.Literal) -> ox.Literal:
+    """The literal as Oxigraph stores it (the same literal when it is not rewritten)."""
+    if literal.datatype.value not in REWRITABLE:
+        return literal
+    with _SCRATCH_LOCK:
+        _SCRATCH.add(ox.Quad(_S, _P, literal))
+        stored = next(iter(_SCRATCH)).object
+        _SCRATCH.clear()
+    assert isinstance(stored, ox.Literal)
+    return stored
+
+
+def rewritten(term: object) -> bool:
+    """Whether the store would hold ``term`` in another form than this one."""
+    return isinstance(term, ox.Literal) and stored_form(term) != term
+
+
+# --- telling from the bytes that a file holds no rewritten literal -----------------------------
+# Plain byte searches and regular expressions that start with a fixed text run at memory speed;
+# the bytes are read a few times instead of parsed once (parsing in Python costs ten times more).
+
+# Each ^^ with its datatype, and (in the reversed bytes, so that the search starts at ^^ too) the
+# plain "…" string right before it; an empty group means "something else is there".
+_DATATYPES = re.compile(rb"\^\^(<[^>\s]*>|[^\s<\"';,()\[\]]*:[A-Za-z]*|)")
+_LEXICALS_REVERSED = re.compile(rb'\^\^("[^"\\\r\n]*"(?!["\\])|)')
+_LOCAL_NAMES = frozenset(t[len(XSD):] for t in REWRITABLE)
+# Map every digit to 0, E to e and every separator a bare number can follow to a space: then a few
+# plain searches find every bare number that may be written in a form the store rewrites.
+_FOLD = bytes.maketrans(b"\t\n\r,(>123456789E", b"      000000000e")
+_BARE_SIGNS = (b".0", b"0e", b" -", b" 00", b"+")
+_NUMERAL = re.compile(rb"[+-]?(?:[0-9]+\.[0-9]*[eE][+-]?[0-9]+|\.[0-9]+[eE][+-]?[0-9]+|[0-9]+[eE][+-]?[0-9]+"
+                      rb"|[0-9]*\.[0-9]+|[0-9]+)")
+_NUMERAL_CHARS = frozenset(b"+-.0123456789eE")
+
+
+def may_hold_rewritten(data: bytes, fmt: str) -> bool:
+    """False when ``data`` (an RDF file in format ``fmt``) surely holds no literal the store
+    would rewrite; True when it may. Turtle-family files are read for typed literals (a prefixed
+    datatype is judged by its local name, whatever its prefix) and, in Turtle and TriG, for bare
+    numbers; other formats, and escapes that could spell anything, always may."""
+    if fmt not in ("turtle", "trig", "nt", "nquads") or (b"\\" in data and (b"\\u" in data or b"\\U" in data)):
+        return True
+    return _typed_rewritten(data) or (fmt in ("turtle", "trig") and _bare_rewritten(data))
+
+
+def _typed_rewritten(data: bytes) -> bool:
+    if b"^" not in data:
+        return False
+    datatypes = _DATATYPES.findall(data)
+    lexicals = _LEXICALS_REVERSED.findall(data[::-1])[::-1]
+    if len(datatypes) != len(lexicals):
+        return True
+    for lexical, datatype in set(zip(lexicals, datatypes)):
+        if not lexical or not datatype:
+            return True   # not a plain "…" right before ^^, or no datatype name right after it
+        if datatype.startswith(b"<"):
+            iri = datatype[1:-1].decode("utf-8", "replace")
+            if ":" not in iri:
+                return True   # a relative datatype IRI: its base could be the XSD namespace
+        else:
+            local = datatype.rsplit(b":", 1)[1].decode()
+            if local not in _LOCAL_NAMES:
+                continue
+            iri = XSD + local
+        text = lexical[-2:0:-1].decode("utf-8", "replace")
+        if iri in REWRITABLE and rewritten(ox.Literal(text, datatype=ox.NamedNode(iri))):
+            return True
+    return False
+
+
+def _bare_rewritten(data: bytes) -> bool:
+    folded = data.translate(_FOLD)
+    for sign in _BARE_SIGNS:
+        at = folded.find(sign)
+        while at != -1:
+            start = at + 1 if sign.startswith(b" ") else at
+            while start > 0 and data[start - 1] in _NUMERAL_CHARS:
+                start -= 1
+            if start == 0 or folded[start - 1:start] == b" ":
+                numeral = _NUMERAL.match(data, start)
+                if numeral is not None and _bare_number_rewritten(numeral.group(0).decode()):
+                    return True
+            at = folded.find(sign, at + 1)
+    return False
+
+
+def _bare_number_rewritten(text: str) -> bool:
+    kind = "double" if "e" in text.lower() else "decimal" if "." in text else "integer"
+    return rewritten(ox.Literal(text, datatype=ox.NamedNode(XSD + kind)))
+
+
+# --- the record -------------------------------------------------------------------------------
+
+class WrittenLiterals:
+    """For each quad the store holds with a rewritten literal, the literals written there (more
+    than one when forms the store merges were written in one graph: ``"7"^^xsd:int`` and
+    ``"07"^^xsd:int`` are one stored quad)."""
+
+    def __init__(self) -> None:
+        self.quads: dict[ox.Quad, list[ox.Literal]] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.quads)
+
+    def recording(self, quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
+        """Pass ``quads`` through (to the store), noting the ones it will hold in another form."""
+        seen: dict[ox.Quad, list[ox.Literal]] = {}
+        try:
+            for quad in quads:
+                literal = quad.object
+                if isinstance(literal, ox.Literal) and literal.datatype.value in REWRITABLE:
+                    key = ox.Quad(quad.subject, quad.predicate, stored_form(literal), quad.graph_name)
+                    forms = seen.setdefault(key, [])
+                    if literal not in forms:
+                        forms.append(literal)
+                yield quad
+        finally:
+            for key, forms in seen.items():
+                if key in self.quads or any(f != key.object for f in forms):
+                    known = self.quads.setdefault(key, [])
+                    known += [f for f in forms if f not in known]
+
+    def forget(self, graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> None:
+        self.quads = {q: forms for q, forms in self.quads.items() if q.graph_name != graph}
+
+    def written(self, quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
+        """``quads`` as written: each rewritten one as the quad(s) of its written literal(s)."""
+        for quad in quads:
+            forms = self.quads.get(quad)
+            if forms is None:
+                yield quad
+            else:
+                yield from (ox.Quad(quad.subject, quad.predicate, f, quad.graph_name) for f in forms)
+
+    def triples(self, graphs_of: Callable[[ox.Triple], list[object]]) -> dict[ox.Triple, tuple[ox.Literal, ...]]:
+        """The union graph's view (what validation sees): for each stored triple with a rewritten
+        literal, its written forms, the stored one included where some graph holds it as written.
+        ``graphs_of`` gives the graphs that hold a triple in the store now."""
+        by_triple: dict[ox.Triple, dict[object, list[ox.Literal]]] = {}
+        for quad, forms in self.quads.items():
+            by_triple.setdefault(ox.Triple(quad.subject, quad.predicate, quad.object), {})[quad.graph_name] = forms
+        out = {}
+        for triple, recorded in by_triple.items():
+            assert isinstance(triple.object, ox.Literal)
+            written = [f for graph in graphs_of(triple) for f in recorded.get(graph, [triple.object])]
+            if written:
+                out[triple] = tuple(sorted(set(written), key=str))
+        return out
