@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -17,6 +18,7 @@ from akke_graph.shacl.shapes import ShapesGraph, Term
 from akke_graph.terms import SH
 
 FIELDS = ("focusNode", "resultPath", "sourceConstraintComponent", "sourceShape", "value", "resultSeverity")
+WITH_MESSAGES = (*FIELDS, "resultMessage")
 
 Signature = tuple[str, ...]
 
@@ -40,16 +42,18 @@ class ReportSummary:
 
     conforms: bool | None
     results: Counter[Signature]
+    fields: tuple[str, ...] = FIELDS
 
 
-def summarise(graph: ShapesGraph, report: Term) -> ReportSummary:
-    """The conforms flag and result signatures of the ``sh:ValidationReport`` node ``report``."""
+def summarise(graph: ShapesGraph, report: Term, fields: tuple[str, ...] = FIELDS) -> ReportSummary:
+    """The conforms flag and result signatures (``fields`` of each result, every value of a
+    field that has several) of the ``sh:ValidationReport`` node ``report``."""
     flag = graph.value(report, SH + "conforms")
     results: Counter[Signature] = Counter(
-        tuple(describe(graph.value(r, SH + f), graph) for f in FIELDS)
+        tuple(" | ".join(sorted(describe(o, graph) for o in graph.objects(r, SH + f))) or "-" for f in fields)
         for r in graph.objects(report, SH + "result"))
     return ReportSummary(conforms=flag.value == "true" if isinstance(flag, ox.Literal) else None,
-                         results=results)
+                         results=results, fields=fields)
 
 
 def differences(expected: ReportSummary, actual: ReportSummary) -> list[str]:
@@ -58,16 +62,34 @@ def differences(expected: ReportSummary, actual: ReportSummary) -> list[str]:
     if expected.conforms != actual.conforms:
         out.append(f"sh:conforms {actual.conforms}, expected {expected.conforms}")
     for signature, n in (expected.results - actual.results).items():
-        out.append(f"missing {n}x: " + ", ".join(f"{f}={v}" for f, v in zip(FIELDS, signature)))
+        out.append(f"missing {n}x: " + ", ".join(f"{f}={v}" for f, v in zip(expected.fields, signature)))
     for signature, n in (actual.results - expected.results).items():
-        out.append(f"unexpected {n}x: " + ", ".join(f"{f}={v}" for f, v in zip(FIELDS, signature)))
+        out.append(f"unexpected {n}x: " + ", ".join(f"{f}={v}" for f, v in zip(actual.fields, signature)))
     return out
 
 
-def summarise_report(report: list[ox.Triple], context: list[ox.Triple] | list[ox.Quad]) -> ReportSummary:
+def summarise_report(report: list[ox.Triple], context: list[ox.Triple] | list[ox.Quad],
+                     fields: tuple[str, ...] = FIELDS) -> ReportSummary:
     """The summary of an engine's report (``report[0]`` is about the report node); ``context``
     holds the shapes and data triples that its blank nodes stand for."""
     triples = dict.fromkeys([*report, *(ox.Triple(t.subject, t.predicate, t.object) for t in context)])
     node = report[0].subject
     assert not isinstance(node, ox.Triple)
-    return summarise(ShapesGraph(triples), node)
+    return summarise(ShapesGraph(triples), node, fields)
+
+
+def engine_summary(data: Path, shapes: ShapesGraph, engine: str,
+                   fields: tuple[str, ...] = FIELDS) -> tuple[ReportSummary, list[str]]:
+    """Validate the RDF file ``data`` against ``shapes`` as ``akke-graph validate FILE --engine
+    ENGINE`` does (without the project's ontology) and summarise the report; with the shapes the
+    native engine handed to pyshacl."""
+    from akke_graph.config import Config
+    from akke_graph.load import load
+    from akke_graph.validate import validate_graph
+
+    folder = data.parent
+    config = Config(root=folder, ontology_dir=folder / "-", data_dir=folder, shapes_dir=folder)
+    loaded = load(config, [data], include_ontology=False)
+    report = validate_graph(loaded, engine=engine, shapes=shapes)
+    context = [*shapes.triples, *loaded.store.written_quads()]
+    return summarise_report(report.report_triples(), context, fields), report.outcome.delegated
