@@ -53,21 +53,23 @@ def rewritten(term: object) -> bool:
 
 
 # --- telling from the bytes that a file holds no rewritten literal -----------------------------
-# Plain byte searches and regular expressions that start with a fixed text run at memory speed;
+# Plain byte searches, and regular expressions that start with a fixed byte, run at memory speed:
 # the bytes are read a few times instead of parsed once (parsing in Python costs ten times more).
 
-# Each ^^ with its datatype, and (in the reversed bytes, so that the search starts at ^^ too) the
-# plain "…" string right before it; an empty group means "something else is there".
+# Each ^^ with the datatype after it, and (searched in the reversed bytes, so that the search
+# starts at ^^ too) the plain "…" string right before it; an empty group: something else is there.
 _DATATYPES = re.compile(rb"\^\^(<[^>\s]*>|[^\s<\"';,()\[\]]*:[A-Za-z]*|)")
 _LEXICALS_REVERSED = re.compile(rb'\^\^("[^"\\\r\n]*"(?!["\\])|)')
 _LOCAL_NAMES = frozenset(t[len(XSD):] for t in REWRITABLE)
-# Map every digit to 0, E to e and every separator a bare number can follow to a space: then a few
-# plain searches find every bare number that may be written in a form the store rewrites.
-_FOLD = bytes.maketrans(b"\t\n\r,(>123456789E", b"      000000000e")
-_BARE_SIGNS = (b".0", b"0e", b" -", b" 00", b"+")
+# A copy for finding bare numbers: separators (and minus) become spaces, digits but 0 become 1 and
+# exponent marks become dots, so that ".1" or ".0" finds every decimal and double, and " 0" every
+# number that starts with a zero (leading zeros, -0).
+_FOLD = bytes.maketrans(b"\t\n\r,(>-123456789eE", b"       111111111..")
+_DOT = re.compile(rb"\.[01]")
 _NUMERAL = re.compile(rb"[+-]?(?:[0-9]+\.[0-9]*[eE][+-]?[0-9]+|\.[0-9]+[eE][+-]?[0-9]+|[0-9]+[eE][+-]?[0-9]+"
                       rb"|[0-9]*\.[0-9]+|[0-9]+)")
 _NUMERAL_CHARS = frozenset(b"+-.0123456789eE")
+_SEPARATORS = frozenset(b" \t\n\r,(>")
 
 
 def may_hold_rewritten(data: bytes, fmt: str) -> bool:
@@ -89,16 +91,15 @@ def _typed_rewritten(data: bytes) -> bool:
         return True
     for lexical, datatype in set(zip(lexicals, datatypes)):
         if not lexical or not datatype:
-            return True   # not a plain "…" right before ^^, or no datatype name right after it
+            return True   # not a plain "…" right before ^^, or no datatype right after it
         if datatype.startswith(b"<"):
             iri = datatype[1:-1].decode("utf-8", "replace")
             if ":" not in iri:
                 return True   # a relative datatype IRI: its base could be the XSD namespace
+        elif datatype.rsplit(b":", 1)[1].decode() in _LOCAL_NAMES:
+            iri = XSD + datatype.rsplit(b":", 1)[1].decode()
         else:
-            local = datatype.rsplit(b":", 1)[1].decode()
-            if local not in _LOCAL_NAMES:
-                continue
-            iri = XSD + local
+            continue
         text = lexical[-2:0:-1].decode("utf-8", "replace")
         if iri in REWRITABLE and rewritten(ox.Literal(text, datatype=ox.NamedNode(iri))):
             return True
@@ -107,18 +108,24 @@ def _typed_rewritten(data: bytes) -> bool:
 
 def _bare_rewritten(data: bytes) -> bool:
     folded = data.translate(_FOLD)
-    for sign in _BARE_SIGNS:
-        at = folded.find(sign)
-        while at != -1:
-            start = at + 1 if sign.startswith(b" ") else at
-            while start > 0 and data[start - 1] in _NUMERAL_CHARS:
-                start -= 1
-            if start == 0 or folded[start - 1:start] == b" ":
-                numeral = _NUMERAL.match(data, start)
-                if numeral is not None and _bare_number_rewritten(numeral.group(0).decode()):
-                    return True
-            at = folded.find(sign, at + 1)
+    hits = [m.start() for m in _DOT.finditer(folded)] + _positions(folded, b" 0", 1) + _positions(data, b"+", 0)
+    for at in hits:
+        start = at
+        while start > 0 and data[start - 1] in _NUMERAL_CHARS:
+            start -= 1
+        if start == 0 or data[start - 1] in _SEPARATORS:
+            numeral = _NUMERAL.match(data, start)
+            if numeral is not None and _bare_number_rewritten(numeral.group(0).decode()):
+                return True
     return False
+
+
+def _positions(data: bytes, text: bytes, offset: int) -> list[int]:
+    out, at = [], data.find(text)
+    while at != -1:
+        out.append(at + offset)
+        at = data.find(text, at + 1)
+    return out
 
 
 def _bare_number_rewritten(text: str) -> bool:
