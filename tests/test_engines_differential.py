@@ -1,7 +1,7 @@
 """The native SHACL engine and pyshacl (the reference) give identical results — focus node, path,
 constraint component, value, severity — on the synthetic national graph with a violation of every
 constraint kind injected, and on its clean twin. (Every case in tests/cases/ is compared in
-test_cases.py.)"""
+test_cases.py, and SHACL Core case by case in test_shacl_core.py.)"""
 
 from __future__ import annotations
 

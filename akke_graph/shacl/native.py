@@ -160,6 +160,8 @@ class NativeEngine:
 
     def check_compilable(self, shape: Shape, seen: frozenset = frozenset()) -> None:
         """Raise ``ValueError`` naming the first feature of ``shape`` this engine cannot run."""
+        if shape.deactivated:
+            return
         if shape.unsupported:
             raise ValueError(", ".join(shape.unsupported))
         for component in VALUE_COMPONENTS:
