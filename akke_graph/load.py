@@ -20,7 +20,6 @@ from akke_graph.config import Config
 from akke_graph.errors import InputError
 from akke_graph.store import Store, open_store
 from akke_graph.terms import RDF_TYPE, VOID
-from akke_graph.written import may_hold_rewritten
 
 RDF_SUFFIXES = {".ttl": "turtle", ".nt": "nt", ".trig": "trig", ".jsonld": "json-ld"}
 
@@ -114,13 +113,11 @@ def load_file(store: Store, path: Path, display: str, graph: str) -> None:
     load_bytes(store, data, fmt, display, graph)
 
 
-def load_bytes(store: Store, data: bytes, fmt: str, display: str, graph: str,
-               rewrites: bool | None = None) -> None:
-    """Parse a file's bytes (read by :func:`read_rdf`) into named graph ``graph`` of ``store``;
-    ``rewrites`` as for :meth:`Store.load`."""
+def load_bytes(store: Store, data: bytes, fmt: str, display: str, graph: str) -> None:
+    """Parse a file's bytes (read by :func:`read_rdf`) into named graph ``graph`` of ``store``."""
     try:
         store.remove_graph(graph)   # a store on disk keeps the last load: replace, never add twice
-        store.load(data, fmt, graph=graph, base_iri=graph, rewrites=rewrites)
+        store.load(data, fmt, graph=graph, base_iri=graph)
     except SyntaxError as exc:
         raise syntax_error(display, exc) from None
     except ValueError as exc:
@@ -165,17 +162,16 @@ def load(config: Config, paths: Iterable[Path] | None = None, *, store: Store | 
     data_files = rdf_files(config.data_dir) if paths is None else list(_expand(paths))
     marks = []
 
-    def prepare(item: tuple[Path, bool]) -> tuple[str, str, bytes, str, bool]:
+    def prepare(item: tuple[Path, bool]) -> tuple[str, str, bytes, str]:
         path = item[0]
         graph, display = config.graph_iri(path), config.display_path(path)
-        data, fmt = read_rdf(path, display)
-        return graph, display, data, fmt, may_hold_rewritten(data, fmt)
+        return (graph, display, *read_rdf(path, display))
 
     items = [(p, False) for p in ontology_files] + [(p, True) for p in data_files]
-    for (path, is_data), (graph, display, data, fmt, rewrites) in read_ahead(items, prepare):
+    for (path, is_data), (graph, display, data, fmt) in read_ahead(items, prepare):
         if graph in loaded.files:
             continue
-        load_bytes(target, data, fmt, display, graph, rewrites)
+        load_bytes(target, data, fmt, display, graph)
         if is_data:
             node = ox.NamedNode(graph)
             marks.append(ox.Quad(node, RDF_TYPE, ox.NamedNode(VOID + "Dataset"), node))

@@ -38,9 +38,8 @@ class Store(ABC):
     kind: str = "abstract"
 
     @abstractmethod
-    def load(self, data: bytes, fmt: str, graph: str, base_iri: str, rewrites: bool | None = None) -> None:
-        """Parse ``data`` into named graph ``graph``; raises ``SyntaxError`` with a line number.
-        ``rewrites`` is :func:`~akke_graph.written.may_hold_rewritten` of the data if known."""
+    def load(self, data: bytes, fmt: str, graph: str, base_iri: str) -> None:
+        """Parse ``data`` into named graph ``graph``; raises ``SyntaxError`` with a line number."""
 
     @abstractmethod
     def add(self, quads: Iterable[ox.Quad]) -> None: ...
@@ -113,9 +112,9 @@ class OxigraphStore(Store):
         self.store = ox.Store(str(location)) if location else ox.Store()
         self.written = WrittenLiterals()
 
-    def load(self, data: bytes, fmt: str, graph: str, base_iri: str, rewrites: bool | None = None) -> None:
+    def load(self, data: bytes, fmt: str, graph: str, base_iri: str) -> None:
         target = ox.NamedNode(graph)
-        if not (may_hold_rewritten(data, fmt) if rewrites is None else rewrites):
+        if not may_hold_rewritten(data, fmt):
             self.store.load(data, format=FORMATS[fmt], base_iri=base_iri, to_graph=target)
             return
         quads = ox.parse(data, format=FORMATS[fmt], base_iri=base_iri)
@@ -184,7 +183,7 @@ class RdflibStore(Store):
 
         self.dataset = Dataset(default_union=True)
 
-    def load(self, data: bytes, fmt: str, graph: str, base_iri: str, rewrites: bool | None = None) -> None:
+    def load(self, data: bytes, fmt: str, graph: str, base_iri: str) -> None:
         # Parse with oxigraph (same syntax rules and error positions as the default store), then
         # copy: the two backends then hold exactly the same terms.
         quads = ox.parse(data, format=FORMATS[fmt], base_iri=base_iri)

@@ -55,19 +55,23 @@ def read_tests(manifest: Path, root: Path) -> list[W3cTest]:
     tests: list[W3cTest] = []
     for node in graph.subjects(RDF + "type", ox.NamedNode(MF + "Manifest")):
         for included in graph.objects(node, MF + "include"):
-            tests += read_tests(path_of(included), root)
+            if isinstance(included, ox.NamedNode):
+                tests += read_tests(path_of(included), root)
         for entries in graph.objects(node, MF + "entries"):
             for entry in graph.items(entries):
                 status = graph.value(entry, MF + "status")
                 kind = graph.value(entry, RDF + "type")
                 if kind != ox.NamedNode(SHT + "Validate") or status != ox.NamedNode(SHT + "approved"):
                     continue
-                action = graph.value(entry, MF + "action")
+                action, result = graph.value(entry, MF + "action"), graph.value(entry, MF + "result")
+                data, shapes = (graph.value(action, SHT + k) if action is not None else None
+                                for k in ("dataGraph", "shapesGraph"))
+                if not (isinstance(data, ox.NamedNode) and isinstance(shapes, ox.NamedNode)
+                        and isinstance(entry, ox.NamedNode) and isinstance(result, (ox.NamedNode, ox.BlankNode))):
+                    raise SystemExit(f"{manifest}: test {entry} lacks its data graph, shapes graph or result")
                 name = manifest.parent.relative_to(root).as_posix() + "/" + path_of(entry).name
-                tests.append(W3cTest(name=name.lstrip("./"), manifest=graph,
-                                     data=path_of(graph.value(action, SHT + "dataGraph")),
-                                     shapes=path_of(graph.value(action, SHT + "shapesGraph")),
-                                     result=graph.value(entry, MF + "result")))
+                tests.append(W3cTest(name=name.lstrip("./"), manifest=graph, data=path_of(data),
+                                     shapes=path_of(shapes), result=result))
     return tests
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 import pyoxigraph as ox
 
@@ -68,7 +69,7 @@ def differences(expected: ReportSummary, actual: ReportSummary) -> list[str]:
     return out
 
 
-def summarise_report(report: list[ox.Triple], context: list[ox.Triple] | list[ox.Quad],
+def summarise_report(report: list[ox.Triple], context: Iterable[ox.Triple | ox.Quad],
                      fields: tuple[str, ...] = FIELDS) -> ReportSummary:
     """The summary of an engine's report (``report[0]`` is about the report node); ``context``
     holds the shapes and data triples that its blank nodes stand for."""
@@ -91,5 +92,5 @@ def engine_summary(data: Path, shapes: ShapesGraph, engine: str,
     config = Config(root=folder, ontology_dir=folder / "-", data_dir=folder, shapes_dir=folder)
     loaded = load(config, [data], include_ontology=False)
     report = validate_graph(loaded, engine=engine, shapes=shapes)
-    context = [*shapes.triples, *loaded.store.written_quads()]
+    context: list[ox.Triple | ox.Quad] = [*shapes.triples, *loaded.store.written_quads()]
     return summarise_report(report.report_triples(), context, fields), report.outcome.delegated
