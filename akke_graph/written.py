@@ -29,20 +29,35 @@ REWRITABLE = frozenset(XSD + t for t in (
     "time", "duration", "dayTimeDuration", "yearMonthDuration", "gYear", "gYearMonth", "gMonthDay",
     "gDay", "gMonth"))
 
+# Written forms the store keeps as they are (checked against the store in tests/test_written.py):
+# most literals are in one of these, and asking the store costs tens of microseconds each.
+_KEPT = {XSD + t: re.compile(p) for t, p in (
+    ("integer", r"0|-?[1-9][0-9]*"),
+    ("decimal", r"-?(0|[1-9][0-9]*)\.[0-9]*[1-9]|-?[1-9][0-9]*|0"),
+    ("boolean", r"true|false"),
+    ("date", r"[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])Z?"),
+    ("dateTime", r"[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]Z?"),
+)}
 _SCRATCH = ox.Store()
 _SCRATCH_LOCK = threading.Lock()
 _S, _P = ox.NamedNode("urn:x-akke:s"), ox.NamedNode("urn:x-akke:p")
 
 
-@lru_cache(maxsize=1 << 16)
 def stored_form(literal: ox.Literal) -> ox.Literal:
     """The literal as Oxigraph stores it (the same literal when it is not rewritten)."""
-    if literal.datatype.value not in REWRITABLE:
+    kept = _KEPT.get(literal.datatype.value)
+    if literal.datatype.value not in REWRITABLE or (kept is not None and kept.fullmatch(literal.value)):
         return literal
+    return _round_trip(literal)
+
+
+@lru_cache(maxsize=1 << 16)
+def _round_trip(literal: ox.Literal) -> ox.Literal:
+    quad = ox.Quad(_S, _P, literal)
     with _SCRATCH_LOCK:
-        _SCRATCH.add(ox.Quad(_S, _P, literal))
+        _SCRATCH.add(quad)
         stored = next(iter(_SCRATCH)).object
-        _SCRATCH.clear()
+        _SCRATCH.remove(ox.Quad(_S, _P, stored))
     assert isinstance(stored, ox.Literal)
     return stored
 
@@ -56,16 +71,16 @@ def rewritten(term: object) -> bool:
 # Plain byte searches, and regular expressions that start with a fixed byte, run at memory speed:
 # the bytes are read a few times instead of parsed once (parsing in Python costs ten times more).
 
-# Each ^^ with the datatype after it, and (searched in the reversed bytes, so that the search
-# starts at ^^ too) the plain "…" string right before it; an empty group: something else is there.
+# Each ^^ and the datatype after it (an empty group: no datatype name is there).
+_CARET = re.compile(rb"\^\^")
 _DATATYPES = re.compile(rb"\^\^(<[^>\s]*>|[^\s<\"';,()\[\]]*:[A-Za-z]*|)")
-_LEXICALS_REVERSED = re.compile(rb'\^\^("[^"\\\r\n]*"(?!["\\])|)')
 _LOCAL_NAMES = frozenset(t[len(XSD):] for t in REWRITABLE)
-# A copy for finding bare numbers: separators (and minus) become spaces, digits but 0 become 1 and
-# exponent marks become dots, so that ".1" or ".0" finds every decimal and double, and " 0" every
+_TYPED_VERDICTS: dict[tuple[bytes, bytes], bool] = {}   # (lexical form, datatype as written): rewritten?
+# A copy for finding bare numbers: separators become spaces, digits but 0 become 1 and exponent
+# marks become dots, so that ".1" or ".0" finds every decimal and double, and " 0" or " -0" every
 # number that starts with a zero (leading zeros, -0).
-_FOLD = bytes.maketrans(b"\t\n\r,(>-123456789eE", b"       111111111..")
-_DOT = re.compile(rb"\.[01]")
+_FOLD = bytes.maketrans(b"\t\n\r,(>123456789eE", b"      111111111..")
+_BARE_SIGNS = ((b".0", 0), (b".1", 0), (b" 0", 1), (b" -0", 1))
 _NUMERAL = re.compile(rb"[+-]?(?:[0-9]+\.[0-9]*[eE][+-]?[0-9]+|\.[0-9]+[eE][+-]?[0-9]+|[0-9]+[eE][+-]?[0-9]+"
                       rb"|[0-9]*\.[0-9]+|[0-9]+)")
 _NUMERAL_CHARS = frozenset(b"+-.0123456789eE")
@@ -85,30 +100,41 @@ def may_hold_rewritten(data: bytes, fmt: str) -> bool:
 def _typed_rewritten(data: bytes) -> bool:
     if b"^" not in data:
         return False
-    datatypes = _DATATYPES.findall(data)
-    lexicals = _LEXICALS_REVERSED.findall(data[::-1])[::-1]
-    if len(datatypes) != len(lexicals):
-        return True
-    for lexical, datatype in set(zip(lexicals, datatypes)):
-        if not lexical or not datatype:
-            return True   # not a plain "…" right before ^^, or no datatype right after it
-        if datatype.startswith(b"<"):
-            iri = datatype[1:-1].decode("utf-8", "replace")
-            if ":" not in iri:
-                return True   # a relative datatype IRI: its base could be the XSD namespace
-        elif datatype.rsplit(b":", 1)[1].decode() in _LOCAL_NAMES:
-            iri = XSD + datatype.rsplit(b":", 1)[1].decode()
-        else:
-            continue
-        text = lexical[-2:0:-1].decode("utf-8", "replace")
-        if iri in REWRITABLE and rewritten(ox.Literal(text, datatype=ox.NamedNode(iri))):
+    for caret, datatype in zip(_CARET.finditer(data), _DATATYPES.findall(data)):
+        at = caret.start()
+        end = data.rfind(b'"', 0, at)
+        start = data.rfind(b'"', 0, end)
+        if end != at - 1 or start < 0 or data[start - 1:start] in (b'"', b"\\") or not datatype:
+            return True   # not a plain "…" right before ^^ (a long string, spacing, an escape), or no datatype after it
+        key = (data[start + 1:end], datatype)
+        verdict = _TYPED_VERDICTS.get(key)
+        if verdict is None:
+            if len(_TYPED_VERDICTS) > 1 << 17:
+                _TYPED_VERDICTS.clear()
+            verdict = _TYPED_VERDICTS[key] = _typed_literal_rewritten(*key)
+        if verdict:
             return True
     return False
 
 
+def _typed_literal_rewritten(lexical: bytes, datatype: bytes) -> bool:
+    if b"\\" in lexical or b"\n" in lexical:
+        return True
+    if datatype.startswith(b"<"):
+        iri = datatype[1:-1].decode("utf-8", "replace")
+        if ":" not in iri:
+            return True   # a relative datatype IRI: its base could be the XSD namespace
+    else:
+        local = datatype.rsplit(b":", 1)[1].decode()
+        if local not in _LOCAL_NAMES:
+            return False
+        iri = XSD + local
+    return iri in REWRITABLE and rewritten(ox.Literal(lexical.decode("utf-8", "replace"), datatype=ox.NamedNode(iri)))
+
+
 def _bare_rewritten(data: bytes) -> bool:
     folded = data.translate(_FOLD)
-    hits = [m.start() for m in _DOT.finditer(folded)] + _positions(folded, b" 0", 1) + _positions(data, b"+", 0)
+    hits = [at for sign, offset in _BARE_SIGNS for at in _positions(folded, sign, offset)] + _positions(data, b"+", 0)
     for at in hits:
         start = at
         while start > 0 and data[start - 1] in _NUMERAL_CHARS:
