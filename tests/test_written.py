@@ -121,3 +121,16 @@ def test_a_memory_store_validates_literals_as_written(tmp_path: Path) -> None:
     for store in ("memory", "oxigraph"):
         report = validate_graph(load(config, [tmp_path / "data.ttl"], store=store, include_ontology=False), shapes=shapes)
         assert [str(r.value) for r in report.results] == [f'"300"^^<{XSD.decode()}byte>'], store
+
+
+@pytest.mark.parametrize("kind", ["oxigraph", "memory"])
+def test_a_release_copy_to_validate_again_keeps_the_record(kind: str) -> None:
+    from akke_graph.publish.model import _copy_store
+    from akke_graph.publish.rebase import Rebaser
+    from akke_graph.store import open_store
+
+    store = open_store(kind)
+    g = "http://example.org/g"
+    store.load(PREFIXES + b'ex:a ex:p "7"^^xsd:int .', "turtle", graph=g, base_iri=g)
+    copy = _copy_store(store, Rebaser("http://example.org/", "http://example.org/"))
+    assert [str(q.object) for q in copy.written_quads()] == [f'"7"^^<{XSD.decode()}int>']

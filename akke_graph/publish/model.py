@@ -208,10 +208,14 @@ class ReleaseGraph:
 
 def _copy_store(store: Store, rebaser: Rebaser) -> OxigraphStore:
     """A private in-memory Oxigraph copy of ``store`` (re-based), graph by graph; blank nodes keep
-    their labels (Oxigraph's parser keeps them), so one shared by two graphs stays one node."""
+    their labels (Oxigraph's parser keeps them), so one shared by two graphs stays one node. A copy
+    that is not re-based (to be validated again) keeps the literals as written (akke_graph.written)."""
     target = OxigraphStore()
     if not isinstance(store, OxigraphStore):
-        target.store.bulk_load(rebaser.data(store.dump("nquads")), format=ox.RdfFormat.N_QUADS)
+        if rebaser.active:
+            target.store.bulk_load(rebaser.data(store.dump("nquads")), format=ox.RdfFormat.N_QUADS)
+        else:
+            target.add(store.quads())
         return target
     source = store.store
     named = [g for g in source.named_graphs() if isinstance(g, ox.NamedNode)]
@@ -222,6 +226,8 @@ def _copy_store(store: Store, rebaser: Rebaser) -> OxigraphStore:
             yield rebaser.data(in_graph(source.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph), graph.value))
 
     target.store.extend(parse_chunks(parts()))
+    if not rebaser.active:
+        target.written.quads = dict(store.written.quads)
     return target
 
 
