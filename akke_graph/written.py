@@ -190,6 +190,12 @@ class WrittenLiterals:
                     known = self.quads.setdefault(key, [])
                     known += [f for f in forms if f not in known]
 
+    def discard(self, quad: ox.Quad) -> None:
+        """Forget a quad the store no longer holds (given in its stored or a written form)."""
+        literal = quad.object
+        if isinstance(literal, ox.Literal):
+            self.quads.pop(ox.Quad(quad.subject, quad.predicate, stored_form(literal), quad.graph_name), None)
+
     def forget(self, graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> None:
         self.quads = {q: forms for q, forms in self.quads.items() if q.graph_name != graph}
 

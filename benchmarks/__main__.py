@@ -13,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-from benchmarks.generate import parse_size
+from akke_graph.synthetic.generate import parse_size
 from benchmarks.report import plot, update_readme, write_whole
 from benchmarks.suite import BENCHES, REPO, run_suite, say
 

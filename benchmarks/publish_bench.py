@@ -96,9 +96,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--synthetic", nargs="*", default=[], metavar="SIZE",
-                        help="also publish synthetic graphs of these sizes (10k, 100k, 1m) from benchmarks.generate")
+                        help="also publish synthetic graphs of these sizes (10k, 100k, 1m) from akke_graph.synthetic.generate")
     parser.add_argument("--project", type=Path, action="append", default=[], metavar="DIR",
-                        help="also publish this project folder (e.g. one benchmarks.generate wrote before)")
+                        help="also publish this project folder (e.g. one akke_graph.synthetic.generate wrote before)")
     parser.add_argument("--dumps-only", action="store_true", help="publish --dumps-only (no pages)")
     parser.add_argument("--without-persons", action="store_true")
     parser.add_argument("--base-iri")
@@ -112,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         work = Path(tmp)
         results = [bench("shipped", REPO, args.runs, extra, work)]
         for size in args.synthetic:
-            from benchmarks.generate import parse_size, write_project
+            from akke_graph.synthetic.generate import parse_size, write_project
 
             project = work / f"synthetic-{size}"
             print(f"generating the synthetic {size} graph …", file=sys.stderr, flush=True)

@@ -31,8 +31,8 @@ sys.path.insert(0, str(REPO))
 
 from akke_graph.config import load_config  # noqa: E402
 from akke_graph.oxigraph_server import free_port  # noqa: E402
-from akke_graph.params import bind, substitute_text  # noqa: E402
-from akke_graph.queries import load_queries  # noqa: E402
+from akke_graph.query.params import bind, substitute_text  # noqa: E402
+from akke_graph.query import load_queries  # noqa: E402
 
 TARGET_P99_MS = 50.0
 EXAMPLES = {"date": "2021-06-01"}  # required parameters without a default

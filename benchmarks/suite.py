@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from benchmarks.generate import DEFAULT_SEED, MARKER, write_project
+from akke_graph.synthetic.generate import DEFAULT_SEED, MARKER, write_project
 from benchmarks.harness import Run, median_runs, run
 from benchmarks.tasks import TIMED
 

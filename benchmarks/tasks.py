@@ -41,10 +41,10 @@ TIMED = ("query ", "floor ")   # how the query tasks name their steps; the suite
 def floor_query(slug: str) -> str:
     """A floor's query with the package's prefixes declared (from akke_graph.terms, imported here
     rather than with this module, which every task imports)."""
-    from akke_graph.config import DEFAULT_BASE_IRI
-    from akke_graph.terms import PREFIXES, own_prefixes
+    from akke_graph.synthetic.model import BASE
+    from akke_graph.terms import prefix_map
 
-    prefixes = {**PREFIXES, **own_prefixes(DEFAULT_BASE_IRI)}
+    prefixes = prefix_map(BASE)   # the synthetic graphs' base
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes.items()) + FLOORS[slug][1]
 
 
@@ -144,8 +144,8 @@ def task_plain_pipeline(project: Path, out: Path | None) -> None:
 
 def task_plain_queries(project: Path, out: Path | None, skip: set[str] = frozenset(), limit: int = 0) -> None:
     """Each canned query on the rdflib Graph, parameters bound as rdflib terms."""
-    from akke_graph.params import bind
-    from akke_graph.queries import load_queries
+    from akke_graph.query.params import bind
+    from akke_graph.query import load_queries
     from akke_graph.terms import to_rdflib
 
     steps = Steps()
@@ -203,7 +203,7 @@ def project_load(project: Path, steps: Steps):
 
 
 def project_validate(loaded, steps: Steps) -> None:
-    from akke_graph.validate import validate_graph
+    from akke_graph.shacl.validate import validate_graph
 
     report = validate_graph(loaded)
     steps.done("validate", conforms=report.conforms, results=len(report.results))
@@ -233,7 +233,7 @@ def task_project_pipeline(project: Path, out: Path | None) -> None:
     from akke_graph.publish.dumps import write_dumps
     from akke_graph.publish.jobs import Beside
     from akke_graph.publish.model import build_release_graph
-    from akke_graph.validate import require_conformant
+    from akke_graph.shacl.validate import require_conformant
 
     steps = Steps()
     loaded = project_load(project, steps)
@@ -247,7 +247,7 @@ def task_project_pipeline(project: Path, out: Path | None) -> None:
 
 def task_project_queries(project: Path, out: Path | None, skip: set[str] = frozenset(), limit: int = 0) -> None:
     """Each canned query, warm, through the same path as ``akke-graph query``."""
-    from akke_graph.queries import load_queries, run_query
+    from akke_graph.query import load_queries, run_query
 
     steps = Steps()
     loaded = project_load(project, steps)
@@ -266,8 +266,8 @@ def task_project_queries(project: Path, out: Path | None, skip: set[str] = froze
 
 def query_params(query) -> dict[str, str]:
     """Parameters that find something in the synthetic graph (defaults name the Turku data)."""
-    from benchmarks import model
-    from benchmarks.generate import DEFAULT_SEED
+    from akke_graph.synthetic import model
+    from akke_graph.synthetic.generate import DEFAULT_SEED
 
     p = model.plan(10_000, DEFAULT_SEED)   # organisation names do not depend on the size
     by_name = {

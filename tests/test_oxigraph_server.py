@@ -49,7 +49,7 @@ def test_no_orphan_when_the_owner_is_killed() -> None:
     assert alive(child)
     os.kill(owner.pid, signal.SIGKILL)
     owner.wait()
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 120   # only that it ends matters
     while alive(child) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not alive(child)

@@ -111,7 +111,7 @@ def test_a_memory_store_validates_literals_as_written(tmp_path: Path) -> None:
     from akke_graph.config import Config
     from akke_graph.load import load
     from akke_graph.shacl.shapes import ShapesGraph
-    from akke_graph.validate import validate_graph
+    from akke_graph.shacl.validate import validate_graph
 
     (tmp_path / "data.ttl").write_bytes(PREFIXES + b'ex:a ex:p "7"^^xsd:int, "300"^^xsd:byte .')
     shapes = ShapesGraph(ox.parse(PREFIXES + b"@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
@@ -126,7 +126,7 @@ def test_a_memory_store_validates_literals_as_written(tmp_path: Path) -> None:
 @pytest.mark.parametrize("kind", ["oxigraph", "memory"])
 def test_a_release_copy_to_validate_again_keeps_the_record(kind: str) -> None:
     from akke_graph.publish.model import _copy_store
-    from akke_graph.publish.rebase import Rebaser
+    from akke_graph.rebase import Rebaser
     from akke_graph.store import open_store
 
     store = open_store(kind)

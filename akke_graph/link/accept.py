@@ -10,23 +10,40 @@ overwritten: the message names the file that holds the old one.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from akke_graph.errors import InputError
+from akke_graph.escape import comment
+from akke_graph.files import write_text
 from akke_graph.link import graph as g
-from akke_graph.link.sssom_tsv import SSSOM, YTJ, Mapping, read_sssom
-from akke_graph.link.suggest import TOOL, WIKIDATA_SITE, today_iso
+from akke_graph.link.sssom_tsv import (
+    SSSOM,
+    TOOL,
+    WIKIDATA_SITE,
+    YTJ,
+    Mapping,
+    read_sssom,
+    today_iso,
+)
 from akke_graph.load import LoadedGraph
 from akke_graph.registries import ytunnus
 from akke_graph.registries.prh import PRH_API
 from akke_graph.registries.wikidata import WD
-from akke_graph.terms import ADMS, DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, own_prefixes
+from akke_graph.terms import (
+    ADMS,
+    DCTERMS,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SKOS,
+    XSD,
+    own_prefixes,
+)
 
 SCHEMA_AGENCY = "Patentti- ja rekisterihallitus ja Verohallinto (YTJ)"
 WIKIDATA_PREDICATES = tuple(SKOS + p for p in ("exactMatch", "closeMatch", "broadMatch",
@@ -209,19 +226,6 @@ def write_turtle(path: Path, text: str, graph: str, display: str) -> None:
     write_text(path, text)
 
 
-def write_text(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` in one rename: the file is written whole or not at all."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
 def accept(loaded: LoadedGraph, path: Path, *, min_confidence: float = 0.0,
            reviewer: str | None = None, today: str | None = None) -> AcceptResult:
     """Turn the reviewed rows of an SSSOM file into ``data/links/ytj.ttl`` / ``wikidata.ttl``."""
@@ -249,7 +253,7 @@ def accept(loaded: LoadedGraph, path: Path, *, min_confidence: float = 0.0,
         for row in rows:
             who = " ".join((row.reviewer_label or reviewer or "").split())
             triples = _triples(row, registry, who, day, loaded)
-            text += (f"\n# accepted {day}, reviewed by {who}, from {display} line {row.line}\n"
+            text += ("\n" + comment(f"accepted {day}, reviewed by {who}, from {display} line {row.line}")
                      + _block(triples, text, prefixes))
         write_turtle(target, text, graph, shown)
         result.written[shown] = len(rows)

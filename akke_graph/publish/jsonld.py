@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import io
 import json
-import sys
-from pathlib import Path
 from typing import IO, Iterable, Iterator
 
 import pyoxigraph as ox

@@ -1,4 +1,5 @@
-"""``akke-graph publish``: validate, then write a whole release or nothing.
+"""A release folder written whole or not at all: its options and manifest, the timed steps, and
+the swap into place (:func:`akke_graph.publish.build.publish` runs them).
 
 The release is built in a temporary folder beside ``--out`` and swapped into place only when it
 is complete (an atomic exchange of the two folders where the system offers one), so a run that is
@@ -14,16 +15,31 @@ import ctypes
 import ctypes.util
 import json
 import os
+import re
 import secrets
 import shutil
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable, TypeVar
 
-from akke_graph.config import Config, normalise_base
+from akke_graph.config import Config
 from akke_graph.errors import InputError, PublishError
+from akke_graph.store_spec import StoreSpec
+
+if TYPE_CHECKING:
+    from akke_graph.publish.jobs import Beside
+
+T = TypeVar("T")
+
+if TYPE_CHECKING:
+    from akke_graph.publish.jobs import Beside
+
+T = TypeVar("T")
+
+if TYPE_CHECKING:
+    from akke_graph.publish.jobs import Beside
 
 MANIFEST = "release.json"
 PAUSE_ENV = "AKKE_GRAPH_PUBLISH_PAUSE"   # seconds to wait after each step (for interruption tests)
@@ -32,11 +48,11 @@ STEPS: dict[str, tuple[str, str]] = {
     "validate": ("validoidaan", "validating"),
     "prepare": ("valmistellaan julkaisua", "preparing the release graph"),
     "dumps": ("kirjoitetaan dumpit", "writing the dumps"),
-    "catalog": ("kirjoitetaan DCAT-AP-kuvaus", "writing the DCAT-AP description"),
     "pages": ("kirjoitetaan oliosivut", "writing the entity pages"),
     "ontology": ("kirjoitetaan ontologia ja muodot", "writing the ontology and shapes"),
     "queries": ("kirjoitetaan kyselyt", "writing the queries"),
     "mappings": ("kirjoitetaan linkitykset", "writing the mappings"),
+    "catalog": ("kirjoitetaan DCAT-AP-kuvaus", "writing the DCAT-AP description"),
     "pictures": ("piirretään kuvat", "drawing the pictures"),
     "changes": ("verrataan edelliseen julkaisuun", "comparing with the previous release"),
     "index": ("kirjoitetaan etusivut", "writing the landing pages"),
@@ -51,6 +67,18 @@ Progress = Callable[[str, int, int, float], None]
 BESIDE_VALIDATION = ("dumps",)
 
 
+VERSION = re.compile(r"[0-9A-Za-z][0-9A-Za-z._+-]{0,63}")
+
+
+def check_version(version: str) -> str:
+    """A release version is a short token (``2025.1``, ``1.0.0-rc1``, ``2026-12-02``): it is
+    written into the catalogue, the dumps and file headers, so nothing else may get in."""
+    if not VERSION.fullmatch(version):
+        raise PublishError(f"the version {version[:80]!r} is not a version name",
+                           hint="use letters, digits and . _ + - (at most 64), e.g. 2025.1 or 1.0.0")
+    return version
+
+
 @dataclass
 class PublishOptions:
     """What the user asked for (``None`` means the default)."""
@@ -61,8 +89,9 @@ class PublishOptions:
     previous: Path | None = None
     without_persons: bool = False
     dumps_only: bool = False     # data files only: no HTML, entity pages, pictures or landing pages
-    store: str = "oxigraph"
+    store: StoreSpec | str = "oxigraph"
     lang: str = "en"
+    released_at: datetime | None = None   # the release's time (default: now)
 
 
 @dataclass
@@ -82,10 +111,8 @@ class PublishResult:
 
 
 def now_utc() -> datetime:
-    """Now, or ``SOURCE_DATE_EPOCH`` when set (reproducible releases)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    """Now, to the second (a reproducible release gives its time instead: the command's
+    ``--source-date-epoch``, or ``SOURCE_DATE_EPOCH``)."""
     return datetime.now(tz=timezone.utc).replace(microsecond=0)
 
 
@@ -160,8 +187,10 @@ class Run:
         self.progress = progress
         self.planned = planned or list(STEPS)
         self.timings: dict[str, float] = {}
+        # A test hook, not a setting (so no option): the interruption tests set it to have time
+        # to kill a publish between two steps.
         self.pause = float(os.environ.get(PAUSE_ENV, "0") or 0)
-        self.pending: tuple[str, "Beside"] | None = None
+        self.pending: tuple[str, Beside[float]] | None = None
 
     def meanwhile(self, name: str, action: Callable[[], object]) -> None:
         """Start step ``name`` in a thread; it is waited for (and its error raised) before any
@@ -189,7 +218,7 @@ class Run:
         if self.pause:
             time.sleep(self.pause)
 
-    def step(self, name: str, action: Callable[[], object]) -> object:
+    def step(self, name: str, action: Callable[[], T]) -> T:
         if name not in BESIDE_VALIDATION:
             self.settle()
         started = time.perf_counter()
@@ -200,58 +229,3 @@ class Run:
             raise
         self.report(name, time.perf_counter() - started)
         return result
-
-
-def planned_steps(options: PublishOptions) -> list[str]:
-    """The steps this run takes, in order (a dumps-only release skips every page and picture)."""
-    from akke_graph.publish.build import PAGE_STEPS
-
-    return [s for s in STEPS if not (options.dumps_only and s in PAGE_STEPS)]
-
-
-def publish(config: Config, options: PublishOptions, progress: Progress | None = None) -> PublishResult:
-    """Validate the project's graph and write the release (see the module docstring)."""
-    from akke_graph.load import load
-    from akke_graph.publish.build import ReleaseWriter
-    from akke_graph.publish.model import build_release_graph
-    from akke_graph.validate import require_conformant
-
-    out = (options.out or config.release_dir).resolve()
-    check_target(config, out)
-    if options.base_iri:
-        normalise_base(options.base_iri)   # a bad IRI is an error before anything is loaded
-    previous = options.previous.resolve() if options.previous else None
-    if previous is not None:
-        from akke_graph.publish.diff import release_dump
-
-        if not previous.is_dir():
-            raise InputError(str(options.previous), "--previous must be the folder of an earlier release")
-        release_dump(previous)   # an earlier release has its dumps: say so now, not after the work
-    run = Run(progress, planned_steps(options))
-    loaded = run.step("load", lambda: load(config, store=options.store))
-    validate = lambda: require_conformant(loaded, lang=options.lang)  # noqa: E731
-    # On Oxigraph the validation's queries leave the interpreter free, so the dumps are written
-    # meanwhile — when preparing changes nothing the validation sees (only blank-node labels).
-    beside = loaded.store.kind == "oxigraph" and not options.base_iri and not options.without_persons
-    if not beside:
-        run.step("validate", validate)
-    graph = run.step("prepare", lambda: build_release_graph(
-        loaded, base_iri=options.base_iri, without_persons=options.without_persons,
-        revalidate=lambda changed: require_conformant(changed, lang=options.lang)))
-    if beside:
-        run.meanwhile("validate", validate)
-
-    out.parent.mkdir(parents=True, exist_ok=True)
-    clean_stale(out)
-    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
-    tmp.mkdir()
-    try:
-        writer = ReleaseWriter(graph, tmp, options, previous, now_utc(), run)  # type: ignore[arg-type]
-        files = writer.write()
-        run.step("swap", lambda: swap_into_place(tmp, out))
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return PublishResult(out=out, version=writer.info.version, triples=len(graph), files=files,  # type: ignore[arg-type]
-                         timings=dict(run.timings), notes=writer.notes)
-

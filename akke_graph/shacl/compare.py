@@ -86,7 +86,7 @@ def engine_summary(data: Path, shapes: ShapesGraph, engine: str,
     native engine handed to pyshacl."""
     from akke_graph.config import Config
     from akke_graph.load import load
-    from akke_graph.validate import validate_graph
+    from akke_graph.shacl.validate import validate_graph
 
     folder = data.parent
     config = Config(root=folder, ontology_dir=folder / "-", data_dir=folder, shapes_dir=folder)

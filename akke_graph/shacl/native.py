@@ -25,7 +25,7 @@ import pyoxigraph as ox
 from akke_graph.shacl.compiler import (PAIR_COMPONENTS, VALUE_COMPONENTS, Compiler, flag, safe, same,
                                        term)
 from akke_graph.shacl.literals import NESTED, LiteralChecks, WrittenView, rewrite_conflict
-from akke_graph.shacl.results import ShaclOutcome, ValidationResult
+from akke_graph.shacl.outcome import ShaclOutcome, ValidationResult
 from akke_graph.shacl.shapes import Shape, ShapeReader, ShapesGraph, Term, prefixes_of, read_shapes
 from akke_graph.store import Store
 from akke_graph.terms import RDFS, SH

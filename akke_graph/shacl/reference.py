@@ -6,9 +6,12 @@ differential tests that require both engines to agree result for result.
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import Any
+
 import pyoxigraph as ox
 
-from akke_graph.shacl.results import ShaclOutcome, ValidationResult
+from akke_graph.shacl.outcome import ShaclOutcome, ValidationResult
 from akke_graph.shacl.shapes import ShapeReader, ShapesGraph
 from akke_graph.store import Store
 from akke_graph.terms import RDF, SH, from_rdflib, to_rdflib
@@ -16,12 +19,37 @@ from akke_graph.terms import RDF, SH, from_rdflib, to_rdflib
 
 def to_rdflib_graph(triples: object) -> object:
     """pyoxigraph triples or quads → one rdflib Graph (named graphs merged)."""
-    from rdflib import Graph
-
-    graph = Graph()
+    graph = _prepared_graph_class()()
     for t in triples:  # type: ignore[attr-defined]
         graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
     return graph
+
+
+@lru_cache(maxsize=None)
+def _prepared_graph_class() -> type:
+    """An rdflib Graph that parses each SPARQL text once. pyshacl sends a SHACL-SPARQL constraint's
+    text once per focus node, and rdflib's parser, not the evaluation, was most of the time;
+    a prepared query is what rdflib itself offers for running one text with other bindings."""
+    from rdflib import Graph
+
+    class PreparedQueryGraph(Graph):
+        def query(self, query_object: Any, processor: Any = "sparql", result: Any = "sparql",
+                  initNs: Any = None, initBindings: Any = None, use_store_provided: bool = True,
+                  **kwargs: Any) -> Any:
+            if isinstance(query_object, str) and processor == "sparql":
+                namespaces = tuple(sorted((initNs or dict(self.namespaces())).items()))
+                query_object, initNs = _prepare(query_object, namespaces), None
+            return super().query(query_object, processor, result, initNs, initBindings,
+                                 use_store_provided, **kwargs)
+
+    return PreparedQueryGraph
+
+
+@lru_cache(maxsize=512)
+def _prepare(text: str, namespaces: tuple[tuple[str, Any], ...]) -> Any:
+    from rdflib.plugins.sparql import prepareQuery
+
+    return prepareQuery(text, initNs=dict(namespaces))
 
 
 def validate_pyshacl(store: Store, shapes: ShapesGraph, only: set[str] | None = None) -> ShaclOutcome:
@@ -33,8 +61,10 @@ def validate_pyshacl(store: Store, shapes: ShapesGraph, only: set[str] | None = 
     if only is not None:
         starts = {SH + k for k in ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf", "target")}
         triples = [t for t in triples if t.predicate.value not in starts or str(t.subject) in only]
+    # inplace: the data graph is this call's own copy, so pyshacl need not copy it again (and the
+    # copy would not keep its prepared queries)
     _, report, _ = pyshacl.validate(data, shacl_graph=to_rdflib_graph(triples), advanced=True,
-                                    inference="none", allow_warnings=True)
+                                    inference="none", allow_warnings=True, inplace=True)
     return ShaclOutcome(results=read_report(report, shapes), engine="pyshacl")
 
 

@@ -52,14 +52,16 @@ def prh() -> Iterator[tuple[str, PrhStandIn]]:
         thread.join(timeout=5)
 
 
-@pytest.fixture()
-def wikidata_endpoint(oxigraph_server: OxigraphServer) -> str:
-    """A real Oxigraph server holding tests/link/wikidata-sample.ttl; its query URL."""
+@pytest.fixture(scope="session")
+def wikidata_endpoint() -> Iterator[str]:
+    """A real Oxigraph server holding tests/link/wikidata-sample.ttl, shared by the tests (they
+    only read it); its query URL."""
     data = (HERE / "wikidata-sample.ttl").read_bytes()
-    response = httpx.put(oxigraph_server.store_url + "?default", content=data,
-                         headers={"Content-Type": "text/turtle"}, timeout=10)
-    assert response.status_code in (200, 201, 204), response.text
-    return oxigraph_server.query_url
+    with OxigraphServer.temporary() as server:
+        response = httpx.put(server.store_url + "?default", content=data,
+                             headers={"Content-Type": "text/turtle"}, timeout=60)
+        assert response.status_code in (200, 201, 204), response.text
+        yield server.query_url
 
 
 @pytest.fixture(autouse=True)

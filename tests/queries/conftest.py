@@ -1,12 +1,12 @@
 """Fixtures for the canned-query tests: the queries, the graph in the rdflib store, a real
 Oxigraph server loaded with the graph through the Graph Store Protocol, and small HTTP servers
-on 127.0.0.1 that misbehave like broken endpoints."""
+on 127.0.0.1 that misbehave like broken endpoints; and ``run``/``ok``/``fails``, the query command
+through the shared ``cli`` runner."""
 
 from __future__ import annotations
 
 import http.server
 import threading
-import time
 import urllib.parse
 import urllib.request
 from typing import Callable, Iterator
@@ -16,7 +16,7 @@ import pytest
 from akke_graph.config import Config
 from akke_graph.load import LoadedGraph, load
 from akke_graph.oxigraph_server import OxigraphServer
-from akke_graph.queries import CannedQuery, load_queries
+from akke_graph.query import CannedQuery, load_queries
 
 # Every query runs with its defaults; these add the runs that exercise each parameter.
 # (query, variant, params); a required parameter without default must be given here.
@@ -66,11 +66,12 @@ def put_graphs(server: OxigraphServer, loaded: LoadedGraph) -> None:
             assert response.status in (200, 201, 204)
 
 
-@pytest.fixture()
-def loaded_server(oxigraph_server: OxigraphServer, loaded: LoadedGraph) -> OxigraphServer:
-    """The real Oxigraph server (the shared fixture starts and stops it) holding the graph."""
-    put_graphs(oxigraph_server, loaded)
-    return oxigraph_server
+@pytest.fixture(scope="session")
+def loaded_server(loaded: LoadedGraph) -> Iterator[OxigraphServer]:
+    """A real Oxigraph server holding the graph, shared by the tests that only read it."""
+    with OxigraphServer.temporary() as server:
+        put_graphs(server, loaded)
+        yield server
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -95,10 +96,15 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
+# Set when a test ends: servers that never answer let go of their connections then.
+TEST_OVER = threading.Event()
+
+
 @pytest.fixture()
 def broken_endpoint() -> Iterator[Callable[[Callable[[_Handler], None]], str]]:
     """Start a loopback HTTP server whose handler does what the test says; yields its URL."""
     servers: list[http.server.ThreadingHTTPServer] = []
+    TEST_OVER.clear()
 
     def start(behaviour: Callable[[_Handler], None]) -> str:
         handler = type("Handler", (_Handler,), {"behaviour": behaviour})
@@ -109,16 +115,40 @@ def broken_endpoint() -> Iterator[Callable[[Callable[[_Handler], None]], str]]:
         return f"http://127.0.0.1:{server.server_address[1]}/query"
 
     yield start
+    TEST_OVER.set()
     for server in servers:
         server.shutdown()
         server.server_close()
 
 
-def slow(seconds: float) -> Callable[[_Handler], None]:
-    def behaviour(handler: _Handler) -> None:
-        time.sleep(seconds)
-        try:
-            handler.answer(200, b"{}", "application/sparql-results+json")
-        except OSError:
-            pass
-    return behaviour
+def never(handler: _Handler) -> None:
+    """Accept the request and answer nothing until the test is over."""
+    TEST_OVER.wait(600)
+
+
+@pytest.fixture()
+def run(cli):
+    """``akke-graph query ARGS`` through the shared runner."""
+    return lambda *args: cli("query", *args)
+
+
+@pytest.fixture()
+def ok(run):
+    """Run the query command; it must exit 0. Its output."""
+    def check(*args: str) -> str:
+        result = run(*args)
+        assert result.exit_code == 0, result.output
+        return result.output
+    return check
+
+
+@pytest.fixture()
+def fails(run):
+    """Run the query command; it must exit 2 with ``message`` and no traceback. Its output."""
+    def check(*args: str, message: str) -> str:
+        result = run(*args)
+        assert result.exit_code == 2, result.output
+        assert message in result.output, result.output
+        assert "Traceback" not in result.output
+        return result.output
+    return check

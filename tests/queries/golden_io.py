@@ -10,7 +10,7 @@ import os
 import re
 from pathlib import Path
 
-from akke_graph.results import QueryResult, to_tsv, write_rdf
+from akke_graph.query.results import QueryResult, to_tsv, write_rdf
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("AKKE_UPDATE_GOLDEN") == "1"

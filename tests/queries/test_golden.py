@@ -11,7 +11,7 @@ import pytest
 
 from akke_graph.config import load_config
 from akke_graph.load import LoadedGraph
-from akke_graph.queries import find_query, load_queries, run_query
+from akke_graph.query import find_query, load_queries, run_query
 
 from .conftest import all_cases
 from .golden_io import GOLDEN, UPDATE, canonical, golden_path

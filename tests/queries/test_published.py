@@ -7,7 +7,7 @@ from dataclasses import replace
 import pyoxigraph as ox
 
 from akke_graph.config import Config
-from akke_graph.queries import CannedQuery, queries_as_rdf
+from akke_graph.query import CannedQuery, queries_as_rdf
 
 SH = "http://www.w3.org/ns/shacl#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"

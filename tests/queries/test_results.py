@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import pytest
 
 from akke_graph.errors import QueryError
-from akke_graph.results import QueryResult, render, table, to_csv
+from akke_graph.query.results import QueryResult, render, table, to_csv
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 TRICKY = [

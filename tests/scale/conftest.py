@@ -13,8 +13,8 @@ import pytest
 
 from akke_graph.config import load_config
 from akke_graph.load import LoadedGraph, load
-from benchmarks.generate import DEFAULT_SEED, generate, write_project
-from benchmarks.reference import Result, pyshacl_results, shapes_graph, union_graph
+from akke_graph.synthetic.generate import DEFAULT_SEED, generate, write_project
+from akke_graph.synthetic.reference import Result, pyshacl_results, shapes_graph, union_graph
 
 NATIVE_SIZE = 10_000      # the project's own validator and loader
 REFERENCE_SIZE = 3_000    # pyshacl on the clean graph

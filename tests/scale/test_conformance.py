@@ -3,11 +3,14 @@ pyshacl (the reference) and with the project's own validator."""
 
 from __future__ import annotations
 
+import pytest
+
 from akke_graph.load import LoadedGraph
-from akke_graph.validate import validate_graph
-from benchmarks.reference import Result
+from akke_graph.shacl.validate import validate_graph
+from akke_graph.synthetic.reference import Result
 
 
+@pytest.mark.slow
 def test_clean_graph_conforms_with_pyshacl(reference_clean: list[Result]) -> None:
     assert reference_clean == []
 

@@ -13,8 +13,8 @@ import pytest
 
 from akke_graph.load import LoadedGraph
 from akke_graph.registries.ytunnus import is_valid
-from benchmarks import model
-from benchmarks.generate import (DEFAULT_SEED, generate, generate_files, injected_violations, main, parse_size,
+from akke_graph.synthetic import model
+from akke_graph.synthetic.generate import (DEFAULT_SEED, generate, generate_files, injected_violations, main, parse_size,
                                  write_nquads, write_project)
 from tests.scale.conftest import NATIVE_SIZE
 

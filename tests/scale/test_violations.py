@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import pytest
 import rdflib
 
 from akke_graph.load import LoadedGraph
-from akke_graph.validate import validate_graph
-from benchmarks.generate import DEFAULT_SEED, ExpectedViolation, injected_violations
-from benchmarks.reference import SH, Result
+from akke_graph.shacl.validate import validate_graph
+from akke_graph.synthetic.generate import DEFAULT_SEED, ExpectedViolation, injected_violations
+from akke_graph.synthetic.reference import SH, Result
 from tests.scale.conftest import NATIVE_SIZE, VIOLATIONS_SIZE
 
 COMPONENTS = {
@@ -34,6 +35,7 @@ def values(results: list[ExpectedViolation]) -> Counter:
     return Counter((r.focus, r.path, r.component, r.value) for r in results if r.value is not None)
 
 
+@pytest.mark.slow
 def test_pyshacl_finds_exactly_the_injected_violations(reference_violations: list[Result]) -> None:
     expected = injected_violations(VIOLATIONS_SIZE, DEFAULT_SEED)
     assert keys(reference_violations) == keys(expected)

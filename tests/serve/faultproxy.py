@@ -1,10 +1,12 @@
 """A small HTTP proxy on 127.0.0.1 that sits between ``push`` and a real store and misbehaves on
 request: it answers 5xx itself, stalls, cuts the connection after half the body reached the
-store, loses the store's answer after forwarding, or stops listening (connection refused)."""
+store, loses the store's answer after forwarding, stops listening (connection refused), or holds
+a request until the test lets it through (so a test can look at the store at a known point)."""
 
 from __future__ import annotations
 
 import http.client
+import queue
 import threading
 import time
 from dataclasses import dataclass, field
@@ -56,10 +58,20 @@ class Request:
 
 
 @dataclass
+class Held:
+    """A request the proxy holds: it goes on to the store when ``release`` is set, and
+    ``answered`` is set once the store's answer is back (the store has done the work)."""
+
+    request: Request
+    release: threading.Event = field(default_factory=threading.Event)
+    answered: threading.Event = field(default_factory=threading.Event)
+
+
+@dataclass
 class Fault:
     """``action`` for requests ``when`` matches, at most ``times`` times (None: always)."""
 
-    action: str                       # an HTTP status ("503") | stall | cut | lose-answer | delay
+    action: str                       # an HTTP status ("503") | stall | cut | lose-answer | hold
     when: Callable[[Request], bool] = lambda r: True
     times: int | None = None
     hits: int = 0
@@ -70,10 +82,10 @@ class FaultProxy:
     upstream_host: str
     upstream_port: int
     stall_s: float = 30.0
-    delay_s: float = 0.05
     server_name: str | None = None    # None: pass the store's Server header on, unchanged
     faults: list[Fault] = field(default_factory=list)
     seen: list[Request] = field(default_factory=list)
+    held: "queue.Queue[Held]" = field(default_factory=queue.Queue)
 
     def __post_init__(self) -> None:
         self.upstream_server = "FaultProxy"
@@ -110,8 +122,12 @@ class FaultProxy:
                     proxy._released.wait(proxy.stall_s)
                     self.close_connection = True
                     return
-                if action == "delay":   # then forwarded as it is
-                    time.sleep(proxy.delay_s)
+                held = None
+                if action == "hold":   # then forwarded as it is
+                    held = Held(request)
+                    proxy.held.put(held)
+                    while not (held.release.wait(0.5) or proxy._released.is_set()):
+                        pass
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
                 upstream = http.client.HTTPConnection(proxy.upstream_host, proxy.upstream_port,
                                                       timeout=60)
@@ -142,6 +158,8 @@ class FaultProxy:
                     self.wfile.write(payload)
                 finally:
                     upstream.close()
+                    if held is not None:
+                        held.answered.set()
 
             do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _any
 

@@ -7,8 +7,8 @@ import pyoxigraph as ox
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
 from akke_graph.load import LoadedGraph
-from akke_graph.params import bind, substitute_text
-from akke_graph.queries import CannedQuery, run_query
+from akke_graph.query.params import bind, substitute_text
+from akke_graph.query import CannedQuery, run_query
 from akke_graph.store import Store
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"

@@ -5,6 +5,7 @@ message say what happened."""
 
 from __future__ import annotations
 
+import queue
 import re
 import threading
 from dataclasses import dataclass
@@ -13,30 +14,32 @@ from typing import Callable
 
 import pyoxigraph as ox
 import pytest
-from click.testing import CliRunner
 
-from akke_graph.cli import cli
 from akke_graph.errors import ConfigError, EndpointError
 from akke_graph.load import LoadedGraph
 from akke_graph.oxigraph_server import OxigraphServer, free_port
-from akke_graph.push import PASSWORD_ENV, PushTarget, RetryPolicy, push_store, upload
+from akke_graph.push import PASSWORD_ENV, PushTarget, push_store, upload
+from akke_graph.sparql_http import HttpPolicy
 from akke_graph.store import OxigraphStore
 
-from benchmarks.generate import generate
+from akke_graph.synthetic.generate import generate
 
-from .faultproxy import Fault, FaultProxy, Request
+from .faultproxy import Fault, FaultProxy, Held, Request
 from .helpers import canonical, counts, graph_triples, holds, store_graph
 
-FAST = RetryPolicy(attempts=3, backoff_s=0.05, timeout_s=10)
+FAST = HttpPolicy(retries=2, backoff=0.05, timeout=10)
 
 
 def target(server: OxigraphServer, gsp: bool = True) -> PushTarget:
     return PushTarget.from_options(server.query_url, gsp=server.store_url if gsp else None)
 
 
-def run_push(project_root: Path, *args: str, env: dict[str, str] | None = None):
-    return CliRunner().invoke(cli, ["--project", str(project_root), "push", *args],
-                              env={PASSWORD_ENV: "", **(env or {})})
+@pytest.fixture()
+def run_push(cli):
+    """The command, its retries keeping their number and timeout, with a first wait of 50 ms."""
+    return lambda project_root, *args, env=None: cli(
+        "push", *args, project=project_root,
+        env={PASSWORD_ENV: "", "AKKE_HTTP_BACKOFF": "0.05", **(env or {})})
 
 
 def leftovers(server: OxigraphServer) -> list[str]:
@@ -70,9 +73,40 @@ def test_into_one_graph(oxigraph_server: OxigraphServer, loaded: LoadedGraph) ->
         push_store(loaded.store, target(oxigraph_server), into_graph="not an iri")
 
 
-def while_running(work: Callable[[], object], look: Callable[[], None], limit: int = 2000) -> int:
-    """Run ``work`` in a thread and call ``look`` until it is done (at most ``limit`` times);
-    returns how often it looked, after failing on what ``work`` raised."""
+class Watcher:
+    """Calls ``look`` over and over in a thread while the block runs, and fails the test with
+    what it raised. It looks whenever the machine lets it; the tests do not count its looks."""
+
+    def __init__(self, look: Callable[[], object]) -> None:
+        self.look = look
+        self.stop = threading.Event()
+        self.errors: list[BaseException] = []
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self.stop.wait(0.01):   # leaves the work it watches most of the machine
+            try:
+                self.look()
+            except BaseException as exc:  # reported by the test's thread
+                self.errors.append(exc)
+                return
+
+    def __enter__(self) -> "Watcher":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join(300)
+        if self.errors and exc[0] is None:
+            raise self.errors[0]
+
+
+def step_through(proxy: FaultProxy, work: Callable[[], object],
+                 at: Callable[[Held, str], None]) -> int:
+    """Run ``work`` in a thread; each request the proxy holds is let through one at a time, with
+    ``at(held, "before")`` before it reaches the store and ``at(held, "after")`` once the store
+    answered it. Returns how many requests were held, after failing on what ``work`` raised."""
     done = threading.Event()
     errors: list[BaseException] = []
 
@@ -84,35 +118,62 @@ def while_running(work: Callable[[], object], look: Callable[[], None], limit: i
         finally:
             done.set()
 
-    thread = threading.Thread(target=run)
+    thread = threading.Thread(target=run, daemon=True)
     thread.start()
-    looks = 0
+    steps = 0
     try:
-        while not done.is_set() and looks < limit:
-            look()
-            looks += 1
+        while True:
+            try:
+                held = proxy.held.get(timeout=0.2)
+            except queue.Empty:
+                if done.is_set() and proxy.held.empty():
+                    break
+                continue
+            at(held, "before")
+            held.release.set()
+            assert held.answered.wait(300), "the store did not answer a released request"
+            at(held, "after")
+            steps += 1
     finally:
-        thread.join(60)
+        proxy._released.set()   # on failure, let every request still held go on
+        thread.join(300)
     assert not errors, errors
-    return looks
+    return steps
 
 
-def test_readers_see_old_or_new_never_half(oxigraph_server: OxigraphServer, loaded: LoadedGraph,
-                                          version_b: OxigraphStore) -> None:
+# Generous: requests wait in the proxy while the test looks at the store.
+PATIENT = HttpPolicy(retries=2, backoff=0.05, timeout=600, deadline=3600)
+
+
+def test_readers_see_old_or_new_never_half(oxigraph_server: OxigraphServer, fault_proxy,
+                                          loaded: LoadedGraph, version_b: OxigraphStore) -> None:
+    """Six pushes replace the graph in turn; the change of each is held at the proxy. Before it
+    reaches the store readers see the old version, after it the new one, and a reader polling
+    all the while sees one or the other, never a mix."""
     graphs = sorted(set(loaded.store.graphs()) | set(version_b.graphs()))
-    expected = [{g: n for g in graphs if (n := sum(1 for _ in s.quads(g)))}
-                for s in (loaded.store, version_b)]
+    versions = [loaded.store, version_b]
+    expected = [{g: n for g in graphs if (n := sum(1 for _ in s.quads(g)))} for s in versions]
     push_store(loaded.store, target(oxigraph_server), policy=FAST)
+    proxy = fault_proxy()
+    proxy.faults.append(Fault("hold", when=is_delta))
+    through = PushTarget.from_options(proxy.url("/query"), gsp=proxy.url("/store"))
+    pushed: list[int] = []
 
     def writer() -> None:
         for n in range(6):
-            push_store(version_b if n % 2 == 0 else loaded.store, target(oxigraph_server), policy=FAST)
+            pushed.append((n + 1) % 2)
+            push_store(versions[pushed[-1]], through, policy=PATIENT)
 
     def look() -> None:
         snapshot = counts(oxigraph_server.query_url, graphs)
         assert snapshot in expected, snapshot
 
-    assert while_running(writer, look) > 5
+    def at(held: Held, when: str) -> None:
+        new = pushed[-1]
+        assert counts(oxigraph_server.query_url, graphs) == expected[1 - new if when == "before" else new]
+
+    with Watcher(look):
+        assert step_through(proxy, writer, at) == 6
     assert holds(oxigraph_server.query_url, loaded.store)
 
 
@@ -153,7 +214,7 @@ class Case:
 
 
 FAULTS = [
-    Case("refused", "refuse", "delta", 2, "B", r"cannot connect"),
+    Case("refused", "refuse", "delta", 2, "B", r"cannot be reached"),
     Case("500-always", [Fault("500")], "delta", 2, "B", r"HTTP 500.*gave up after 4 attempts"),
     Case("503-twice", [Fault("503", times=2)], "delta", 0, "A", r"pushed \d+ graphs"),
     Case("503-on-read", [Fault("503", when=is_read)], "delta", 2, "B",
@@ -162,20 +223,20 @@ FAULTS = [
          r"replacing the graphs.*HTTP 503.*one transaction"),
     Case("404-no-retry", [Fault("404", when=is_delta)], "delta", 2, "B", r"answered HTTP 404"),
     Case("stall-delta", [Fault("stall", when=is_delta)], "delta", 2, "B", r"timeout",
-         ("--timeout", "1", "--retries", "1")),
+         ("--timeout", "3", "--retries", "1")),
     Case("stall-delta-once", [Fault("stall", when=is_delta, times=1)], "delta", 0, "A", r"pushed",
-         ("--timeout", "1")),
+         ("--timeout", "3")),
     Case("cut-delta-once", [Fault("cut", when=is_delta, times=1)], "delta", 0, "A", r"pushed"),
     Case("cut-delta-always", [Fault("cut", when=is_delta)], "delta", 2, "B", r"connection broke"),
     Case("lost-delta-answer", [Fault("lose-answer", when=is_delta, times=1)], "delta", 0, "A", r"pushed"),
     Case("503-on-move", [Fault("503", when=is_move)], "gsp", 2, "B", r"MOVE.*HTTP 503"),
     Case("stall-move-once", [Fault("stall", when=is_move, times=1)], "gsp", 0, "A", r"pushed",
-         ("--timeout", "1")),
+         ("--timeout", "3")),
     Case("lost-move-answer", [Fault("lose-answer", when=is_move)], "gsp", 0, "A", r"pushed"),
     Case("cut-put-once", [Fault("cut", when=is_upload, times=1)], "gsp", 0, "A", r"pushed"),
     Case("cut-put-always", [Fault("cut", when=is_upload)], "gsp", 2, "B", r"connection broke"),
     Case("stall-put", [Fault("stall", when=is_upload)], "gsp", 2, "B", r"timeout",
-         ("--timeout", "1", "--retries", "1")),
+         ("--timeout", "3", "--retries", "1")),
     Case("cut-insert-once", [Fault("cut", when=is_insert, times=1)], "update", 0, "A", r"pushed"),
     Case("cut-insert-always", [Fault("cut", when=is_insert)], "update", 2, "B", r"connection broke"),
 ]
@@ -184,7 +245,7 @@ FAULTS = [
 @pytest.mark.parametrize("case", FAULTS, ids=[c.name for c in FAULTS])
 def test_faults_leave_old_or_new_graph(case: Case, oxigraph_server: OxigraphServer, fault_proxy,
                                        validated: LoadedGraph, version_b: OxigraphStore,
-                                       project_root: Path) -> None:
+                                       project_root: Path, run_push) -> None:
     push_store(version_b, target(oxigraph_server), policy=FAST)  # the old version, "B"
     proxy = fault_proxy(stall_s=20, server_name=None if case.mode == "delta" else "FaultProxy")
     if case.faults == "refuse":
@@ -218,13 +279,13 @@ FIRST_PUSH_FAULTS = [
     Case("first-cut-upload-always", [Fault("cut", when=is_upload)], "delta", 2, "empty",
          r"connection broke.*either still empty or complete"),
     Case("first-stall-upload", [Fault("stall", when=is_upload)], "delta", 2, "empty", r"timeout",
-         ("--timeout", "1", "--retries", "1")),
+         ("--timeout", "3", "--retries", "1")),
 ]
 
 
 @pytest.mark.parametrize("case", FIRST_PUSH_FAULTS, ids=[c.name for c in FIRST_PUSH_FAULTS])
 def test_first_push_faults_leave_nothing_or_new_graph(case: Case, oxigraph_server: OxigraphServer, fault_proxy,
-                                                      validated: LoadedGraph, project_root: Path) -> None:
+                                                      validated: LoadedGraph, project_root: Path, run_push) -> None:
     """Into an empty store the upload goes straight to the graphs, each request committed whole
     (no MOVE): after a fault each graph is absent or complete, never half."""
     proxy = fault_proxy(stall_s=20)
@@ -305,28 +366,34 @@ def test_other_oxigraph_series_get_a_transaction_per_request(
 @pytest.mark.parametrize("on_disk", [True, False], ids=["on-disk", "in-memory"])
 def test_first_push_readers_see_each_graph_absent_or_complete(on_disk: bool,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    """While a first push bulk-loads many requests (slowed by the proxy), a reader polling the
-    store never sees a graph with some of its triples: each is absent or complete."""
-    monkeypatch.setattr(upload, "POST_BATCH_TRIPLES", 300)
+    """A first push bulk-loads many requests; the proxy holds each until the test has looked at
+    the store. At every step, and for a reader polling all the while, each graph is absent or
+    complete, never half; between the requests the store holds some graphs but not all."""
+    monkeypatch.setattr(upload, "POST_BATCH_TRIPLES", 700)
     store = OxigraphStore()
     store.add(generate(10_000))
     expected = {g: sum(1 for _ in store.quads(g)) for g in store.graphs()}
     server = OxigraphServer.temporary() if on_disk else OxigraphServer(location=None)
     views: list[int] = []
 
-    def look() -> None:
+    def look() -> int:
         snapshot = counts(server.query_url)
         half = {g: n for g, n in snapshot.items() if n != expected[g]}
         assert not half, f"half graphs seen: {half}"
-        views.append(len(snapshot))
+        return len(snapshot)
+
+    def at(held: Held, when: str) -> None:
+        views.append(look())
 
     with server:
-        proxy = FaultProxy("127.0.0.1", server.port, delay_s=0.03, faults=[Fault("delay", is_upload)])
+        proxy = FaultProxy("127.0.0.1", server.port, faults=[Fault("hold", is_upload)])
         try:
             through = PushTarget.from_options(proxy.url("/query"), gsp=proxy.url("/store"))
-            while_running(lambda: push_store(store, through, policy=FAST), look, limit=100_000)
-            assert sum(0 < n < len(expected) for n in views) > 3, views   # looked mid-push
-            assert sum(1 for r in proxy.seen if r.is_upload) > 10
+            with Watcher(look):
+                uploads = step_through(proxy, lambda: push_store(store, through, policy=PATIENT), at)
+            assert uploads > 10
+            # after each upload but the last, some graphs are there and some not yet
+            assert sum(0 < n < len(expected) for n in views) >= uploads - 1, views
             assert counts(server.query_url) == expected
         finally:
             proxy.close()
@@ -354,7 +421,7 @@ def test_dry_run_reports_and_sends_nothing(oxigraph_server: OxigraphServer, faul
     assert text.startswith("dry run, nothing was sent") and "the store holds" in text, text
 
 
-def test_cli_dry_run(oxigraph_server: OxigraphServer, validated: LoadedGraph, project_root: Path) -> None:
+def test_cli_dry_run(oxigraph_server: OxigraphServer, validated: LoadedGraph, project_root: Path, run_push) -> None:
     result = run_push(project_root, "--endpoint", oxigraph_server.query_url, "--gsp",
                       oxigraph_server.store_url, "--dry-run")
     assert result.exit_code == 0, result.output
@@ -428,7 +495,7 @@ def test_4xx_is_not_retried(oxigraph_server: OxigraphServer, fault_proxy, loaded
 
 
 def test_cli_push_round_trip(oxigraph_server: OxigraphServer, validated: LoadedGraph,
-                             project_root: Path) -> None:
+                             project_root: Path, run_push) -> None:
     result = run_push(project_root, "--endpoint", oxigraph_server.query_url,
                       "--gsp", oxigraph_server.store_url)
     assert result.exit_code == 0, result.output
@@ -436,15 +503,15 @@ def test_cli_push_round_trip(oxigraph_server: OxigraphServer, validated: LoadedG
     assert holds(oxigraph_server.query_url, validated.store)
 
 
-def test_nonconformant_graph_is_not_pushed(oxigraph_server: OxigraphServer, broken_project: Path) -> None:
-    pytest.importorskip("akke_graph.validate")
+def test_nonconformant_graph_is_not_pushed(oxigraph_server: OxigraphServer, broken_project: Path, run_push) -> None:
+    pytest.importorskip("akke_graph.shacl.validate")
     result = run_push(broken_project, "--endpoint", oxigraph_server.query_url)
     assert result.exit_code == 1, result.output
     assert "does not conform" in result.output
     assert counts(oxigraph_server.query_url) == {}
 
 
-def test_password_only_from_the_environment(project_root: Path) -> None:
+def test_password_only_from_the_environment(project_root: Path, run_push) -> None:
     url = f"http://127.0.0.1:{free_port()}/query"
     result = run_push(project_root, "--endpoint", url, "--user", "akke")
     assert result.exit_code == 2 and PASSWORD_ENV in result.output
@@ -461,5 +528,5 @@ def test_update_endpoint_defaults() -> None:
     assert PushTarget.from_options("http://h:1/query").update == "http://h:1/update"
     assert PushTarget.from_options("http://h:1/sparql").update == "http://h:1/sparql"
     assert PushTarget.from_options("http://h:1/q", update="http://h:1/u").update == "http://h:1/u"
-    target = PushTarget.from_options("http://h:1/sparql", user="u", environ={PASSWORD_ENV: "pw"})
+    target = PushTarget.from_options("http://h:1/sparql", user="u", password="pw")
     assert target.password == "pw" and "pw" not in repr(target)

@@ -4,20 +4,17 @@ timeout stopped; the release with content negotiation (303 / 406); /health; acce
 
 from __future__ import annotations
 
-import time
-
 import httpx
-import psutil
 import pyoxigraph as ox
 import pytest
 from SPARQLWrapper import GET, POST, SPARQLWrapper
 
 from akke_graph.errors import ServeError
 from akke_graph.load import LoadedGraph
-from akke_graph.queries import load_queries
+from akke_graph.query import load_queries
 
 from .conftest import ENTITY_DOCS
-from .helpers import canned_local, canned_remote
+from .helpers import canned_local, canned_remote, canonical
 
 SLOW = "SELECT ?a WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?i ?f LIMIT 1"
 
@@ -89,20 +86,19 @@ def test_updates_are_refused(service, validated: LoadedGraph) -> None:
 
 
 def test_query_past_the_timeout_is_stopped(service) -> None:
+    """A query that cannot end within the timeout (a join of a billion rows, sorted) gets a 503
+    and its process is replaced at once; the old process is stopped after its grace period."""
     old = service.upstream.current
-    started = time.monotonic()
-    r = httpx.get(service.url + "/sparql", params={"query": SLOW}, timeout=30)
-    took = time.monotonic() - started
+    process = old.process
+    assert process is not None
+    r = httpx.get(service.url + "/sparql", params={"query": SLOW}, timeout=120)
     assert r.status_code == 503 and "past the timeout of 3 s" in r.text
-    assert took < service.timeout_s + 3
     assert service.upstream.current is not old  # a fresh Oxigraph took over at once
     ok = httpx.get(service.url + "/sparql", params={"query": "ASK {}"},
                    headers={"Accept": "application/sparql-results+json"})
     assert ok.json()["boolean"] is True
-    deadline = time.monotonic() + service.timeout_s + 15
-    while psutil.pid_exists(old.pid or -1) and time.monotonic() < deadline:
-        time.sleep(0.2)  # the busy process is stopped once its other queries had their time
-    assert not psutil.pid_exists(old.pid or -1), "the Oxigraph process running the query lives on"
+    # stopped once its other queries had their time (the grace period: timeout + 1 s)
+    assert process.wait(timeout=120) is not None
     assert "ran past the timeout" in service.log_buffer.getvalue()
 
 
@@ -127,16 +123,28 @@ def test_content_negotiation_303(service, accept: str | None, extension: str) ->
 
 
 def test_content_negotiation_406_lists_the_types(service) -> None:
-    r = httpx.get(service.url + "/id/organisation/turun-kaupunki",
-                  headers={"Accept": "application/ld+json"})
-    assert r.status_code == 406
-    assert "text/html" in r.text and "text/turtle" in r.text and "application/ld+json" not in \
-        r.text.split("(the request")[0]
     r = httpx.get(service.url + "/id/project/akke-turku", headers={"Accept": "image/png"})
-    assert r.status_code == 406
+    assert r.status_code == 406 and "Accept" in r.headers["vary"]
     for media, ext in (("text/html", ".html"), ("text/turtle", ".ttl"),
-                       ("application/ld+json", ".jsonld"), ("application/n-triples", ".nt")):
+                       ("application/ld+json", ".jsonld"), ("application/n-triples", ".nt"),
+                       ("application/rdf+xml", ".rdf")):
         assert f"{media}  /id/project/akke-turku{ext}" in r.text
+
+
+@pytest.mark.parametrize("accept,fmt", [("application/ld+json", ox.RdfFormat.JSON_LD),
+                                        ("application/rdf+xml", ox.RdfFormat.RDF_XML),
+                                        ("application/n-triples", ox.RdfFormat.N_TRIPLES)])
+def test_formats_the_release_lacks_are_converted(service, release_dir, accept: str,
+                                                 fmt: ox.RdfFormat) -> None:
+    """turun-kaupunki has only .html and .ttl in the release: the other formats are made from
+    the Turtle, with the same triples."""
+    r = httpx.get(service.url + "/id/organisation/turun-kaupunki", headers={"Accept": accept})
+    assert r.status_code == 303
+    doc = httpx.get(service.url + r.headers["location"])
+    assert doc.status_code == 200 and doc.headers["content-type"] == f"{accept}; charset=utf-8"
+    turtle = (release_dir / "id/organisation/turun-kaupunki.ttl").read_bytes()
+    assert canonical(ox.parse(doc.content, format=fmt)) == \
+        canonical(ox.parse(turtle, format=ox.RdfFormat.TURTLE))
 
 
 def test_release_files_and_pages(service, release_dir) -> None:
@@ -146,7 +154,8 @@ def test_release_files_and_pages(service, release_dir) -> None:
             assert r.status_code == 200 and r.content == (release_dir / (rel + ext)).read_bytes()
     assert httpx.get(service.url + "/").text.count("AKKE-verkko") == 1
     assert "AKKE graph" in httpx.get(service.url + "/", headers={"Accept-Language": "en-GB,fi;q=0.5"}).text
-    assert httpx.get(service.url + "/dumps/akke-graph.trig").headers["content-type"] == "application/trig"
+    assert httpx.get(service.url + "/dumps/akke-graph.trig").headers["content-type"] == \
+        "application/trig; charset=utf-8"
     assert httpx.get(service.url + "/img/ecosystem.svg").headers["content-type"] == "image/svg+xml"
     onto = httpx.get(service.url + "/ontology", headers={"Accept": "text/turtle"})
     assert onto.status_code == 303 and onto.headers["location"] == "/ontology/akke.ttl"
@@ -185,15 +194,22 @@ def test_store_folder_is_built_whole(validated: LoadedGraph, tmp_path) -> None:
     assert (other / "keep.txt").read_text() == "mine"
 
 
-def test_long_answers_stream_and_are_cut_at_the_timeout(service) -> None:
+def test_long_answers_stream_whole(patient_service) -> None:
     big = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 40000"
-    r = httpx.get(service.url + "/sparql", params={"query": big}, timeout=30,
+    r = httpx.get(patient_service.url + "/sparql", params={"query": big}, timeout=120,
                   headers={"Accept": "application/sparql-results+json"})
     assert r.status_code == 200 and r.headers.get("transfer-encoding") == "chunked"
     assert len(r.content) > 4 << 20 and len(r.json()["results"]["bindings"]) == 40000
+
+
+def test_long_answers_are_cut_at_the_timeout(service, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An answer that cannot end within the timeout (a billion rows), streaming after its first
+    64 KiB, is cut: the client sees an incomplete answer, never a silently short one."""
+    monkeypatch.setattr(service.httpd, "buffer_limit", 64 << 10)
     endless = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-    started = time.monotonic()
-    with pytest.raises(httpx.TransportError):  # incomplete, never silently short
-        httpx.get(service.url + "/sparql", params={"query": endless}, timeout=30,
-                  headers={"Accept": "text/tab-separated-values"})
-    assert time.monotonic() - started < service.timeout_s + 5
+    with httpx.stream("GET", service.url + "/sparql", params={"query": endless}, timeout=120,
+                      headers={"Accept": "text/tab-separated-values"}) as r:
+        assert r.status_code == 200 and r.headers.get("transfer-encoding") == "chunked"
+        with pytest.raises(httpx.TransportError):
+            for _ in r.iter_bytes():
+                pass
