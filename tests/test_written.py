@@ -134,3 +134,22 @@ def test_a_release_copy_to_validate_again_keeps_the_record(kind: str) -> None:
     store.load(PREFIXES + b'ex:a ex:p "7"^^xsd:int .', "turtle", graph=g, base_iri=g)
     copy = _copy_store(store, Rebaser("http://example.org/", "http://example.org/"))
     assert [str(q.object) for q in copy.written_quads()] == [f'"7"^^<{XSD.decode()}int>']
+
+
+@pytest.mark.parametrize("fmt", ["nt", "nquads", "turtle", "trig"])
+def test_dumps_keep_the_literals_as_written(tmp_path: Path, fmt: str) -> None:
+    """What publish writes (a graph or the whole dataset, to bytes or to a file) holds the data as
+    written, not the store's forms; a graph without such literals is dumped by Oxigraph itself."""
+    from akke_graph.store import OxigraphStore
+
+    store = OxigraphStore()
+    g = "http://example.org/g"
+    store.load(PREFIXES + b'ex:a ex:p "7"^^xsd:int, "4.0"^^xsd:decimal .', "turtle", graph=g, base_iri=g)
+    for graph in (g, None):
+        data = store.dump(fmt, graph)
+        store.dump_to(tmp_path / "out", fmt, graph)
+        for written in (data, (tmp_path / "out").read_bytes()):
+            forms = sorted(str(q.object) for q in ox.parse(written, format=ox.RdfFormat.N_QUADS if fmt == "nquads"
+                                                            else ox.RdfFormat.TRIG if fmt == "trig"
+                                                            else ox.RdfFormat.TURTLE))
+            assert forms == [f'"4.0"^^<{XSD.decode()}decimal>', f'"7"^^<{XSD.decode()}int>'], (graph, written)
