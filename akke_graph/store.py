@@ -277,6 +277,9 @@ class RdflibStore(Store):
     def __init__(self) -> None:
         from rdflib import Dataset
 
+        from akke_graph.terms import quiet_literal_warnings
+
+        quiet_literal_warnings()
         self.dataset: Dataset = Dataset(default_union=True)
 
     def load(self, data: bytes, fmt: str, graph: str, base_iri: str) -> None:

@@ -4,6 +4,7 @@ conversion between pyoxigraph and rdflib terms."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Mapping
 
 import pyoxigraph as ox
@@ -98,6 +99,16 @@ def show(term: Any, prefixes: Mapping[str, str]) -> str:
             return f'"{text}"^^{show_iri(term.datatype.value, prefixes)}'
         return f'"{text}"'
     return str(term)
+
+
+@lru_cache(maxsize=None)
+def quiet_literal_warnings() -> None:
+    """Keep rdflib from printing a traceback for each literal it cannot read into a Python value
+    (an ill-formed ``"2021-02-30"^^xsd:date``, or a valid year 0): validation reports those."""
+    import logging
+
+    logging.getLogger("rdflib.term").addFilter(
+        lambda record: not record.getMessage().startswith("Failed to convert Literal lexical form to value"))
 
 
 def to_rdflib(term: Any) -> Any:

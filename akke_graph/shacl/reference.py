@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from akke_graph.shacl.outcome import ShaclOutcome, ValidationResult
 from akke_graph.shacl.shapes import ShapeReader, ShapesGraph
 from akke_graph.store import Store
-from akke_graph.terms import RDF, SH, from_rdflib, to_rdflib
+from akke_graph.terms import RDF, SH, from_rdflib, quiet_literal_warnings, to_rdflib
 
 
 def to_rdflib_graph(triples: object) -> object:
@@ -56,6 +56,10 @@ def validate_pyshacl(store: Store, shapes: ShapesGraph, only: set[str] | None = 
     """Validate with pyshacl (SHACL-SPARQL and SPARQL targets on); ``only`` limits the shapes run."""
     import pyshacl
 
+    from akke_graph.shacl.pyshacl_xsd import install
+
+    install()
+    quiet_literal_warnings()
     data = to_rdflib_graph(store.written_quads())
     triples = shapes.triples
     if only is not None:

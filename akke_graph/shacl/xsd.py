@@ -8,6 +8,7 @@ One table of lexical spaces (XSD 1.1 Part 2) and integer ranges serves both the 
 from __future__ import annotations
 
 import re
+from fractions import Fraction
 
 import pyoxigraph as ox
 
@@ -90,6 +91,10 @@ def well_formed(literal: ox.Literal) -> bool:
         return True
     if _COMPILED[name].fullmatch(literal.value) is None:
         return False
+    if name in TEMPORAL:
+        return temporal_value(literal.value, name) is not None
+    if name == "gMonthDay":
+        return int(literal.value[5:7]) <= _days_in_month(2000, int(literal.value[2:4]))
     low, high = RANGES.get(name, (None, None))
     value = int(literal.value) if name in RANGES else 0
     return (low is None or value >= low) and (high is None or value <= high)
@@ -111,3 +116,74 @@ def sparql_well_formed(v: str, datatype: str) -> str | None:
     if high is not None:
         check += f" && <{XSD}integer>(STR({v})) <= {high}"
     return check
+
+
+# --- dates and times: the value space, day-of-month included, and XSD 1.1's order -------------
+# rdflib maps these to Python's date and datetime, which hold neither year 0, negative years nor
+# years past 9999 (all valid in XSD 1.1) and accept time zones past ±14:00; pyshacl then cannot
+# compare them (see akke_graph.shacl.pyshacl_xsd). Oxigraph follows XSD 1.1, and so does this.
+
+TEMPORAL = frozenset(("date", "dateTime", "dateTimeStamp"))
+_PARTS = re.compile(r"(-?[0-9]+)-([0-9]{2})-([0-9]{2})(?:T([0-9]{2}):([0-9]{2}):([0-9]{2}(?:\.[0-9]+)?))?"
+                    r"(Z|[+-][0-9]{2}:[0-9]{2})?")
+_FOURTEEN_HOURS = 14 * 3600
+
+
+def _days_in_month(year: int, month: int) -> int:
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
+def _days_from_civil(year: int, month: int, day: int) -> int:
+    """Days since 1970-01-01 in the proleptic Gregorian calendar (XSD 1.1: year 0 is 1 BCE)."""
+    year -= month <= 2
+    era = year // 400
+    yoe = year - era * 400
+    doy = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
+    return era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719468
+
+
+def temporal_value(lexical: str, name: str) -> tuple[Fraction, bool] | None:
+    """A well-formed xsd:date or xsd:dateTime(Stamp) as (seconds on the time line, in UTC when it
+    has a time zone; whether it has one); None when ill-formed (day of month included)."""
+    if name not in TEMPORAL or _COMPILED[name].fullmatch(lexical) is None:
+        return None
+    parts = _PARTS.fullmatch(lexical)
+    if parts is None:
+        return None
+    year, month, day = int(parts[1]), int(parts[2]), int(parts[3])
+    if day > _days_in_month(year, month):
+        return None
+    seconds = Fraction(_days_from_civil(year, month, day) * 86400)
+    if parts[4] is not None:
+        seconds += int(parts[4]) * 3600 + int(parts[5]) * 60 + Fraction(parts[6])
+    zone = parts[7]
+    if zone is not None and zone != "Z":
+        offset = int(zone[1:3]) * 3600 + int(zone[4:6]) * 60
+        seconds -= offset if zone[0] == "+" else -offset
+    return seconds, zone is not None
+
+
+def temporal_order(a: ox.Literal, b: ox.Literal) -> int | None:
+    """-1, 0 or 1 as ``a`` is before, at or after ``b`` (two xsd:date, or two xsd:dateTime or
+    xsd:dateTimeStamp literals), None when XSD 1.1 leaves them unordered: either is ill-formed,
+    they are of different types, or only one has a time zone and they are within 14 hours."""
+    name_a, name_b = local_name(a.datatype.value), local_name(b.datatype.value)
+    if name_a is None or name_b is None or (name_a == "date") != (name_b == "date"):
+        return None
+    value_a, value_b = temporal_value(a.value, name_a), temporal_value(b.value, name_b)
+    if value_a is None or value_b is None:
+        return None
+    (x, zoned_a), (y, zoned_b) = value_a, value_b
+    if zoned_a == zoned_b:
+        return (x > y) - (x < y)
+    # The one without a time zone may be anywhere from -14:00 to +14:00.
+    if zoned_b:
+        order = temporal_order(b, a)
+        return None if order is None else -order
+    if x + _FOURTEEN_HOURS < y:
+        return -1
+    if x - _FOURTEEN_HOURS > y:
+        return 1
+    return None
