@@ -153,13 +153,14 @@ class Store(ABC):
     def __len__(self) -> int:
         return sum(1 for _ in self.quads())
 
-    def dump(self, fmt: str, graph: GraphName | None = None) -> bytes:
+    def dump(self, fmt: str, graph: GraphName | None = None, *, as_written: bool = True) -> bytes:
         """Serialise one graph (as triples) or the whole dataset (as quads, for nquads/trig), with
-        the literals as written."""
+        the literals as written (``as_written=False``: in the forms the store holds them)."""
         target = FORMATS[fmt]
+        quads = self.written_quads if as_written else self.quads
         if graph is None and target in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
-            return serialize(self.written_quads(), target)
-        return serialize((ox.Triple(q.subject, q.predicate, q.object) for q in self.written_quads(graph)), target)
+            return serialize(quads(), target)
+        return serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads(graph)), target)
 
     def dump_to(self, path: Path, fmt: str, graph: GraphName | None = None) -> None:
         """:meth:`dump` straight into a file."""
@@ -250,9 +251,9 @@ class OxigraphStore(Store):
             return [{n: v for n, v in zip(names, s) if v is not None} for s in result]
         return list(result)
 
-    def dump(self, fmt: str, graph: GraphName | None = None) -> bytes:
-        if self.written:
-            return super().dump(fmt, graph)   # Oxigraph's own writer would give the stored forms
+    def dump(self, fmt: str, graph: GraphName | None = None, *, as_written: bool = True) -> bytes:
+        if as_written and self.written:
+            return super().dump(fmt, graph)   # Oxigraph's own writer gives the stored forms
         target = FORMATS[fmt]
         if graph is None and target in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
             return written(self._store.dump(format=target))
