@@ -26,6 +26,7 @@ import pyoxigraph as ox
 
 from akke_graph.errors import ConfigError, QueryError
 from akke_graph.store_spec import StoreSpec
+from akke_graph.written import WrittenLiterals, may_hold_rewritten
 
 if TYPE_CHECKING:
     from rdflib import Dataset
@@ -113,6 +114,16 @@ class Store(ABC):
         copy.add(self.quads())
         return copy
 
+    def written_quads(self, graph: GraphName | None = None) -> Iterator[ox.Quad]:
+        """The quads of one graph, or of every graph, with their literals as written (a store
+        that rewrites none: :meth:`quads`)."""
+        return self.quads(graph)
+
+    def written_triples(self) -> dict[ox.Triple, tuple[ox.Literal, ...]]:
+        """The union graph's triples the store holds with a rewritten literal, and the literals
+        written there (see :meth:`akke_graph.written.WrittenLiterals.triples`)."""
+        return {}
+
     @abstractmethod
     def _query(self, sparql: str, substitutions: Mapping[str, Term] | None) -> object: ...
 
@@ -142,12 +153,14 @@ class Store(ABC):
     def __len__(self) -> int:
         return sum(1 for _ in self.quads())
 
-    def dump(self, fmt: str, graph: GraphName | None = None) -> bytes:
-        """Serialise one graph (as triples) or the whole dataset (as quads, for nquads/trig)."""
+    def dump(self, fmt: str, graph: GraphName | None = None, *, as_written: bool = True) -> bytes:
+        """Serialise one graph (as triples) or the whole dataset (as quads, for nquads/trig), with
+        the literals as written (``as_written=False``: in the forms the store holds them)."""
         target = FORMATS[fmt]
+        quads = self.written_quads if as_written else self.quads
         if graph is None and target in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
-            return serialize(self.quads(), target)
-        return serialize((ox.Triple(q.subject, q.predicate, q.object) for q in self.quads(graph)), target)
+            return serialize(quads(), target)
+        return serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads(graph)), target)
 
     def dump_to(self, path: Path, fmt: str, graph: GraphName | None = None) -> None:
         """:meth:`dump` straight into a file."""
@@ -155,7 +168,9 @@ class Store(ABC):
 
 
 class OxigraphStore(Store):
-    """pyoxigraph's Rust store: in memory by default, on disk with ``location``."""
+    """pyoxigraph's Rust store: in memory by default, on disk with ``location``. It rewrites some
+    literals (see :mod:`akke_graph.written`) and records what was written for those it loads or
+    is given; the record lives with this object, not on disk."""
 
     kind = "oxigraph"
     parallel_queries = True
@@ -163,16 +178,25 @@ class OxigraphStore(Store):
     def __init__(self, location: Path | None = None) -> None:
         self.location = location
         self._store = ox.Store(str(location)) if location else ox.Store()
+        self.written = WrittenLiterals()
 
     def load(self, data: bytes, fmt: str, graph: str, base_iri: str) -> None:
-        self._store.load(data, format=FORMATS[fmt], base_iri=base_iri, to_graph=ox.NamedNode(graph))
+        target = ox.NamedNode(graph)
+        if not may_hold_rewritten(data, fmt):
+            self._store.load(data, format=FORMATS[fmt], base_iri=base_iri, to_graph=target)
+            return
+        quads = ox.parse(data, format=FORMATS[fmt], base_iri=base_iri)
+        self.add(q if not isinstance(q.graph_name, ox.DefaultGraph) else
+                 ox.Quad(q.subject, q.predicate, q.object, target) for q in quads)
 
     def add(self, quads: Iterable[ox.Quad]) -> None:
-        self._store.extend(quads)
+        self._store.extend(self.written.recording(quads))
 
     def remove(self, quads: Iterable[ox.Quad]) -> None:
         for quad in list(quads):
             self._store.remove(quad)
+            if self.written:
+                self.written.discard(quad)
 
     def remove_graph(self, graph: GraphName) -> None:
         node = graph_term(graph)
@@ -180,6 +204,7 @@ class OxigraphStore(Store):
             self._store.clear_graph(node)
         elif self._store.contains_named_graph(node):
             self._store.remove_graph(node)
+        self.written.forget(node)
 
     def quads_matching(self, subject: Subject | None = None, predicate: ox.NamedNode | None = None,
                        object: Term | None = None, graph: GraphName | None = None) -> Iterator[ox.Quad]:
@@ -195,6 +220,16 @@ class OxigraphStore(Store):
 
     def as_oxigraph(self) -> "OxigraphStore":
         return self
+
+    def written_quads(self, graph: GraphName | None = None) -> Iterator[ox.Quad]:
+        quads = self.quads(graph)
+        return self.written.written(quads) if self.written else quads
+
+    def written_triples(self) -> dict[ox.Triple, tuple[ox.Literal, ...]]:
+        if not self.written:
+            return {}
+        return self.written.triples(lambda t: [q.graph_name for q in self._store.quads_for_pattern(
+            t.subject, t.predicate, t.object, None)])
 
     def __len__(self) -> int:
         return len(self._store)
@@ -216,7 +251,9 @@ class OxigraphStore(Store):
             return [{n: v for n, v in zip(names, s) if v is not None} for s in result]
         return list(result)
 
-    def dump(self, fmt: str, graph: GraphName | None = None) -> bytes:
+    def dump(self, fmt: str, graph: GraphName | None = None, *, as_written: bool = True) -> bytes:
+        if as_written and self.written:
+            return super().dump(fmt, graph)   # Oxigraph's own writer gives the stored forms
         target = FORMATS[fmt]
         if graph is None and target in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
             return written(self._store.dump(format=target))
@@ -227,8 +264,8 @@ class OxigraphStore(Store):
     def dump_to(self, path: Path, fmt: str, graph: GraphName | None = None) -> None:
         """Streamed by Oxigraph: a large graph never sits in memory as bytes."""
         target = FORMATS[fmt]
-        if graph is None and target not in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
-            path.write_bytes(self.dump(fmt))
+        if self.written or (graph is None and target not in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)):
+            path.write_bytes(self.dump(fmt, graph))
         else:
             self._store.dump(str(path), target, from_graph=None if graph is None else graph_term(graph))
 
@@ -241,6 +278,9 @@ class RdflibStore(Store):
     def __init__(self) -> None:
         from rdflib import Dataset
 
+        from akke_graph.terms import quiet_literal_warnings
+
+        quiet_literal_warnings()
         self.dataset: Dataset = Dataset(default_union=True)
 
     def load(self, data: bytes, fmt: str, graph: str, base_iri: str) -> None:

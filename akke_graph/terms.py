@@ -4,6 +4,7 @@ conversion between pyoxigraph and rdflib terms."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Mapping
 
 import pyoxigraph as ox
@@ -100,6 +101,16 @@ def show(term: Any, prefixes: Mapping[str, str]) -> str:
     return str(term)
 
 
+@lru_cache(maxsize=None)
+def quiet_literal_warnings() -> None:
+    """Keep rdflib from printing a traceback for each literal it cannot read into a Python value
+    (an ill-formed ``"2021-02-30"^^xsd:date``, or a valid year 0): validation reports those."""
+    import logging
+
+    logging.getLogger("rdflib.term").addFilter(
+        lambda record: not record.getMessage().startswith("Failed to convert Literal lexical form to value"))
+
+
 def to_rdflib(term: Any) -> Any:
     """pyoxigraph term → rdflib term."""
     from rdflib import BNode, Literal, URIRef
@@ -109,11 +120,12 @@ def to_rdflib(term: Any) -> Any:
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
     if isinstance(term, ox.Literal):
+        # normalize=False: rdflib would otherwise rewrite the lexical form ("04" → "4").
         if term.language:
-            return Literal(term.value, lang=term.language)
+            return Literal(term.value, lang=term.language, normalize=False)
         if term.datatype.value == XSD + "string":
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
+            return Literal(term.value, normalize=False)
+        return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
     if isinstance(term, ox.DefaultGraph) or term is None:
         return None
     raise TypeError(f"unsupported term {term!r}")

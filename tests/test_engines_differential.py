@@ -1,7 +1,8 @@
 """The native SHACL engine and pyshacl (the reference) give identical results — focus node, path,
 constraint component, value, severity — on the synthetic national graph with a violation of every
 constraint kind injected, and on its clean twin. Slow (pyshacl on 7k triples); the same kinds of
-constraint are compared on small graphs, every case in tests/cases/, by test_cases.py."""
+constraint are compared on small graphs, every case in tests/cases/, by test_cases.py, and SHACL
+Core case by case by test_shacl_core.py."""
 
 from __future__ import annotations
 
@@ -40,3 +41,39 @@ def test_every_injected_violation_is_found(config: Config) -> None:
     assert len({e.component for e in expected}) >= 13  # every component the shapes can produce
     missing = [e for e in expected if (e.focus, e.path, e.component, e.severity) not in found]
     assert not missing, missing
+
+
+PERIOD = "https://w3id.org/akke/id/project/testihanke#period"
+DATE_ORDER, DATATYPE = "LessThanOrEqualsConstraintComponent", "DatatypeConstraintComponent"
+
+
+@pytest.mark.parametrize("start, end, expected", [
+    ("2021-13-01", "2021-12-31", {("startDate", DATATYPE), ("startDate", DATE_ORDER)}),
+    ("x", "2021-12-31", {("startDate", DATATYPE), ("startDate", DATE_ORDER)}),
+    ("2021-02-30", "2021-12-31", {("startDate", DATATYPE), ("startDate", DATE_ORDER)}),
+    ("2021-05-01", "2021-02-29", {("endDate", DATATYPE), ("startDate", DATE_ORDER)}),
+    ("20211-01-01", "2021-12-31", {("startDate", DATE_ORDER)}),          # year 20211: valid, after
+    ("2021-05-01+15:00", "2021-12-31", {("startDate", DATATYPE), ("startDate", DATE_ORDER)}),
+    ("2021-05-01+14:00", "2021-12-31", set()),
+    ("0000-01-01", "2021-12-31", set()),                                   # XSD 1.1: year 0 is 1 BCE
+    ("-0001-01-01", "0000-01-01", set()),
+    ("2021-05-01", "-0001-01-01", {("startDate", DATE_ORDER)}),
+    ("2021-05-01Z", "2021-05-01", {("startDate", DATE_ORDER)}),            # unordered within 14 hours
+    ("2021-05-01", "2021-05-01-14:00", {("startDate", DATE_ORDER)}),
+    ("2020-02-29", "2020-02-29", set()),
+], ids=lambda v: v if isinstance(v, str) else None)
+def test_the_engines_agree_on_dates(config: Config, tmp_path, start: str, end: str, expected: set) -> None:
+    """Dates as the project's shapes check them (sh:datatype xsd:date, sh:lessThanOrEquals):
+    malformed and edge dates, judged by XSD 1.1, give one report from both engines."""
+    case = tmp_path / "period.ttl"
+    case.write_text(f"""@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<> <http://www.w3.org/ns/prov#wasDerivedFrom> <https://businessturku.fi/hankkeet/akke-alueellisten-ekosysteemien-kehittaminen-turun-seudulla/> .
+<{PERIOD}> a <http://purl.org/dc/terms/PeriodOfTime> ;
+    <http://www.w3.org/ns/dcat#startDate> "{start}"^^xsd:date ; <http://www.w3.org/ns/dcat#endDate> "{end}"^^xsd:date .
+""", encoding="utf-8")
+    loaded = load(config, [config.data_dir, case])
+    native = validate_graph(loaded, engine="native")
+    reference = validate_graph(loaded, engine="pyshacl")
+    assert [r.key() for r in native.results] == [r.key() for r in reference.results]
+    assert {(r.path_text.rsplit("#", 1)[-1].rstrip(">"), r.component.rsplit("#", 1)[-1])
+            for r in native.results} == expected

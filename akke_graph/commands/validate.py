@@ -24,8 +24,9 @@ def validate(paths: tuple[Path, ...], lang: str, fmt: str, engine: str, store_sp
 
     Without PATHS, validates the project's graph (ontology/ and data/). With PATHS (files or
     folders), validates those together with the ontology, so a new file can be checked before it
-    is added to data/. Exit 0 when the graph conforms (warnings allowed), 1 when it has
-    violations, 2 on an error (unreadable file, bad syntax, missing shapes).
+    is added to data/. Exit 0 when there is no violation (warnings and info allowed, although
+    the Turtle report then says sh:conforms false, as SHACL does), 1 when there are violations,
+    2 on an error (unreadable file, bad syntax, missing shapes).
     """
     from akke_graph.load import load
     from akke_graph.shacl.validate import validate_graph

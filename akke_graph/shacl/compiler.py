@@ -9,6 +9,10 @@ Two forms are produced for each constraint component:
 
 Every condition is wrapped in ``COALESCE(…, false)`` so that a comparison SPARQL cannot make
 (an error) counts as a failed constraint, as SHACL requires.
+
+A constant the store would rewrite (``"7"^^xsd:int`` as a member of ``sh:in``) is never the same
+term as a value the store holds as written, so sameness with it compiles to false; the values
+the store did rewrite are checked by :mod:`akke_graph.shacl.literals`.
 """
 
 from __future__ import annotations
@@ -18,8 +22,10 @@ from typing import Callable
 
 import pyoxigraph as ox
 
+from akke_graph.shacl import xsd
 from akke_graph.shacl.shapes import Shape, ShapesGraph, Term
-from akke_graph.terms import RDF, RDFS, SH, XSD
+from akke_graph.terms import RDF, RDFS, SH
+from akke_graph.written import rewritten
 
 CLASS_PATH = f"<{RDF}type>/<{RDFS}subClassOf>*"
 
@@ -31,10 +37,7 @@ NODE_KINDS = {
     "BlankNodeOrLiteral": "(isBlank({v}) || isLiteral({v}))",
     "IRIOrLiteral": "(isIRI({v}) || isLiteral({v}))",
 }
-
-# XSD datatypes SPARQL can cast to, so a cast tells whether the lexical form is well-formed.
-CASTABLE = {XSD + t for t in ("integer", "decimal", "float", "double", "boolean", "dateTime",
-                              "date", "time", "duration", "dayTimeDuration", "yearMonthDuration")}
+RANGE_OPERATORS = {"minExclusive": ">", "minInclusive": ">=", "maxExclusive": "<", "maxInclusive": "<="}
 
 _counter = itertools.count()
 
@@ -44,7 +47,7 @@ def fresh(name: str) -> str:
     return f"?_{name}{next(_counter)}"
 
 
-def term(node: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
+def term(node: object) -> str:
     """An RDF term in SPARQL syntax (pyoxigraph prints N-Triples, which SPARQL accepts)."""
     if isinstance(node, ox.BlankNode):
         raise ValueError("blank node as a constraint parameter")
@@ -55,6 +58,17 @@ def safe(expression: str) -> str:
     return f"COALESCE({expression}, false)"
 
 
+def same(v: str, constant: object) -> str:
+    """``v`` is the term ``constant`` (never, for a constant the store would rewrite)."""
+    return "false" if rewritten(constant) else f"sameTerm({v}, {term(constant)})"
+
+
+def flag(shape: Shape, name: str) -> bool:
+    """A boolean parameter: only ``true`` turns it on (``"1"^^xsd:boolean`` does not)."""
+    value = shape.param(name)
+    return isinstance(value, ox.Literal) and value.value == "true"
+
+
 class Compiler:
     """Turns shapes into SPARQL fragments; knows the shapes graph for lists and nested shapes."""
 
@@ -63,6 +77,7 @@ class Compiler:
         self.graph = graph
         self.shape_of = shape_of
         self.subclasses = subclasses
+        self._compiling: list[Term] = []
 
     # --- value-level constraints ------------------------------------------------------------
 
@@ -70,24 +85,20 @@ class Compiler:
         """A boolean SPARQL expression, true when value ``v`` satisfies the constraint."""
         g = self.graph
         if component == "class":
-            if self.subclasses is None:
+            if self.subclasses is None or not isinstance(param, ox.NamedNode):
                 return f"EXISTS {{ {v} {CLASS_PATH} {term(param)} }}"
             # The data's subclasses of the class, looked up once: direct type lookups are cheap.
             return "(" + " || ".join(f"EXISTS {{ {v} a <{c}> }}" for c in self.subclasses(param.value)) + ")"
         if component == "datatype":
-            dt = term(param)
             if param.value == RDF + "langString":
                 return safe(f'(isLiteral({v}) && lang({v}) != "")')
-            check = f"(isLiteral({v}) && datatype({v}) = {dt} && lang({v}) = \"\""
-            if param.value in CASTABLE:
-                check += f" && sameTerm({dt}(STR({v})), {dt}(STR({v})))"
-            return safe(check + ")")
+            check = f"isLiteral({v}) && datatype({v}) = {term(param)} && lang({v}) = \"\""
+            well_formed = xsd.sparql_well_formed(v, param.value)
+            return safe(f"({check}{' && ' + well_formed if well_formed else ''})")
         if component == "nodeKind":
             return NODE_KINDS[param.value[len(SH):]].format(v=v)
-        if component in ("minExclusive", "minInclusive", "maxExclusive", "maxInclusive"):
-            op = {"minExclusive": ">", "minInclusive": ">=", "maxExclusive": "<",
-                  "maxInclusive": "<="}[component]
-            return safe(f"(!isBlank({v}) && {v} {op} {term(param)})")
+        if component in RANGE_OPERATORS:
+            return safe(f"(!isBlank({v}) && {v} {RANGE_OPERATORS[component]} {term(param)})")
         if component in ("minLength", "maxLength"):
             op = ">=" if component == "minLength" else "<="
             return safe(f"(!isBlank({v}) && STRLEN(STR({v})) {op} {int(param.value)})")
@@ -101,8 +112,7 @@ class Compiler:
             tests = " || ".join(f'langMatches(lang({v}), {term(ox.Literal(t))})' for t in tags) or "false"
             return safe(f"(isLiteral({v}) && ({tests}))")
         if component == "in":
-            members = [term(m) for m in g.items(param)]
-            return "(" + (" || ".join(f"sameTerm({v}, {m})" for m in members) or "false") + ")"
+            return "(" + (" || ".join(same(v, m) for m in g.items(param)) or "false") + ")"
         if component == "node":
             return self.conforms(self.shape_of(param), v)
         if component == "not":
@@ -124,37 +134,51 @@ class Compiler:
             raise ValueError(", ".join(shape.unsupported))
         if shape.deactivated:
             return "true"
+        if shape.node in self._compiling:
+            raise ValueError("a shape that refers to itself (recursive shapes are undefined in SHACL)")
+        self._compiling.append(shape.node)
+        try:
+            return "(" + (" && ".join(self.conformance_parts(shape, x)) or "true") + ")"
+        finally:
+            self._compiling.pop()
+
+    def conformance_parts(self, shape: Shape, x: str) -> list[str]:
+        if shape.params.get("sparql"):
+            raise ValueError("SPARQL constraints inside nested shapes")
         parts = []
+        tests = [(c, p) for c in VALUE_COMPONENTS for p in shape.params.get(c, [])]
+        has_value = shape.param("hasValue")
         if shape.is_property:
-            v = fresh("v")
-            values = f"{x} {shape.sparql_path} {v}"
-            value_tests = [self.value_condition(shape, c, p, v)
-                           for c, params in shape.params.items() if c in VALUE_COMPONENTS
-                           for p in params]
-            if value_tests:
-                parts.append(f"NOT EXISTS {{ {values} FILTER(!({' && '.join(value_tests)})) }}")
+            if tests:
+                v = fresh("v")
+                condition = " && ".join(self.value_condition(shape, c, p, v) for c, p in tests)
+                parts.append(f"NOT EXISTS {{ {self.values(shape, x, v)} FILTER(!({condition})) }}")
             parts.extend(self.count_conditions(shape, x))
-            parts.extend(self.pair_conditions(shape, x))
-            if (unique_lang := shape.param("uniqueLang")) is not None and unique_lang.value == "true":
+            if flag(shape, "uniqueLang"):
                 a, b = fresh("a"), fresh("b")
                 parts.append(f"NOT EXISTS {{ {x} {shape.sparql_path} {a} . {x} {shape.sparql_path} {b} . "
                              f"FILTER(!sameTerm({a}, {b}) && lang({a}) != \"\" && LCASE(lang({a})) = LCASE(lang({b}))) }}")
-            has_value = shape.param("hasValue")
             if has_value is not None:
-                parts.append(f"EXISTS {{ {x} {shape.sparql_path} {term(has_value)} }}")
+                parts.append("false" if rewritten(has_value) else
+                             f"EXISTS {{ {x} {shape.sparql_path} {term(has_value)} }}")
+            for prop in shape.properties:
+                v = fresh("v")
+                parts.append(f"NOT EXISTS {{ {self.values(shape, x, v)} FILTER(!{self.conforms(prop, v)}) }}")
         else:
-            parts.extend(self.value_condition(shape, c, p, x)
-                         for c, params in shape.params.items() if c in VALUE_COMPONENTS for p in params)
-            has_value = shape.param("hasValue")
+            parts.extend(self.value_condition(shape, c, p, x) for c, p in tests)
             if has_value is not None:
-                parts.append(f"sameTerm({x}, {term(has_value)})")
-            if (closed := shape.param("closed")) is not None and closed.value == "true":
+                parts.append(same(x, has_value))
+            if flag(shape, "closed"):
                 parts.append(f"NOT EXISTS {{ {x} ?_p {fresh('o')} FILTER({self.closed_filter(shape, '?_p')}) }}")
-        if shape.params.get("sparql"):
-            raise ValueError("SPARQL constraints inside nested shapes")
-        for prop in shape.properties:
-            parts.append(self.conforms(prop, x))
-        return "(" + (" && ".join(parts) or "true") + ")"
+            parts.extend(self.conforms(prop, x) for prop in shape.properties)
+        parts.extend(self.pair_holds(shape, component, other, x)
+                     for component in PAIR_COMPONENTS for other in shape.params.get(component, []))
+        return parts
+
+    @staticmethod
+    def values(shape: Shape, x: str, v: str) -> str:
+        """A pattern binding ``v`` to each value node of ``shape`` at focus node ``x``."""
+        return f"{x} {shape.sparql_path} {v} ." if shape.is_property else f"BIND({x} AS {v})"
 
     def count_conditions(self, shape: Shape, x: str) -> list[str]:
         """Cardinality and qualified cardinality as EXISTS tests on distinct values."""
@@ -166,15 +190,31 @@ class Compiler:
         high = shape.param("maxCount")
         if high is not None:
             out.append(f"NOT EXISTS {{ {self.distinct_values(x, path, int(high.value) + 1)} }}")
-        qualified = shape.param("qualifiedValueShape")
-        if qualified is not None:
-            q = self.shape_of(qualified)
+        if shape.param("qualifiedValueShape") is not None:
             qmin, qmax = shape.param("qualifiedMinCount"), shape.param("qualifiedMaxCount")
-            test = lambda var: self.conforms(q, var)  # noqa: E731
+            test = lambda var: self.qualified(shape, var)  # noqa: E731
             if qmin is not None and int(qmin.value) > 0:
                 out.append(f"EXISTS {{ {self.distinct_values(x, path, int(qmin.value), test)} }}")
             if qmax is not None:
                 out.append(f"NOT EXISTS {{ {self.distinct_values(x, path, int(qmax.value) + 1, test)} }}")
+        return out
+
+    def qualified(self, shape: Shape, v: str) -> str:
+        """``v`` counts for the qualified cardinalities of ``shape``: it conforms to the qualified
+        value shape and, with ``sh:qualifiedValueShapesDisjoint``, to none of its siblings."""
+        test = self.conforms(self.shape_of(shape.params["qualifiedValueShape"][0]), v)
+        if flag(shape, "qualifiedValueShapesDisjoint"):
+            test += "".join(f" && !{self.conforms(self.shape_of(s), v)}" for s in self.siblings(shape))
+        return test
+
+    def siblings(self, shape: Shape) -> list[Term]:
+        """The qualified value shapes of the other property shapes of ``shape``'s parent shapes."""
+        own = shape.params["qualifiedValueShape"][0]
+        out: list[Term] = []
+        for parent in self.graph.subjects(SH + "property", shape.node):
+            for other in self.graph.objects(parent, SH + "property"):
+                out += [q for q in self.graph.objects(other, SH + "qualifiedValueShape")
+                        if other != shape.node and q != own and q not in out]
         return out
 
     @staticmethod
@@ -189,24 +229,37 @@ class Compiler:
             filters += [test(name) for name in names]
         return pattern + (f" FILTER({' && '.join(filters)})" if filters else "")
 
-    def pair_conditions(self, shape: Shape, x: str) -> list[str]:
-        out = []
-        for component in PAIR_COMPONENTS:
-            for other in shape.params.get(component, []):
-                out.append(f"NOT EXISTS {{ {self.pair_violation(shape, component, other, x, fresh('v'), fresh('w'))} }}")
-        return out
-
-    @staticmethod
-    def pair_violation(shape: Shape, component: str, other: Term, x: str, v: str, w: str) -> str:
-        """A pattern binding ``v`` to each value that breaks a property-pair constraint."""
-        p, q = shape.sparql_path or "", term(other)
+    def pair_branches(self, shape: Shape, component: str, other: Term, x: str, v: str, w: str) -> list[str]:
+        """Patterns (alternatives) binding ``v`` to each value that breaks a property-pair
+        constraint at focus node ``x`` (and ``w`` to the other property's value, for sh:lessThan
+        and sh:lessThanOrEquals). At a node shape the value node is ``x`` itself, which each
+        pattern must follow a pattern binding ``x``."""
+        q = term(other)
+        if not shape.is_property:
+            if component == "equals":
+                return [f"BIND({x} AS {v}) FILTER NOT EXISTS {{ {x} {q} {x} }}",
+                        f"{x} {q} {v} FILTER(!sameTerm({v}, {x}))"]
+            if component == "disjoint":
+                return [f"{x} {q} {v} FILTER(sameTerm({v}, {x}))"]
+            raise ValueError(f"sh:{component} on a node shape")
+        p = shape.sparql_path
         if component == "equals":
-            return (f"{{ {x} {p} {v} FILTER NOT EXISTS {{ {x} {q} {v} }} }} UNION "
-                    f"{{ {x} {q} {v} FILTER NOT EXISTS {{ {x} {p} {v} }} }}")
+            return [f"{x} {p} {v} FILTER NOT EXISTS {{ {x} {q} {v} }}",
+                    f"{x} {q} {v} FILTER NOT EXISTS {{ {x} {p} {v} }}"]
         if component == "disjoint":
-            return f"{x} {p} {v} . {x} {q} {v} ."
+            return [f"{x} {p} {v} . {x} {q} {v} ."]
         op = "<" if component == "lessThan" else "<="
-        return f"{x} {p} {v} . {x} {q} {w} . FILTER(!{safe(f'{v} {op} {w}')})"
+        return [f"{x} {p} {v} . {x} {q} {w} . FILTER(!{safe(f'{v} {op} {w}')})"]
+
+    def pair_holds(self, shape: Shape, component: str, other: Term, x: str) -> str:
+        """A boolean expression: the property-pair constraint holds at ``x``."""
+        q = term(other)
+        if not shape.is_property and component == "equals":
+            return f"(EXISTS {{ {x} {q} {x} }} && NOT EXISTS {{ {x} {q} ?_e FILTER(!sameTerm(?_e, {x})) }})"
+        if not shape.is_property and component == "disjoint":
+            return f"NOT EXISTS {{ {x} {q} {x} }}"
+        branches = self.pair_branches(shape, component, other, x, fresh("v"), fresh("w"))
+        return "NOT EXISTS { " + " UNION ".join("{ " + b + " }" for b in branches) + " }"
 
     def closed_filter(self, shape: Shape, p: str) -> str:
         """True for predicates a closed shape does not allow."""

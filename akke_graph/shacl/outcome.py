@@ -6,11 +6,13 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from akke_graph.terms import RDF, SH
+from akke_graph.shacl.shapes import ShapeReader, ShapesGraph
+from akke_graph.terms import RDF, SH, XSD
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
-SEVERITIES = (SH + "Violation", SH + "Warning", SH + "Info")
+VIOLATION = SH + "Violation"
+SEVERITIES = (VIOLATION, SH + "Warning", SH + "Info")
 
 
 @dataclass(frozen=True)
@@ -52,18 +54,28 @@ class ShaclOutcome:
 
     @property
     def conforms(self) -> bool:
-        return not any(r.severity == SH + "Violation" for r in self.results)
+        """SHACL's ``sh:conforms``: true only when there is no result at all, of any severity."""
+        return not self.results
+
+    @property
+    def has_violations(self) -> bool:
+        """Whether any result is a violation: what blocks (warnings and info do not)."""
+        return any(r.severity == VIOLATION for r in self.results)
 
 
-def report_triples(outcome: ShaclOutcome) -> list[ox.Triple]:
-    """The standard SHACL validation report (``sh:ValidationReport``) as triples."""
+def report_triples(outcome: ShaclOutcome, shapes: ShapesGraph) -> list[ox.Triple]:
+    """The standard SHACL validation report (``sh:ValidationReport``) as triples, the first one
+    about the report node. A complex result path is written out (on fresh blank nodes) as the
+    engines read it from ``shapes``, so that the report says which path it was."""
     def nn(local: str) -> ox.NamedNode:
         return ox.NamedNode(SH + local)
 
     report = ox.BlankNode()
     triples = [ox.Triple(report, ox.NamedNode(RDF + "type"), nn("ValidationReport")),
                ox.Triple(report, nn("conforms"), ox.Literal("true" if outcome.conforms else "false",
-                                                            datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")))]
+                                                            datatype=ox.NamedNode(XSD + "boolean")))]
+    reader = ShapeReader(shapes)
+    paths: dict[Term, Term] = {}
     for r in sorted(outcome.results, key=ValidationResult.key):
         node = ox.BlankNode()
         triples += [ox.Triple(report, nn("result"), node),
@@ -72,12 +84,11 @@ def report_triples(outcome: ShaclOutcome) -> list[ox.Triple]:
                     ox.Triple(node, nn("resultSeverity"), ox.NamedNode(r.severity)),
                     ox.Triple(node, nn("sourceConstraintComponent"), ox.NamedNode(r.component)),
                     ox.Triple(node, nn("sourceShape"), r.source_shape)]
-        if isinstance(r.path, ox.NamedNode):
-            triples.append(ox.Triple(node, nn("resultPath"), r.path))
-        elif r.path_text:
-            # A complex path is given as its SPARQL form: the shape's own path node is a blank
-            # node of the shapes graph and would mean nothing in a separate report.
-            triples.append(ox.Triple(node, nn("resultPath"), ox.Literal(r.path_text)))
+        if isinstance(r.path, ox.BlankNode) and r.path not in paths:
+            paths[r.path], path_triples = reader.read_path(r.path).triples()
+            triples += path_triples
+        if r.path is not None:
+            triples.append(ox.Triple(node, nn("resultPath"), paths.get(r.path, r.path)))
         if r.value is not None:
             triples.append(ox.Triple(node, nn("value"), r.value))
         if r.source_constraint is not None:

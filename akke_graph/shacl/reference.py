@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from akke_graph.shacl.outcome import ShaclOutcome, ValidationResult
 from akke_graph.shacl.shapes import ShapeReader, ShapesGraph, Term
 from akke_graph.store import Store
-from akke_graph.terms import RDF, SH, from_rdflib, to_rdflib
+from akke_graph.terms import RDF, SH, from_rdflib, quiet_literal_warnings, to_rdflib
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -59,7 +59,11 @@ def validate_pyshacl(store: Store, shapes: ShapesGraph, only: set[str] | None = 
     """Validate with pyshacl (SHACL-SPARQL and SPARQL targets on); ``only`` limits the shapes run."""
     import pyshacl
 
-    data = to_rdflib_graph(store.quads())
+    from akke_graph.shacl.pyshacl_xsd import install
+
+    install()
+    quiet_literal_warnings()
+    data = to_rdflib_graph(store.written_quads())
     triples = shapes.triples
     if only is not None:
         starts = {SH + k for k in ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf", "target")}
@@ -68,15 +72,18 @@ def validate_pyshacl(store: Store, shapes: ShapesGraph, only: set[str] | None = 
     # copy would not keep its prepared queries)
     _, report, _ = pyshacl.validate(data, shacl_graph=to_rdflib_graph(triples), advanced=True,
                                     inference="none", allow_warnings=True, inplace=True)
-    return ShaclOutcome(results=read_report(report), engine="pyshacl")
+    return ShaclOutcome(results=read_report(report, shapes), engine="pyshacl")
 
 
-def read_report(report: Graph) -> list[ValidationResult]:
-    """The results of an rdflib ``sh:ValidationReport`` graph."""
+def read_report(report: Graph, shapes: ShapesGraph) -> list[ValidationResult]:
+    """The results of an rdflib ``sh:ValidationReport`` graph: those its report node lists (the
+    nested ones under ``sh:detail`` are not results of their own), each as often as listed. A
+    complex path is given as the source shape's own path node of ``shapes``, as the native engine
+    gives it."""
     graph = ShapesGraph(ox.Triple(from_rdflib(s), from_rdflib(p), from_rdflib(o))
                         for s, p, o in report)
-    reader = ShapeReader(graph)
-    results = set()
+    reader, shape_reader = ShapeReader(graph), ShapeReader(shapes)
+    results = []
 
     def one(node: Term, prop: str) -> Term:
         found = graph.value(node, SH + prop)
@@ -84,15 +91,21 @@ def read_report(report: Graph) -> list[ValidationResult]:
             raise ValueError(f"pyshacl reported a result without sh:{prop}")
         return found
 
-    for node in graph.subjects(RDF + "type", ox.NamedNode(SH + "ValidationResult")):
+    for node in (r for report_node in graph.subjects(RDF + "type", ox.NamedNode(SH + "ValidationReport"))
+                 for r in graph.objects(report_node, SH + "result")):
         path = graph.value(node, SH + "resultPath")
-        results.add(ValidationResult(
+        shape = one(node, "sourceShape")
+        path_text = reader.path_to_sparql(path) if path is not None else None
+        if isinstance(path, ox.BlankNode):
+            own = shapes.value(shape, SH + "path")
+            path = own if own is not None and shape_reader.path_to_sparql(own) == path_text else path
+        results.append(ValidationResult(
             focus=one(node, "focusNode"),
             component=one(node, "sourceConstraintComponent").value,
             severity=one(node, "resultSeverity").value,
-            source_shape=one(node, "sourceShape"),
+            source_shape=shape,
             path=path,
-            path_text=reader.path_to_sparql(path) if path is not None else None,
+            path_text=path_text,
             value=graph.value(node, SH + "value"),
             source_constraint=graph.value(node, SH + "sourceConstraint"),
             messages=tuple(m for m in graph.objects(node, SH + "resultMessage") if isinstance(m, ox.Literal))))

@@ -28,13 +28,13 @@ WORDS = {
     "en": {"Violation": ("violation", "violations"), "Warning": ("warning", "warnings"),
            "Info": ("info", "info"), "file": "file", "property": "property", "value": "value",
            "rule": "rule", "conforms": "the graph conforms to the shapes",
-           "conforms_warnings": "the graph conforms to the shapes (warnings do not block)",
+           "conforms_warnings": "nothing is blocked (warnings and info still make sh:conforms false)",
            "fails": "the graph does not conform to the shapes", "delegated": "validated with pyshacl",
            "none": "no results"},
     "fi": {"Violation": ("virhe", "virhettä"), "Warning": ("varoitus", "varoitusta"),
            "Info": ("huomautus", "huomautusta"), "file": "tiedosto", "property": "ominaisuus",
            "value": "arvo", "rule": "sääntö", "conforms": "tietoverkko on muotojen mukainen",
-           "conforms_warnings": "tietoverkko on muotojen mukainen (varoitukset eivät estä)",
+           "conforms_warnings": "mikään ei esty (varoitukset ja huomautukset tekevät silti sh:conforms-arvoksi false)",
            "fails": "tietoverkko ei ole muotojen mukainen", "delegated": "validoitu pyshacl:llä",
            "none": "ei tuloksia"},
 }
@@ -65,8 +65,14 @@ class ValidationReport:
         return self.outcome.results
 
     @property
+    def has_violations(self) -> bool:
+        return self.outcome.has_violations
+
+    @property
     def exit_code(self) -> int:
-        return 0 if self.conforms else 1
+        """1 when there is a violation; warnings and info do not fail the command (nor block
+        publish, push and serve), although the report then says ``sh:conforms false``."""
+        return 1 if self.has_violations else 0
 
     def to_text(self, lang: str = "en") -> str:
         return render_text(self, lang)
@@ -74,9 +80,13 @@ class ValidationReport:
     def to_json(self, lang: str = "en") -> str:
         return render_json(self, lang)
 
+    def report_triples(self) -> list[ox.Triple]:
+        """The standard SHACL validation report as triples (the first one is about the report)."""
+        return report_triples(self.outcome, self.shapes)
+
     def to_turtle(self) -> str:
         """The standard SHACL validation report in Turtle."""
-        return serialize(report_triples(self.outcome), ox.RdfFormat.TURTLE, {"sh": SH}).decode("utf-8")
+        return serialize(self.report_triples(), ox.RdfFormat.TURTLE, {"sh": SH}).decode("utf-8")
 
 
 def labels_for(loaded: LoadedGraph, nodes: Iterable[ox.NamedNode], lang: str) -> dict[str, str]:
@@ -142,8 +152,8 @@ def summary_line(report: ValidationReport, lang: str) -> str:
         n = report.counts.get(severity, 0)
         singular, plural = words[severity]
         parts.append(f"{n} {singular if n == 1 else plural}")
-    verdict = words["fails"] if not report.conforms else (
-        words["conforms_warnings"] if report.counts.get("Warning") else words["conforms"])
+    verdict = words["fails"] if report.has_violations else (
+        words["conforms"] if report.conforms else words["conforms_warnings"])
     return f"{', '.join(parts)}: {verdict}."
 
 
@@ -203,7 +213,7 @@ def render_json(report: ValidationReport, lang: str = "en") -> str:
                 "message": r.message(lang),
             })
     items.sort(key=lambda i: (i["files"], i["focusNode"], i["severity"], i["path"] or ""))
-    return json.dumps({"conforms": report.conforms, "engine": report.outcome.engine,
+    return json.dumps({"conforms": report.conforms, "blocking": report.has_violations, "engine": report.outcome.engine,
                        "delegated": report.outcome.delegated, "counts": report.counts,
                        "summary": summary_line(report, lang), "results": items},
                       ensure_ascii=False, indent=2)

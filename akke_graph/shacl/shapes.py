@@ -80,12 +80,72 @@ class ShapesGraph:
         return out
 
 
+@dataclass(frozen=True)
+class PropertyPath:
+    """A SHACL property path as read: a predicate, or a ``sequence``, ``alternativePath``,
+    ``inversePath``, ``zeroOrMorePath``, ``oneOrMorePath`` or ``zeroOrOnePath`` of parts."""
+
+    kind: str
+    iri: str = ""
+    parts: tuple["PropertyPath", ...] = ()
+
+    def sparql(self) -> str:
+        """The path as a SPARQL property path expression."""
+        if self.kind == "predicate":
+            return f"<{self.iri}>"
+        inner = [p.sparql() for p in self.parts]
+        if self.kind == "sequence":
+            return "(" + "/".join(inner) + ")"
+        if self.kind == "alternativePath":
+            return "(" + "|".join(inner) + ")"
+        return PATH_TEMPLATES[self.kind].format(inner[0])
+
+    def predicates(self) -> set[str]:
+        """Every predicate the path walks, in either direction."""
+        return {self.iri} if self.kind == "predicate" else set().union(*(p.predicates() for p in self.parts))
+
+    def triples(self) -> tuple[Term, list[ox.Triple]]:
+        """The path in RDF, on fresh blank nodes, as a report writes it."""
+        if self.kind == "predicate":
+            return ox.NamedNode(self.iri), []
+        out: list[ox.Triple] = []
+        heads = []
+        for part in self.parts:
+            head, more = part.triples()
+            heads.append(head)
+            out += more
+        if self.kind in ("sequence", "alternativePath"):
+            items, more = rdf_list(heads)
+            out += more
+            if self.kind == "sequence":
+                return items, out
+            heads = [items]
+        node = ox.BlankNode()
+        return node, [ox.Triple(node, ox.NamedNode(SH + self.kind), heads[0]), *out]
+
+
+PATH_TEMPLATES = {"inversePath": "^({})", "zeroOrMorePath": "({})*", "oneOrMorePath": "({})+",
+                  "zeroOrOnePath": "({})?"}
+
+
+def rdf_list(items: list[Term]) -> tuple[Term, list[ox.Triple]]:
+    """An RDF list of ``items`` on fresh blank nodes: its head and its triples."""
+    head: Term = ox.NamedNode(RDF_NIL)
+    out: list[ox.Triple] = []
+    for item in reversed(items):
+        node = ox.BlankNode()
+        out += [ox.Triple(node, ox.NamedNode(RDF_FIRST), item), ox.Triple(node, ox.NamedNode(RDF_REST), head)]
+        head = node
+    return head, out
+
+
 @dataclass
 class Shape:
     """A node or property shape with its targets, parameters and nested property shapes."""
 
     node: Term
     path: Term | None = None
+    path_expr: PropertyPath | None = None
     sparql_path: str | None = None
     targets: list[tuple[str, Term]] = field(default_factory=list)
     params: dict[str, list[Term]] = field(default_factory=dict)
@@ -121,7 +181,8 @@ class ShapeReader:
         if path is not None:
             shape.path = path
             try:
-                shape.sparql_path = self.path_to_sparql(path)
+                shape.path_expr = self.read_path(path)
+                shape.sparql_path = shape.path_expr.sparql()
             except ValueError as exc:
                 shape.unsupported.append(str(exc))
         for kind in ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf", "target"):
@@ -153,23 +214,24 @@ class ShapeReader:
         return bool(types & {RDFS + "Class", "http://www.w3.org/2002/07/owl#Class"}) and bool(
             types & {SH + "NodeShape"})
 
-    def path_to_sparql(self, path: Term) -> str:
-        """A SHACL property path as a SPARQL property path expression."""
+    def read_path(self, node: Term) -> PropertyPath:
+        """A SHACL property path node as a :class:`PropertyPath` (a list is read as a sequence first)."""
         g = self.graph
-        if isinstance(path, ox.NamedNode):
-            return f"<{path.value}>"
-        if g.value(path, RDF_FIRST) is not None:
-            parts = [self.path_to_sparql(p) for p in g.items(path)]
-            return "(" + "/".join(parts) + ")"
-        for key, template in (("inversePath", "^({})"), ("zeroOrMorePath", "({})*"),
-                              ("oneOrMorePath", "({})+"), ("zeroOrOnePath", "({})?")):
-            inner = g.value(path, SH + key)
+        if isinstance(node, ox.NamedNode):
+            return PropertyPath("predicate", iri=node.value)
+        if g.value(node, RDF_FIRST) is not None:
+            return PropertyPath("sequence", parts=tuple(self.read_path(p) for p in g.items(node)))
+        for kind in ("inversePath", "zeroOrMorePath", "oneOrMorePath", "zeroOrOnePath"):
+            inner = g.value(node, SH + kind)
             if inner is not None:
-                return template.format(self.path_to_sparql(inner))
-        alternatives = g.value(path, SH + "alternativePath")
+                return PropertyPath(kind, parts=(self.read_path(inner),))
+        alternatives = g.value(node, SH + "alternativePath")
         if alternatives is not None:
-            return "(" + "|".join(self.path_to_sparql(p) for p in g.items(alternatives)) + ")"
+            return PropertyPath("alternativePath", parts=tuple(self.read_path(p) for p in g.items(alternatives)))
         raise ValueError("unrecognised sh:path")
+
+    def path_to_sparql(self, node: Term) -> str:
+        return self.read_path(node).sparql()
 
 
 def read_shapes(graph: ShapesGraph, reader: ShapeReader | None = None) -> list[Shape]:

@@ -54,14 +54,14 @@ def validate_graph(loaded: LoadedGraph, *, engine: str = "native",
 
             only = {d.split(" ", 1)[0] for d in outcome.delegated}
             extra = validate_pyshacl(loaded.store, shapes, only=only)
-            outcome.results = sorted(set(outcome.results) | set(extra.results), key=ValidationResult.key)
+            outcome.results = sorted(outcome.results + extra.results, key=ValidationResult.key)
     return ValidationReport(loaded=loaded, shapes=shapes, outcome=outcome)
 
 
 def require_conformant(loaded: LoadedGraph, *, engine: str = "native") -> ValidationReport:
     """Validate and raise :class:`NonConformantError` (exit 1, with the report, written in the
-    language of whoever shows it) on any violation."""
+    language of whoever shows it) on any violation (warnings and info do not block)."""
     report = validate_graph(loaded, engine=engine)
-    if not report.conforms:
+    if report.has_violations:
         raise NonConformantError(text("nonconformant"), report=report)
     return report

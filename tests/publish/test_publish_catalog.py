@@ -20,7 +20,7 @@ from akke_graph.publish.checksums import SUMS, release_files
 from akke_graph.publish.dumps import DUMPS
 from akke_graph.shacl.shapes import load_shapes_graph
 from akke_graph.store import OxigraphStore
-from akke_graph.terms import DCAT, DCTERMS, OWL, PROV, RDF, SKOS, VOID
+from akke_graph.terms import DCAT, DCTERMS, OWL, PROV, RDF, SKOS, VOID, XSD
 from akke_graph.shacl.validate import validate_graph
 from tests.publish.conftest import PORTAL_SETTINGS, configure
 
@@ -97,6 +97,22 @@ def test_the_shapes_catch_a_catalogue_without_title_or_access_url(portal_release
     assert any(r.focus == ox.NamedNode(dataset) and "title" in (r.path_text or "") for r in violations)
     distributions = values(store, dataset, DCAT + "distribution")
     assert sum(1 for r in violations if "accessURL" in (r.path_text or "")) == len(distributions)
+
+
+@pytest.mark.parametrize("engine", ["native", "pyshacl"])
+@pytest.mark.parametrize("size, datatype, ok", [("12", "nonNegativeInteger", True), ("12", "integer", False),
+                                                ("-1", "nonNegativeInteger", False), ("12", "int", False)])
+def test_the_byte_size_is_checked_as_written(portal_release: Path, config, engine: str, size: str, datatype: str,
+                                             ok: bool) -> None:
+    """The store holds all of these as xsd:integer; the shapes see them as written."""
+    store = catalog_store(portal_release / "catalog.ttl")
+    dist = ox.NamedNode(f"{config.base_iri}catalog#distribution-{DUMPS[0].suffix}")
+    assert values(store, dist.value, DCAT + "byteSize")
+    store.remove(store.quads_matching(dist, ox.NamedNode(DCAT + "byteSize")))
+    store.add([ox.Quad(dist, ox.NamedNode(DCAT + "byteSize"), ox.Literal(size, datatype=ox.NamedNode(XSD + datatype)),
+                       ox.NamedNode("urn:catalog"))])
+    report = check(config, store, engine)
+    assert [(r.focus, r.value) for r in report.results] == ([] if ok else [(dist, ox.Literal(size, datatype=ox.NamedNode(XSD + datatype)))])
 
 
 def test_catalog_describes_each_dump_truthfully(release: Path, config) -> None:
