@@ -1,6 +1,6 @@
 """The package agrees with itself: no import cycles (lazy imports included), package
 ``__init__`` files are faces only, and the default base IRI is written in one place and never
-used as a default value."""
+used as a default value. The tests run the command line one way: the shared ``cli`` fixture."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "akke_graph"
+TESTS = Path(__file__).resolve().parent
 
 
 def module_name(path: Path) -> str:
@@ -122,3 +123,22 @@ def test_no_parameter_defaults_to_a_base_iri() -> None:
                 text = ast.unparse(default)
                 assert "BASE" not in text and not ("base" in arg.arg and text != "None"), \
                     f"{name}.{node.name}({arg.arg}={text}): the base IRI comes from the configuration"
+
+
+def test_only_the_shared_fixture_makes_a_cli_runner() -> None:
+    """click's CliRunner is made in tests/conftest.py (the ``cli`` fixture) and nowhere else, so
+    every test gets its environment, its language and its failure on an escaped exception."""
+    own = []
+    for path in sorted(TESTS.rglob("*.py")):
+        if path == TESTS / "conftest.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imports_testing = any(
+            isinstance(node, ast.Import) and any(a.name == "click.testing" for a in node.names)
+            or isinstance(node, ast.ImportFrom) and node.module == "click.testing"
+            or isinstance(node, ast.ImportFrom) and node.module == "click"
+            and any(a.name == "testing" for a in node.names)
+            for node in ast.walk(tree))
+        if imports_testing or names_used(path, "CliRunner"):
+            own.append(path.relative_to(TESTS.parent).as_posix())
+    assert own == [], f"use the shared `cli` fixture (tests/conftest.py), not click.testing: {own}"

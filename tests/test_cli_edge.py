@@ -11,9 +11,8 @@ import string
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from akke_graph.cli import COMMANDS, cli
+from akke_graph.cli import COMMANDS
 from akke_graph.errors import MESSAGES
 from akke_graph.oxigraph_server import free_port
 
@@ -21,8 +20,11 @@ ROOT = Path(__file__).resolve().parents[1]
 A_FILE = str(ROOT / "pyproject.toml")
 
 
-def run(*args: str, env: dict[str, str] | None = None) -> Result:
-    return CliRunner().invoke(cli, list(args), env={"AKKE_GRAPH_LANG": "", **(env or {})})
+@pytest.fixture()
+def run(cli):
+    """The shared runner with ``AKKE_GRAPH_LANG`` emptied, not set: a test names the language it
+    means (``--lang`` or ``env``), else the locale's applies."""
+    return lambda *args, env=None: cli(*args, lang=None, env={"AKKE_GRAPH_LANG": "", **(env or {})})
 
 
 # (command line, a phrase of the message): each must exit 2 before anything is loaded or sent
@@ -85,11 +87,11 @@ BAD_OPTIONS: list[tuple[list[str], str]] = [
 
 
 @pytest.mark.parametrize("args, phrase", BAD_OPTIONS, ids=[" ".join(a)[:60] for a, _ in BAD_OPTIONS])
-def test_a_bad_option_value_is_a_usage_error(args: list[str], phrase: str) -> None:
+def test_a_bad_option_value_is_a_usage_error(args: list[str], phrase: str, run) -> None:
     result = run(*args)
     assert result.exit_code == 2, result.output
     assert phrase in result.output, result.output
-    assert "Traceback" not in result.output and not isinstance(result.exception, (TypeError, ValueError))
+    assert "Traceback" not in result.output   # and no exception escaped: the runner fails the test on one
     assert "secret" not in result.output
 
 
@@ -106,7 +108,7 @@ def test_every_command_is_in_the_table() -> None:
     ("SOURCE_DATE_EPOCH", "last tuesday", ["publish"]),
 ])
 def test_a_bad_environment_value_is_a_usage_error_naming_the_variable(variable: str, value: str,
-                                                                     command: list[str]) -> None:
+                                                                     command: list[str], run) -> None:
     result = run(*command, env={variable: value})
     assert result.exit_code == 2 and variable in result.output, result.output
 
@@ -125,7 +127,7 @@ ENVIRONMENT = {  # the variables each command's --help must show
 
 
 @pytest.mark.parametrize("command", COMMAND_LINES, ids=" ".join)
-def test_help_shows_lang_and_the_environment(command: list[str]) -> None:
+def test_help_shows_lang_and_the_environment(command: list[str], run) -> None:
     result = run(*command, "--help")
     assert result.exit_code == 0
     assert "--lang" in result.output and "AKKE_GRAPH_LANG" in result.output
@@ -133,7 +135,7 @@ def test_help_shows_lang_and_the_environment(command: list[str]) -> None:
         assert variable in result.output, variable
 
 
-def test_top_level_help_shows_the_project_variable() -> None:
+def test_top_level_help_shows_the_project_variable(run) -> None:
     assert "AKKE_GRAPH_PROJECT" in run("--help").output
 
 
@@ -160,7 +162,7 @@ def test_every_message_has_both_languages_with_the_same_fields() -> None:
         assert names[0] == names[1], key
 
 
-def test_missing_file_in_finnish_and_english() -> None:
+def test_missing_file_in_finnish_and_english(run) -> None:
     finnish = run("validate", "no/such/file.ttl", "--lang", "fi")
     assert finnish.exit_code == 2
     assert "no/such/file.ttl: tiedostoa tai kansiota ei ole" in finnish.output
@@ -169,12 +171,12 @@ def test_missing_file_in_finnish_and_english() -> None:
     assert "no/such/file.ttl: no such file or folder" in english.output
 
 
-def test_the_language_comes_from_the_environment_too() -> None:
+def test_the_language_comes_from_the_environment_too(run) -> None:
     result = run("query", "--file", "x.rq", "organisations", env={"AKKE_GRAPH_LANG": "fi_FI.UTF-8"})
     assert result.exit_code == 2 and "anna joko kyselyn NIMI tai --file" in result.output
 
 
-def test_unreachable_endpoint_in_finnish() -> None:
+def test_unreachable_endpoint_in_finnish(run) -> None:
     result = run("query", "organisations", "--endpoint", f"http://127.0.0.1:{free_port()}/query",
                  "--retries", "1", "--backoff", "0", "--lang", "fi")
     assert result.exit_code == 2, result.output
@@ -182,14 +184,14 @@ def test_unreachable_endpoint_in_finnish() -> None:
     assert "luovuttiin 2 yrityksen jälkeen" in result.output and "tarkista osoite" in result.output
 
 
-def test_no_project_in_finnish(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_project_in_finnish(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("AKKE_GRAPH_PROJECT", raising=False)
     result = run("validate", "--lang", "fi")
     assert result.exit_code == 2 and "akke-graph-projektia ei löydy" in result.output
 
 
-def test_nonconformant_graph_in_finnish(tmp_path: Path) -> None:
+def test_nonconformant_graph_in_finnish(tmp_path: Path, run) -> None:
     """push refuses a graph that does not conform before it sends anything; message and report
     in Finnish."""
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
-from click.testing import CliRunner
 
-from akke_graph.cli import cli
 from akke_graph.config import Config
 from akke_graph.labels import best_label, language_rank
 from akke_graph.link.graph import labels as link_labels
@@ -53,9 +51,9 @@ def test_every_path_picks_the_same_label(lang: str, loaded: LoadedGraph, entitie
     assert pages == table
 
 
-def test_city_regions_in_english_say_tampere(project_root, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_city_regions_in_english_say_tampere(project_root, cli, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(project_root)
-    result = CliRunner().invoke(cli, ["query", "city-regions", "--lang", "en"])
+    result = cli("query", "city-regions", "--lang", "en")
     assert result.exit_code == 0, result.output
     assert "Tampere" in result.output and "Pori" in result.output
     assert "Tammerfors" not in result.output and "Björneborg" not in result.output

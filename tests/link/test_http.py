@@ -5,9 +5,7 @@ policy, on a fake clock; the knobs are command options with their environment va
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
 
-from akke_graph.cli import cli
 from akke_graph.errors import RegistryError
 from akke_graph.registries.http import JsonClient
 from akke_graph.sparql_http import Clock, HttpPolicy
@@ -72,8 +70,8 @@ def test_importing_the_clients_calls_nothing() -> None:
 
 
 @pytest.mark.parametrize("command", ["suggest", "check"])
-def test_link_options_show_their_environment_variables(command: str) -> None:
-    result = CliRunner().invoke(cli, ["link", command, "--help"])
+def test_link_options_show_their_environment_variables(command: str, cli) -> None:
+    result = cli("link", command, "--help")
     assert result.exit_code == 0
     for variable in ("AKKE_PRH_API", "AKKE_WIKIDATA_ENDPOINT", "AKKE_HTTP_TIMEOUT", "AKKE_HTTP_RETRIES",
                      "AKKE_HTTP_BACKOFF", "AKKE_HTTP_DEADLINE", "AKKE_HTTP_MIN_INTERVAL", "AKKE_GRAPH_LANG"):
@@ -83,6 +81,6 @@ def test_link_options_show_their_environment_variables(command: str) -> None:
 @pytest.mark.parametrize("variable, value", [("AKKE_HTTP_RETRIES", "many"), ("AKKE_HTTP_TIMEOUT", "inf"),
                                              ("AKKE_HTTP_MIN_INTERVAL", "-1"), ("AKKE_PRH_API", "ftp://x"),
                                              ("AKKE_WIKIDATA_ENDPOINT", "not a url")])
-def test_a_bad_environment_value_is_a_usage_error(variable: str, value: str) -> None:
-    result = CliRunner().invoke(cli, ["link", "suggest", "--registry", "ytj"], env={variable: value})
+def test_a_bad_environment_value_is_a_usage_error(variable: str, value: str, cli) -> None:
+    result = cli("link", "suggest", "--registry", "ytj", env={variable: value})
     assert result.exit_code == 2 and variable in result.output and "Traceback" not in result.output

@@ -1,4 +1,4 @@
-"""``akke-graph query`` through click's CliRunner: every option, and every error as exit 2 with
+"""``akke-graph query`` through the shared ``cli`` runner: every option, and every error as exit 2 with
 a clear message."""
 
 from __future__ import annotations

@@ -9,9 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from akke_graph.cli import cli
 from akke_graph.config import DEFAULT_BASE_IRI, Config, load_config
 from akke_graph.load import LoadedGraph, load
 from akke_graph.query import CannedQuery, load_queries, run_query
@@ -45,27 +43,24 @@ def rebased(rebased_root: Path) -> LoadedGraph:
     return load(config)
 
 
-def cli_in(root: Path, *args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(cli, ["--project", str(root), *args])
+def test_the_rebased_project_validates(rebased_root: Path, cli) -> None:
+    result = cli("validate", "--lang", "en", project=rebased_root)
+    assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output
-    return result.exit_code, result.output
 
 
-def test_the_rebased_project_validates(rebased_root: Path) -> None:
-    code, output = cli_in(rebased_root, "validate", "--lang", "en")
-    assert code == 0, output
-
-
-def test_work_packages_of_a_project_by_its_curie(rebased_root: Path) -> None:
-    code, output = cli_in(rebased_root, "query", "work-packages", "--param", "project=project:akke-turku",
-                          "--format", "json")
-    assert code == 0, output
-    rows = json.loads(output)["results"]["bindings"]
+def test_work_packages_of_a_project_by_its_curie(rebased_root: Path, cli) -> None:
+    result = cli("query", "work-packages", "--param", "project=project:akke-turku", "--format", "json",
+                 project=rebased_root)
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    rows = json.loads(result.output)["results"]["bindings"]
     packages = {row["workPackage"]["value"] for row in rows}
     assert len(packages) == 7
     assert all(p.startswith(NEW_BASE + "id/work-package/akke-turku-wp-") for p in packages)
-    code, table = cli_in(rebased_root, "query", "work-packages", "--param", "project=project:akke-turku")
-    assert code == 0 and "(no rows)" not in table and f"project: {NEW_BASE}" not in table
+    table = cli("query", "work-packages", "--param", "project=project:akke-turku", project=rebased_root)
+    assert table.exit_code == 0 and "Traceback" not in table.output
+    assert "(no rows)" not in table.output and f"project: {NEW_BASE}" not in table.output
 
 
 def test_queries_read_into_the_project_name_its_base(rebased_root: Path) -> None:
