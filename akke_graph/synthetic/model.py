@@ -13,12 +13,11 @@ shipped graph's 0204819-8 and 2322323-1).
 from __future__ import annotations
 
 import random
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from akke_graph.config import DEFAULT_BASE_IRI
+from akke_graph.names import slugify
 from akke_graph.registries.ytunnus import check_digit
 
 BASE = DEFAULT_BASE_IRI   # the shipped ontology and shapes are written under it
@@ -82,7 +81,7 @@ MUNICIPALITY_CODES = {
 YSO = "http://www.yso.fi/onto/yso/"
 YSO_MAPPINGS = (
     ("circular-economy", "exactMatch", "p28601"), ("bioeconomy", "exactMatch", "p25274"),
-    ("ict", "exactMatch", "p20743"), ("maritime-industry", "exactMatch", "p4619"),
+    ("ict", "closeMatch", "p20743"), ("maritime-industry", "exactMatch", "p4619"),
     ("innovation-environments", "exactMatch", "p24047"), ("drug-development", "closeMatch", "p11187"),
     ("digital-services", "closeMatch", "p23542"), ("ecosystem-coordination", "broadMatch", "p2275"),
 )
@@ -143,12 +142,6 @@ PROGRAMMES = 6
 # only to plan how many projects make the requested size.
 TRIPLES_PER_PROJECT = 148
 CONTEXT_TRIPLES = 1500
-
-
-def slugify(text: str) -> str:
-    """Lowercase ASCII slug: ``Jyväskylä Energia 3 Oy`` -> ``jyvaskyla-energia-3-oy``."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
 @dataclass(frozen=True)
