@@ -124,6 +124,8 @@ class Builder:
         outcome.notes.append(f"{what} {name!r} is not certainly any entity of the graph (similar: {shown}): "
                              "left out until a reviewer decides")
         for iri, score, label in match.candidates:
+            if any(c.subject_id == match.would_be and c.object_id == iri for c in self.candidates):
+                continue
             self.candidates.append(Candidate(
                 subject_id=match.would_be or "", subject_label=name, predicate_id=SSSOM_SKOS + "exactMatch",
                 object_id=iri, object_label=label, mapping_justification=LEXICAL, confidence=score,

@@ -98,13 +98,15 @@ class Record:
     city_region: str | None = None
     focus_area: str | None = None
 
+    raw: str = ""          # the name as written, for a record skipped before it was read
+
     @property
     def label(self) -> str:
         for value in (*self.titles.values(), self.focus_area,
-                      self.organisation.text if self.organisation else None):
+                      self.organisation.text if self.organisation else None, self.raw):
             if value:
                 return value
-        return "(no name)"
+        return f"(no name, from {self.source})" if self.source else "(no name)"
 
 
 def split_roles(inner: str, roles: dict[str, str]) -> list[str] | None:
@@ -203,6 +205,7 @@ class RowReader:
 
     def _truncated(self, record: Record, what: str, text: str) -> bool:
         if TRUNCATED.search(text):
+            record.raw = text
             record.fatal = f"the {what} {text!r} is cut short (it ends with an ellipsis)"
             return True
         return False

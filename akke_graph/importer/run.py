@@ -208,7 +208,7 @@ def _write_candidates(config: Config, builder: Builder, path: Path) -> None:
     from akke_graph.link.sssom_tsv import LICENSE, TOOL, MappingSet, write_sssom
 
     metadata = {
-        "mapping_set_id": f"{config.base_iri}mappings/import/{path.stem}/{builder.today}",
+        "mapping_set_id": f"{config.base_iri}mappings/import/{path.name.split('.')[0]}/{builder.today}",
         "mapping_set_title": f"Candidate matches from importing {builder.display}",
         "mapping_set_description": "Names in the imported records that are similar to, but not certainly, "
                                    "entities of the graph. For each subject keep the right row (fill "

@@ -74,15 +74,24 @@ def registry_of(mapping: Mapping, own: str | None = None) -> str | None:
 
 
 def _reviewed(rows: list[Mapping], display: str, min_confidence: float, reviewer: str | None,
-              result: AcceptResult) -> list[tuple[Mapping, str]]:
+              result: AcceptResult, own: str | None = None) -> list[tuple[Mapping, str]]:
     taken: list[tuple[Mapping, str]] = []
     for row in rows:
         where = f"line {row.line}"
-        registry = registry_of(row)
+        registry = registry_of(row, own)
         if registry is None:
-            raise InputError(display, f"object {row.object_id} is neither a business ID (ytj:) nor a "
-                                      "Wikidata item (wd:)", line=row.line,
-                             hint="link accept takes the files link suggest writes")
+            raise InputError(display, f"object {row.object_id} is neither a business ID (ytj:), a "
+                                      "Wikidata item (wd:) nor an entity of the graph", line=row.line,
+                             hint="link accept takes the files link suggest and import write")
+        if registry == "graph":
+            if not (row.reviewer_label or reviewer):
+                result.skipped.append(f"{where}: not reviewed (fill reviewer_label or pass --reviewer)")
+            elif row.predicate_id != SKOS + "exactMatch":
+                raise InputError(display, f"predicate {row.predicate_id} cannot say that a name means an "
+                                          "entity", line=row.line, hint="use skos:exactMatch")
+            else:
+                taken.append((row, registry))
+            continue
         if row.predicate_modifier.strip().lower() == "not":
             result.skipped.append(f"{where}: negated (predicate_modifier Not)")
         elif (row.confidence if row.confidence is not None else 0.0) < min_confidence:
