@@ -64,7 +64,7 @@ def resemblance(ours: str, theirs: str) -> float | None:
 
     a, b = normalise_name(ours), normalise_name(theirs)
     ratio = fuzz.ratio(a, b) / 100.0
-    if ratio >= 0.95:
+    if ratio >= 0.93:
         return ratio
     short, long = sorted((set(a.split()), set(b.split())), key=len)
     if short and short < long:

@@ -37,8 +37,8 @@ LABELS = {
 ROLES = {"päätoteuttaja": "main-implementer", "main contractor": "main-implementer",
          "main implementer": "main-implementer", "rahoittajaviranomainen": "funding-authority",
          "funding authority": "funding-authority", "rahoittaja": "funder", "funder": "funder"}
-MAIN = {"fi": re.compile(r"\bpäätoteuttaja(?:na)?\s+(?:on\s+)?(?P<name>[A-ZÅÄÖ][^.;:]*?)\s*(?:[.;:]|$)"),
-        "en": re.compile(r"\bmain (?:contractor|implementer)\s+(?:is\s+)?(?:the\s+)?(?P<name>[A-Z][^.;:]*?)\s*(?:[.;:]|$)")}
+MAIN = {"fi": re.compile(r"\b(?i:päätoteuttaja)(?:na)?\s+(?:on\s+)?(?P<name>[A-ZÅÄÖ][^.;:]*?)\s*(?:[.;:]|$)"),
+        "en": re.compile(r"\b(?i:main (?:contractor|implementer))\s+(?:is\s+)?(?:the\s+)?(?P<name>[A-Z][^.;:]*?)\s*(?:[.;:]|$)")}
 AND = re.compile(r"(?<!-)\s+(?:ja|and|och)\s+|\s*,\s*|\s*&\s*")
 WORK_PACKAGE = re.compile(r"^\s*(?P<number>\d{1,2})[.)]\s+(?P<rest>.+?)\s*$")
 CONTACT = re.compile(r"(?P<title>[^:]+?):\s*(?P<name>[A-ZÅÄÖ][\w'-]+(?:\s+[A-ZÅÄÖ][\w'-]+){1,3})\s*(?:,|\.?\s*$)")
@@ -47,7 +47,7 @@ ACRONYM = re.compile(r"^(?P<acronym>[A-ZÅÄÖ][A-ZÅÄÖ0-9-]{1,11})\s*[–—-
 
 
 def split_names(text: str) -> list[str]:
-    return [p.strip() for p in AND.split(text.strip().rstrip(".")) if p.strip()]
+    return [p.strip() for p in AND.split(text.strip()) if p.strip()]
 
 
 def org(text: str, language: str) -> OrgRef:

@@ -1,11 +1,10 @@
 """Records become statements in the model, one draft data file per source page.
 
 Each page's facts go to ``data/sources/<host>/<path>.ttl``: its own named graph, whose
-``<> prov:wasDerivedFrom`` is the page. A statement that a file of the same page already makes
-is not repeated, so importing a page twice (or a page the hand-written files already describe)
-adds nothing; a statement another page makes is repeated here, because this page says it too.
-Inside the file each block of statements is headed by a comment naming the row or line it was
-read from.
+``<> prov:wasDerivedFrom`` is the page. A statement the graph already makes is not repeated, so
+importing a page twice (or a page the hand-written files already describe) adds nothing, and each
+fact stays in the file of the first page that gave it. Inside the file each block of statements
+is headed by a comment naming the row or line it was read from.
 """
 
 from __future__ import annotations
@@ -96,6 +95,7 @@ class Builder:
         self.ns = config.ontology_ns
         self.today = dt.date.today().isoformat()
         self.new_titles: dict[tuple[str, str], set[str]] = {}
+        self.stated: set[ox.Triple] = set()
 
     # --- small helpers ------------------------------------------------------------------------
 
@@ -112,8 +112,10 @@ class Builder:
              comment: str) -> None:
         draft = self.draft(record.source)
         made = [ox.Triple(s, node(p), o) for s, p, o in triples]
-        fresh = [t for t in made if t not in draft.seen]
+        # A statement goes to the first page that makes it, in the order of the records.
+        fresh = [t for t in made if t not in draft.seen and (t.subject.value == THIS_GRAPH or t not in self.stated)]
         draft.seen.update(fresh)
+        self.stated.update(fresh)
         if fresh:
             draft.blocks.append((comment, fresh, record.line))
         self.row_triples.setdefault(record.line, []).extend((record.source, t) for t in made)

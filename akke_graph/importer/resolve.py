@@ -277,7 +277,9 @@ class Resolver:
             return Match(reason=f"{main!r} is named only in {LANGUAGE_NAMES.get(lang, lang)}, and the "
                                 "graph knows no organisation of that name; a new organisation needs its "
                                 "Finnish name from a source")
-        iri = would_be if would_be not in self.iris else self.fresh("organisation", would_be.rsplit("/", 1)[1])
+        # The IRI a reviewer said is another organisation than the candidates is this name's own.
+        free = would_be not in self.iris or (would_be in self.different and would_be not in self.organisations)
+        iri = would_be if free else self.fresh("organisation", would_be.rsplit("/", 1)[1])
         self.iris.add(iri)
         return Match(iri=iri, new=True, how="new", by="new")
 

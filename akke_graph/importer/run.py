@@ -125,22 +125,20 @@ def _run(config: Config, records: list[Record], display: str, report: ImportRepo
 
 
 def _existing(loaded: LoadedGraph, draft: PageDraft) -> set[ox.Triple]:
-    """Statements already made by the target file or by any other file of the same page."""
-    graphs = [g for g, pages in _pages(loaded).items() if draft.page in pages or g == draft.graph]
-    found: set[ox.Triple] = set()
+    """The statements of the draft that the graph already makes, in any file: each fact is stated
+    once, in the file of the first page that gave it (a union of graphs repeats a statement once
+    per graph, and queries would count it twice)."""
     this = ox.NamedNode(THIS_GRAPH)
-    for graph in graphs:
-        for quad in loaded.store.quads(graph):
-            subject = this if quad.subject.value == draft.graph else quad.subject
-            found.add(ox.Triple(subject, quad.predicate, quad.object))
-    return found
-
-
-def _pages(loaded: LoadedGraph) -> dict[str, set[str]]:
-    rows = loaded.store.select(f"SELECT ?g ?p WHERE {{ GRAPH ?g {{ ?g <{PROV}wasDerivedFrom> ?p }} }}")
-    found: dict[str, set[str]] = {}
-    for r in rows:
-        found.setdefault(r["g"].value, set()).add(r["p"].value)
+    subjects = sorted({t.subject.value for _, triples, _ in draft.blocks for t in triples
+                       if isinstance(t.subject, ox.NamedNode) and t.subject.value != THIS_GRAPH})
+    found: set[ox.Triple] = set()
+    for start in range(0, len(subjects), 200):
+        values = " ".join(f"<{s}>" for s in subjects[start:start + 200])
+        for row in loaded.store.select(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}"):
+            found.add(ox.Triple(row["s"], row["p"], row["o"]))
+    for quad in loaded.store.quads(draft.graph):
+        if quad.subject.value == draft.graph:
+            found.add(ox.Triple(this, quad.predicate, quad.object))
     return found
 
 
