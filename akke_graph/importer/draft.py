@@ -439,7 +439,7 @@ class Builder:
         scheme = node(self.config.id_base + "scheme/focus-areas")
         out: list = [(concept, RDF + "type", node(SKOS + "Concept")), (concept, SKOS + "inScheme", scheme),
                      (concept, SKOS + "prefLabel", lit(record.focus_area, record.language)),
-                     (node(agreement), DCAT + "theme", concept), (concept, DCTERMS + "source", node(record.source))]
+                     (node(agreement), DCTERMS + "subject", concept), (concept, DCTERMS + "source", node(record.source))]
         if match.new:
             outcome.created.append(concept.value)
             outcome.status = "created"

@@ -204,7 +204,7 @@ class Resolver:
         for r in self._rows(f"SELECT ?a ?r WHERE {{ ?a a <{agreement_class}> ; dcterms:spatial ?r }}"):
             self.agreements.setdefault(r["r"].value, r["a"].value)
         scheme = self.config.id_base + "scheme/focus-areas"
-        for r in self._rows(f"""SELECT ?a ?f ?l WHERE {{ ?a dcat:theme ?f . ?f skos:inScheme <{scheme}> ;
+        for r in self._rows(f"""SELECT ?a ?f ?l WHERE {{ ?a dcterms:subject ?f . ?f skos:inScheme <{scheme}> ;
                 skos:prefLabel ?l }}"""):
             self.focus_areas.setdefault((r["a"].value, normalise_name(r["l"].value)), r["f"].value)
 
