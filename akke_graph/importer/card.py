@@ -22,8 +22,14 @@ from pathlib import Path
 
 from akke_graph.errors import InputError
 from akke_graph.importer.dates import DateError, parse_period
+from akke_graph.importer.records import (
+    ContactRecord,
+    OrgRef,
+    Record,
+    WorkPackageRecord,
+    parse_programme,
+)
 from akke_graph.importer.table import clean
-from akke_graph.importer.records import ContactRecord, OrgRef, Record, WorkPackageRecord, parse_programme
 from akke_graph.names import compact, normalise_name
 
 LABELS = {
@@ -66,8 +72,7 @@ def _label(line: str, language: str) -> tuple[str, str] | None:
     """(part, value) of a ``Label: value`` line, the part one of :data:`LABELS`."""
     if ":" not in line:
         return None
-    head, value = line.split(":", 1)
-    key = head.strip().casefold()
+    key = line.split(":", 1)[0].strip().casefold()
     for part, names in LABELS[language].items():
         if any(key == n or (part == "contacts" and key.startswith(n + " ")) for n in names):
             return part, line
@@ -150,7 +155,7 @@ def _part(record: Record, part: str, line: str, n: int, language: str, prose: li
     elif part == "content":
         prose.append(value)
     elif part == "contacts":
-        where = re.sub(r"^\S+(?:\s+persons)?\s*(?:at\s+)?", "", head.strip(), flags=re.I).strip()
+        where = re.sub(r"^\S+(?:\s+persons)?\s*(?:at\s+)?", "", head.strip(), flags=re.IGNORECASE).strip()
         organisation = org(CASE_ENDING.sub("", where), language) if where else None
         if organisation is None:
             record.problems.append(f"line {n}: the contact persons' organisation is not named: left out")

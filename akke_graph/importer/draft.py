@@ -48,6 +48,9 @@ CURRENCY = "EUR"
 ROLE_ORDER = ("main-implementer", "coordinator", "applicant", "partner")
 
 
+THIS = ox.NamedNode(THIS_GRAPH)
+
+
 def node(iri: str) -> ox.NamedNode:
     return ox.NamedNode(iri)
 
@@ -113,7 +116,7 @@ class Builder:
         draft = self.draft(record.source)
         made = [ox.Triple(s, node(p), o) for s, p, o in triples]
         # A statement goes to the first page that makes it, in the order of the records.
-        fresh = [t for t in made if t not in draft.seen and (t.subject.value == THIS_GRAPH or t not in self.stated)]
+        fresh = [t for t in made if t not in draft.seen and (t.subject == THIS or t not in self.stated)]
         draft.seen.update(fresh)
         self.stated.update(fresh)
         if fresh:
@@ -191,7 +194,7 @@ class Builder:
         shown = f"{re.sub(r'^www[.]', '', parts.hostname or '')}{parts.path.rstrip('/')}"
         if parts.query:
             shown += "?" + parts.query
-        described = [] if record.source in self.resolver.documents else [
+        described: list[tuple[ox.NamedNode, str, ox.NamedNode | ox.Literal]] = [] if record.source in self.resolver.documents else [
             (page, RDF + "type", node(FOAF + "Document")), (page, RDF + "type", node(PROV + "Entity")),
             (page, RDFS + "label", lit(f"Lähdesivu {shown}", "fi")),
             (page, RDFS + "label", lit(f"Source page {shown}", "en"))]

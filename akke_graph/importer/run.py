@@ -23,7 +23,7 @@ from akke_graph.importer.resolve import Resolver
 from akke_graph.importer.table import read_table
 from akke_graph.importer.turtle import THIS_GRAPH, block, prefix_lines
 from akke_graph.load import LoadedGraph, SourceFile, load, load_bytes, syntax_error
-from akke_graph.terms import PREFIXES, PROV, RDF, VOID, own_prefixes
+from akke_graph.terms import PREFIXES, RDF, VOID, own_prefixes
 
 
 @dataclass
@@ -135,9 +135,11 @@ def _existing(loaded: LoadedGraph, draft: PageDraft) -> set[ox.Triple]:
     for start in range(0, len(subjects), 200):
         values = " ".join(f"<{s}>" for s in subjects[start:start + 200])
         for row in loaded.store.select(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}"):
-            found.add(ox.Triple(row["s"], row["p"], row["o"]))
+            subject, predicate = row["s"], row["p"]
+            if isinstance(subject, ox.NamedNode) and isinstance(predicate, ox.NamedNode):
+                found.add(ox.Triple(subject, predicate, row["o"]))
     for quad in loaded.store.quads(draft.graph):
-        if quad.subject.value == draft.graph:
+        if quad.subject == ox.NamedNode(draft.graph):
             found.add(ox.Triple(this, quad.predicate, quad.object))
     return found
 

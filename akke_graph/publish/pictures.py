@@ -33,10 +33,10 @@ COLOURS = {  # Okabe–Ito, readable with colour-vision deficiencies
 KIND_NAMES = {"project": ("hanke", "project"), "organisation": ("organisaatio", "organisation")}
 TEXT = {
     "eco_title": ("Ekosysteemi: organisaatiot ja hankkeet", "The ecosystem: organisations and projects"),
-    "eco_desc": ("Verkostokuva: organisaatiot ja hankkeet, joissa ne ovat mukana; koko kertoo myönnetyn "
-                 "rahoituksen. Jokainen solmu on linkki sivulleen.",
-                 "Network diagram: organisations and the projects they take part in; size shows the funding "
-                 "granted. Every node links to its page."),
+    "eco_desc": (("Verkostokuva: organisaatiot ja hankkeet, joissa ne ovat mukana; koko kertoo myönnetyn "
+                 "rahoituksen. Jokainen solmu on linkki sivulleen."),
+                 ("Network diagram: organisations and the projects they take part in; size shows the funding "
+                 "granted. Every node links to its page.")),
     "time_title": ("Hankkeiden aikajana", "Timeline of the projects"),
     "time_desc": ("Hankkeiden toteutusajat janoina; jokainen jana on linkki hankkeen sivulle.",
                   "The projects' periods as bars; every bar links to the project's page."),
@@ -62,7 +62,9 @@ def euros(amount: Decimal, lang: str) -> str:
     return f"{text} €"
 
 
-def _decimal(term: ox.Literal) -> Decimal | None:
+def _decimal(term: object) -> Decimal | None:
+    if not isinstance(term, ox.Literal):
+        return None
     try:
         return Decimal(term.value)
     except InvalidOperation:
@@ -162,8 +164,8 @@ def circle_order(net: Network) -> list[Node]:
 
 
 def svg_open(width: float, height: float, title: str, desc: str, ident: str) -> list[str]:
-    return [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
-            f'width="{width:.0f}" height="{height:.0f}" role="img" aria-labelledby="{ident}-title {ident}-desc" {FONT}>',
+    return [(f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
+            f'width="{width:.0f}" height="{height:.0f}" role="img" aria-labelledby="{ident}-title {ident}-desc" {FONT}>'),
             f'<title id="{ident}-title">{escape(title)}</title>',
             f'<desc id="{ident}-desc">{escape(desc)}</desc>',
             f'<rect width="{width:.0f}" height="{height:.0f}" fill="#ffffff"/>']
@@ -223,7 +225,7 @@ def ecosystem_svg(graph: ReleaseGraph, lang: str, site: Site | None = None, pref
                    f'text-anchor="{"end" if flip else "start"}" dominant-baseline="middle" font-size="11"{weight} '
                    f'fill="#1d2733">{escape(short(node.label, 36))}</text></a>')
     legend_y = size + 8
-    out.append(f'<g font-size="13" fill="#1d2733">')
+    out.append('<g font-size="13" fill="#1d2733">')
     x = 20.0
     for kind in ("organisation", "project"):
         out.append(f'<circle cx="{x + 7:.0f}" cy="{legend_y:.0f}" r="7" fill="{COLOURS[kind]}"/>'
