@@ -22,19 +22,8 @@ virtuoso-opensource-7 virtuoso-opensource-7/dba-password-again password akke-ci-
 virtuoso-opensource-7 virtuoso-opensource-7/register-odbc-dsn boolean false
 EOF
 
-# Keep the system service from starting inside the install (containers have no init system).
-POLICY=/usr/sbin/policy-rc.d
-ADDED_POLICY=0
-if [ ! -e "$POLICY" ]; then
-  printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$POLICY" >/dev/null
-  $SUDO chmod +x "$POLICY"
-  ADDED_POLICY=1
-fi
-cleanup() { if [ "$ADDED_POLICY" = 1 ]; then $SUDO rm -f "$POLICY"; fi; }
-trap cleanup EXIT
-
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends virtuoso-opensource >/dev/null
+# The system service is kept from starting inside the install (containers have no init system).
+bash "$(dirname "$0")/apt-install.sh" virtuoso-opensource
 
 command -v virtuoso-t >/dev/null && command -v isql-vt >/dev/null
 echo "virtuoso.sh: installed $(virtuoso-t -? 2>&1 | sed -n 2p)"

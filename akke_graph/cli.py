@@ -2,18 +2,22 @@
 
 Commands live in ``akke_graph/commands/<area>.py`` and are imported only when run, so that
 ``akke-graph --help`` starts fast. Every :class:`~akke_graph.errors.AkkeError` becomes a message
-on stderr and an exit code here, once: 0 ok, 1 the data does not conform, 2 error.
+on stderr, in the command's ``--lang``, and an exit code here, once: 0 ok, 1 the data does not
+conform, 2 error.
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import sys
 
 import click
 
 from akke_graph import __version__
-from akke_graph.errors import EXIT_ERROR, AkkeError
+from akke_graph.commands.options import current_lang, locale_lang, project_option
+from akke_graph.errors import EXIT_ERROR, AkkeError, NonConformantError, text
+from akke_graph.escape import visible
 
 # name -> (module:attribute, one-line help shown by ``akke-graph --help`` without importing it)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -64,22 +68,20 @@ class AkkeGroup(click.Group):
         try:
             return super().invoke(ctx)
         except AkkeError as exc:
-            click.echo(f"akke-graph: {exc}", err=True)
-            report = getattr(exc, "report_text", "")
-            if report:
-                click.echo(report, err=True)
+            lang = current_lang()
+            click.echo(f"akke-graph: {visible(exc.render(lang))}", err=True)
+            if isinstance(exc, NonConformantError) and exc.report is not None:
+                click.echo(visible(exc.report_text(lang)), err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
-            click.echo("akke-graph: interrupted", err=True)
+            click.echo(f"akke-graph: {text('interrupted').render(current_lang())}", err=True)
             ctx.exit(130)
         return None
 
 
 @click.group(cls=AkkeGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="akke-graph")
-@click.option("--project", type=click.Path(file_okay=False, exists=True), default=None,
-              help="Project folder (holding pyproject.toml with [tool.akke-graph]); default: the "
-                   "nearest one at or above the current folder.")
+@project_option
 @click.pass_context
 def cli(ctx: click.Context, project: str | None) -> None:
     """akke-graph: a linked-data knowledge graph of Finland's regional innovation ecosystems.
@@ -98,5 +100,5 @@ def main() -> None:
     try:
         cli.main(prog_name="akke-graph")
     except AkkeError as exc:  # raised outside a command, e.g. while building one
-        click.echo(f"akke-graph: {exc}", err=True)
+        click.echo(f"akke-graph: {visible(exc.render(locale_lang()))}", err=True)
         sys.exit(exc.exit_code if exc.exit_code else EXIT_ERROR)

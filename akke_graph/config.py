@@ -1,7 +1,7 @@
 """The one configuration: ``[tool.akke-graph]`` in the project's ``pyproject.toml``.
 
 Paths in the table are relative to the folder holding ``pyproject.toml``; secrets never live here
-(they come from environment variables, read where they are used).
+(they come from environment variables, read by the commands that need them).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
-from akke_graph.errors import ConfigError
+from akke_graph.errors import ConfigError, text
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -20,7 +20,8 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 DEFAULT_BASE_IRI = "https://w3id.org/akke/"
-ENV_PROJECT = "AKKE_GRAPH_PROJECT"
+ENV_PROJECT = "AKKE_GRAPH_PROJECT"   # read by the command line's --project, named in messages
+PASSWORD_ENV = "AKKE_GRAPH_PASSWORD"  # a store's password for push: read by the command, never an option
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class Config:
     endpoint: str | None = None
     publisher: str | None = None
     contact_email: str | None = None
+    update_frequency: str | None = None   # an EU frequency code (catalogue: dcterms:accrualPeriodicity)
 
     @property
     def id_base(self) -> str:
@@ -87,26 +89,28 @@ def _absolute(root: Path, cwd: str) -> str:
 
 
 def normalise_base(base_iri: str) -> str:
-    """A base IRI must be absolute http(s) and end with ``/`` or ``#``."""
-    if not base_iri.startswith(("http://", "https://")) or any(c in base_iri for c in ' <>"{}|^`\\'):
-        raise ConfigError(f"base IRI {base_iri!r} is not an absolute http(s) IRI",
+    """A base IRI must be absolute http(s), without a fragment, and end with ``/`` (added if
+    missing): every IRI of the graph is a path below it (``{base}id/…``, ``{base}ontology#…``)."""
+    if (not base_iri.startswith(("http://", "https://")) or len(base_iri) > 2000
+            or any(c in base_iri for c in ' <>"{}|^`\\') or any(ord(c) < 0x21 or ord(c) == 0x7f for c in base_iri)):
+        raise ConfigError(f"base IRI {base_iri[:200]!r} is not an absolute http(s) IRI",
                           hint="write it like https://example.org/akke/")
-    return base_iri if base_iri.endswith(("/", "#")) else base_iri + "/"
+    if "#" in base_iri or "?" in base_iri:
+        raise ConfigError(f"base IRI {base_iri[:200]!r} has a fragment or a query",
+                          hint="the graph's IRIs are paths below the base: write it like "
+                               "https://example.org/akke/")
+    return base_iri if base_iri.endswith("/") else base_iri + "/"
 
 
 def find_root(start: Path | None = None) -> Path:
-    """The nearest folder at or above ``start`` whose pyproject.toml has ``[tool.akke-graph]``."""
-    env = os.environ.get(ENV_PROJECT)
-    here = Path(env) if env else (start or Path.cwd())
-    here = here.resolve()
+    """The nearest folder at or above ``start`` (default: the current folder) whose
+    pyproject.toml has ``[tool.akke-graph]``."""
+    here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         candidate = folder / "pyproject.toml"
         if candidate.is_file() and "[tool.akke-graph]" in candidate.read_text(encoding="utf-8"):
             return folder
-    raise ConfigError(
-        f"no akke-graph project found at or above {here}",
-        hint="run the command inside the project folder, or pass --project DIR "
-             f"(or set {ENV_PROJECT})")
+    raise ConfigError(text("no-project", folder=here), hint=text("no-project.hint", env=ENV_PROJECT))
 
 
 def load_config(root: Path | None = None) -> Config:
@@ -121,7 +125,7 @@ def load_config(root: Path | None = None) -> Config:
         raise ConfigError(f"{pyproject} has no [tool.akke-graph] table",
                           hint="add one; see the README for the keys")
     known = {"base-iri", "ontology", "data", "shapes", "queries", "build", "release", "endpoint",
-             "publisher", "contact-email"}
+             "publisher", "contact-email", "update-frequency"}
     unknown = sorted(set(table) - known)
     if unknown:
         raise ConfigError(f"{pyproject}: unknown key(s) in [tool.akke-graph]: {', '.join(unknown)}",
@@ -146,6 +150,7 @@ def load_config(root: Path | None = None) -> Config:
         endpoint=endpoint if isinstance(endpoint, str) and endpoint else None,
         publisher=_optional_string(table, "publisher", pyproject),
         contact_email=_optional_string(table, "contact-email", pyproject),
+        update_frequency=_optional_string(table, "update-frequency", pyproject),
     )
 
 

@@ -3,7 +3,9 @@
 Each file's named graph IRI is ``{base}graph/{path}`` (see :meth:`Config.graph_iri`), and the file
 is parsed with that IRI as its base, so ``<>`` inside a data file means "this file's graph": that
 is how a file names its sources (``<> prov:wasDerivedFrom <source>``). The loader marks every data
-graph as a ``void:Dataset`` so that the provenance shape can require those sources.
+graph as a ``void:Dataset`` so that the provenance shape can require those sources. The ontology
+files are moved onto the configured base IRI as they are read, as the shapes and queries are
+(:func:`akke_graph.rebase.shipped`): a project under its own base IRI re-bases only its data.
 """
 
 from __future__ import annotations
@@ -17,8 +19,11 @@ from typing import Callable, Iterable, Iterator, TypeVar
 import pyoxigraph as ox
 
 from akke_graph.config import Config
-from akke_graph.errors import InputError
+from akke_graph.errors import InputError, text
+from akke_graph.input_limits import check_rdf
+from akke_graph.rebase import shipped
 from akke_graph.store import Store, open_store
+from akke_graph.store_spec import StoreSpec
 from akke_graph.terms import RDF_TYPE, VOID
 
 RDF_SUFFIXES = {".ttl": "turtle", ".nt": "nt", ".trig": "trig", ".jsonld": "json-ld"}
@@ -72,26 +77,25 @@ def _expand(paths: Iterable[Path]) -> Iterator[Path]:
         elif path.is_file():
             yield path
         else:
-            raise InputError(str(path), "no such file or folder",
-                             hint="check the path; give Turtle files or folders holding them")
+            raise InputError(str(path), text("no-such-file"), hint=text("no-such-file.hint"))
 
 
 def read_rdf(path: Path, display: str) -> tuple[bytes, str]:
     """The bytes and format name of an RDF file, or an :class:`InputError` saying what is wrong."""
     fmt = RDF_SUFFIXES.get(path.suffix)
     if fmt is None:
-        raise InputError(display, f"unknown file type {path.suffix!r}",
-                         hint=f"use one of {', '.join(sorted(RDF_SUFFIXES))}")
+        raise InputError(display, text("unknown-file-type", suffix=path.suffix),
+                         hint=text("unknown-file-type.hint", suffixes=", ".join(sorted(RDF_SUFFIXES))))
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise InputError(display, f"cannot read the file: {exc.strerror}") from None
+        raise InputError(display, text("unreadable-file", reason=exc.strerror)) from None
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise InputError(display, "the file is not UTF-8 text", line=line,
-                         hint="save it as UTF-8") from None
+        raise InputError(display, text("not-utf8"), line=line, hint=text("not-utf8.hint")) from None
+    check_rdf(data, fmt, display)
     return data, fmt
 
 
@@ -103,14 +107,8 @@ def syntax_error(display: str, exc: SyntaxError) -> InputError:
         why = why.split(": ", 1)[1]
     if exc.offset:
         why = f"{why} (column {exc.offset})"
-    return InputError(display, f"syntax error: {why}", line=exc.lineno,
-                      hint="fix the syntax at that line (a missing '.', ';', quote or @prefix is typical)")
-
-
-def load_file(store: Store, path: Path, display: str, graph: str) -> None:
-    """Parse one file into named graph ``graph`` of ``store``."""
-    data, fmt = read_rdf(path, display)
-    load_bytes(store, data, fmt, display, graph)
+    return InputError(display, text("syntax-error", detail=why), line=exc.lineno,
+                      hint=text("syntax-error.hint"))
 
 
 def load_bytes(store: Store, data: bytes, fmt: str, display: str, graph: str) -> None:
@@ -149,28 +147,43 @@ def read_ahead(items: Iterable[T], read: Callable[[T], R], depth: int = 64) -> I
                 future.cancel()
 
 
-def load(config: Config, paths: Iterable[Path] | None = None, *, store: Store | str = "oxigraph",
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return a.resolve() == b.resolve()
+
+
+def load(config: Config, paths: Iterable[Path] | None = None, *,
+         store: Store | StoreSpec | str = "oxigraph",
          include_ontology: bool = True) -> LoadedGraph:
     """Load the ontology and either the project's data or the given files/folders.
 
     With ``paths``, those files are loaded together with the ontology only, so a user can check a
     new file before adding it to ``data/``.
     """
-    target = open_store(store) if isinstance(store, str) else store
+    target = store if isinstance(store, Store) else open_store(store)
     loaded = LoadedGraph(config=config, store=target)
     ontology_files = rdf_files(config.ontology_dir) if include_ontology else []
     data_files = rdf_files(config.data_dir) if paths is None else list(_expand(paths))
     marks = []
+    move = shipped(config.base_iri)
 
     def prepare(item: tuple[Path, bool]) -> tuple[str, str, bytes, str]:
-        path = item[0]
+        path, is_data = item
         graph, display = config.graph_iri(path), config.display_path(path)
-        return (graph, display, *read_rdf(path, display))
+        data, fmt = read_rdf(path, display)
+        return graph, display, data if is_data or not move.active else move.data(data), fmt
 
     items = [(p, False) for p in ontology_files] + [(p, True) for p in data_files]
     for (path, is_data), (graph, display, data, fmt) in read_ahead(items, prepare):
         if graph in loaded.files:
-            continue
+            first = loaded.files[graph]
+            if _same_file(first.path, path):
+                continue   # the same file named twice (a folder and a file in it)
+            raise InputError(display, f"names the same graph <{graph}> as {first.display}",
+                             hint="a file's graph is named after its path without the extension: "
+                                  "rename one of the two files")
         load_bytes(target, data, fmt, display, graph)
         if is_data:
             node = ox.NamedNode(graph)

@@ -78,6 +78,7 @@ class OxigraphServer:
     read_only: bool = False
     timeout_s: float | None = None
     union_default_graph: bool = True
+    env: dict[str, str] | None = None   # added to the environment the server runs in
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
     _owned_location: tempfile.TemporaryDirectory[str] | None = field(default=None, repr=False)
 
@@ -113,6 +114,7 @@ class OxigraphServer:
             command += ["--timeout-s", str(int(max(1, self.timeout_s)))]
         self.process = _spawner().submit(
             subprocess.Popen, command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            env={**os.environ, **self.env} if self.env else None,
             start_new_session=True, preexec_fn=_die_with_parent).result()
         deadline = time.monotonic() + wait_s
         while time.monotonic() < deadline:

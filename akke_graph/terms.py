@@ -1,10 +1,15 @@
-"""Namespaces the package uses, and conversion between pyoxigraph and rdflib terms."""
+"""Namespaces the package uses, the project's one prefix map, the one IRI shortener, and
+conversion between pyoxigraph and rdflib terms."""
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import TYPE_CHECKING, Any, Mapping
 
 import pyoxigraph as ox
+
+if TYPE_CHECKING:
+    from akke_graph.config import Config
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -26,7 +31,7 @@ EURIO = "http://data.europa.eu/s66#"
 SCHEMA = "https://schema.org/"
 VANN = "http://purl.org/vocab/vann/"
 
-# Prefixes for compact display and for readable serialisations.
+# The common vocabularies' prefixes (the project's own come from its base IRI: prefix_map).
 PREFIXES: dict[str, str] = {
     "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "owl": OWL, "sh": SH, "skos": SKOS,
     "dcterms": DCTERMS, "dcat": DCAT, "foaf": FOAF, "org": ORG, "prov": PROV,
@@ -35,7 +40,6 @@ PREFIXES: dict[str, str] = {
 }
 
 RDF_TYPE = ox.NamedNode(RDF + "type")
-XSD_STRING = ox.NamedNode(XSD + "string")
 RDF_LANGSTRING = ox.NamedNode(RDF + "langString")
 
 
@@ -51,23 +55,39 @@ def own_prefixes(base_iri: str) -> dict[str, str]:
     }
 
 
-def compact(iri: str, prefixes: dict[str, str]) -> str:
-    """``prefix:local`` where a prefix fits and the local part is simple, else ``<iri>``."""
-    best = ""
-    for prefix, ns in prefixes.items():
-        if iri.startswith(ns) and len(ns) > len(prefixes.get(best, "")):
-            best = prefix
-    if best:
+def prefix_map(project: "Config | str | None") -> dict[str, str]:
+    """The project's prefix map, from its configuration (or base IRI): the common vocabularies
+    and the project's own namespaces. CURIEs are read, IRIs shown and serialisations written with
+    it; outside a project (None) only the common vocabularies are known."""
+    if project is None:
+        return dict(PREFIXES)
+    base = project if isinstance(project, str) else project.base_iri
+    return {**PREFIXES, **own_prefixes(base)}
+
+
+def compact(iri: str, prefixes: Mapping[str, str]) -> str:
+    """``prefix:local`` for the longest namespace that fits when the local part is a plain name
+    (so the CURIE reads back in Turtle, SPARQL and ``--param``), else the IRI as it is."""
+    best = max((p for p, ns in prefixes.items() if iri.startswith(ns) and len(iri) > len(ns)),
+               key=lambda p: len(prefixes[p]), default=None)
+    if best is not None:
         local = iri[len(prefixes[best]):]
-        if local and all(c.isalnum() or c in "-_." for c in local) and not local.endswith("."):
+        if all(c.isalnum() or c in "-_." for c in local) and not local.endswith("."):
             return f"{best}:{local}"
-    return f"<{iri}>"
+    return iri
 
 
-def show(term: Any, prefixes: dict[str, str]) -> str:
-    """A term as a person reads it in a report: CURIE, or a quoted literal with its tag."""
+def show_iri(iri: str, prefixes: Mapping[str, str]) -> str:
+    """An IRI as a report or message shows it: a CURIE (:func:`compact`), else ``<iri>``."""
+    short = compact(iri, prefixes)
+    return short if short != iri else f"<{iri}>"
+
+
+def show(term: Any, prefixes: Mapping[str, str]) -> str:
+    """A term as a person reads it in a report: CURIE or ``<iri>``, or a quoted literal with its
+    tag or datatype."""
     if isinstance(term, ox.NamedNode):
-        return compact(term.value, prefixes)
+        return show_iri(term.value, prefixes)
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
     if isinstance(term, ox.Literal):
@@ -75,7 +95,7 @@ def show(term: Any, prefixes: dict[str, str]) -> str:
         if term.language:
             return f'"{text}"@{term.language}'
         if term.datatype.value != XSD + "string":
-            return f'"{text}"^^{compact(term.datatype.value, prefixes)}'
+            return f'"{text}"^^{show_iri(term.datatype.value, prefixes)}'
         return f'"{text}"'
     return str(term)
 
@@ -116,3 +136,20 @@ def from_rdflib(term: Any) -> Any:
     if term is None:
         return ox.DefaultGraph()
     raise TypeError(f"unsupported term {term!r}")
+
+
+IRI_FORBIDDEN = frozenset(' <>"{}|^`\\')
+
+
+def iri_problem(value: str) -> str | None:
+    """Why ``value`` is not an absolute IRI that can be written into RDF, or None if it is."""
+    bad = next((c for c in value if c in IRI_FORBIDDEN or ord(c) <= 0x20 or ord(c) == 0x7f), None)
+    if bad is not None:
+        return f"it contains {bad!r}"
+    if not re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", value):
+        return "it is not absolute (no scheme such as https:)"
+    try:
+        ox.NamedNode(value)
+    except ValueError as exc:
+        return str(exc)
+    return None

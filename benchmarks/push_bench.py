@@ -25,7 +25,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from akke_graph.oxigraph_server import OxigraphServer  # noqa: E402
-from akke_graph.push import PushTarget, RetryPolicy, push_store  # noqa: E402
+from akke_graph.push import PushTarget, push_store  # noqa: E402
+from akke_graph.sparql_http import HttpPolicy  # noqa: E402
 from akke_graph.store import FORMATS, OxigraphStore  # noqa: E402
 
 TARGET_SECONDS_1M = 15.0
@@ -41,8 +42,10 @@ def read_graph(path: Path) -> OxigraphStore:
     if fmt is None:
         raise SystemExit(f"{path}: give an .nq, .trig, .ttl or .nt file")
     store = OxigraphStore()
-    to_graph = None if fmt in ("nquads", "trig") else ox.NamedNode(DEFAULT_GRAPH)
-    store.store.bulk_load(path=str(path), format=FORMATS[fmt], to_graph=to_graph)
+    quads = ox.parse(path=str(path), format=FORMATS[fmt])
+    if fmt not in ("nquads", "trig"):
+        quads = (ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(DEFAULT_GRAPH)) for q in quads)
+    store.add(quads)
     return store
 
 
@@ -52,9 +55,9 @@ def changed(store: OxigraphStore, fraction: float) -> OxigraphStore:
 
     step = max(1, round(1 / fraction))
     version = OxigraphStore()
-    version.store.bulk_extend(
+    version.add(
         q if n % step else ox.Quad(q.subject, q.predicate, ox.Literal(f"changed {n}"), q.graph_name)
-        for n, q in enumerate(store.store))
+        for n, q in enumerate(store.quads()))
     return version
 
 
@@ -68,7 +71,7 @@ def run(store: OxigraphStore, method: str, twice: bool, fractions: list[float]) 
         target = PushTarget.from_options(server.query_url,
                                          gsp=server.store_url if method == "gsp" else None)
         for label, version in runs:
-            report = push_store(version, target, policy=RetryPolicy(timeout_s=3600))
+            report = push_store(version, target, policy=HttpPolicy(timeout=3600, deadline=7200))
             row = {"run": label, "method": report.method, "graphs": len(report.graphs),
                    "changes": report.changes,
                    "triples": report.triples, "seconds": round(report.seconds, 3),

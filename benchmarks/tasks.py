@@ -41,10 +41,10 @@ TIMED = ("query ", "floor ")   # how the query tasks name their steps; the suite
 def floor_query(slug: str) -> str:
     """A floor's query with the package's prefixes declared (from akke_graph.terms, imported here
     rather than with this module, which every task imports)."""
-    from akke_graph.config import DEFAULT_BASE_IRI
-    from akke_graph.terms import PREFIXES, own_prefixes
+    from akke_graph.synthetic.model import BASE
+    from akke_graph.terms import prefix_map
 
-    prefixes = {**PREFIXES, **own_prefixes(DEFAULT_BASE_IRI)}
+    prefixes = prefix_map(BASE)   # the synthetic graphs' base
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes.items()) + FLOORS[slug][1]
 
 

@@ -1,13 +1,20 @@
-"""Fixtures shared by every test folder: the project's configuration, the loaded graph, and a
-real Oxigraph server on a free loopback port (started from the ``oxigraph`` binary, stopped by PID).
-Area-specific fixtures live in each test folder's own conftest.py."""
+"""Fixtures shared by every test folder: the project's configuration, the loaded graph, a real
+Oxigraph server on a free loopback port (started from the ``oxigraph`` binary, stopped by PID),
+and the one runner of the command line (``cli``). Area-specific fixtures live in each test
+folder's own conftest.py."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import traceback
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Mapping
 
 import pytest
+from click.testing import CliRunner
 
 from akke_graph.config import Config, load_config
 from akke_graph.load import LoadedGraph, load
@@ -41,3 +48,74 @@ def oxigraph_server() -> Iterator[OxigraphServer]:
         yield server
     finally:
         server.stop()
+
+
+@dataclass(frozen=True)
+class CliResult:
+    """What one run of ``akke-graph`` left: its exit code and what it wrote."""
+
+    exit_code: int
+    stdout_bytes: bytes
+    stderr_bytes: bytes
+    output: str          # stdout and stderr (interleaved in-process, one after the other in a process)
+
+    @property
+    def stdout(self) -> str:
+        return self.stdout_bytes.decode("utf-8", errors="replace")
+
+    @property
+    def stderr(self) -> str:
+        return self.stderr_bytes.decode("utf-8", errors="replace")
+
+
+class Cli:
+    """Runs ``akke-graph ARGS`` and returns a :class:`CliResult`.
+
+    In-process through click's CliRunner by default (fast); with ``process=True`` in a fresh
+    ``python -m akke_graph`` process, for what needs one (signals, forked workers, bytes on the
+    command line). ``project`` becomes ``--project DIR``; ``lang`` sets ``AKKE_GRAPH_LANG`` (None
+    leaves the environment's language alone); ``env`` adds variables (a None value removes one).
+    A traceback is never a result: an exception escaping the command fails the test.
+    """
+
+    def __call__(self, *args: str | bytes | Path, project: Path | str | None = None,
+                 env: Mapping[str, str | None] | None = None, lang: str | None = "en",
+                 input: str | None = None, process: bool = False, cwd: Path | None = None,
+                 timeout: float = 600) -> CliResult:
+        argv = (["--project", str(project)] if project is not None else []) + \
+            [a if isinstance(a, bytes) else str(a) for a in args]
+        extra = {**({"AKKE_GRAPH_LANG": lang} if lang else {}), **(env or {})}
+        if process:
+            return self._process(argv, extra, input, cwd, timeout)
+        assert cwd is None, "cwd needs process=True (in-process runs share the test's folder)"
+        assert not any(isinstance(a, bytes) for a in argv), "bytes arguments need process=True"
+        from akke_graph.cli import cli
+
+        result = CliRunner().invoke(cli, argv, env=extra, input=input)
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            pytest.fail("akke-graph " + " ".join(map(str, argv)) + " raised:\n"
+                        + "".join(traceback.format_exception(result.exception)), pytrace=False)
+        if result.exc_info is not None:
+            # The traceback of click's SystemExit holds the command's frames in a cycle; cleared
+            # here, their objects (pyoxigraph's are bound to this thread) go now, not in a later
+            # garbage collection that may run on a server's thread.
+            traceback.clear_frames(result.exc_info[2])
+        return CliResult(result.exit_code, result.stdout_bytes, result.stderr_bytes or b"", result.output)
+
+    @staticmethod
+    def _process(argv: list, extra: Mapping[str, str | None], input: str | None, cwd: Path | None,
+                 timeout: float) -> CliResult:
+        env = {**os.environ, **extra}
+        env = {k: v for k, v in env.items() if v is not None}
+        done = subprocess.run([sys.executable, "-m", "akke_graph", *argv], cwd=cwd or Path.cwd(), env=env,
+                              input=input.encode() if input is not None else None, capture_output=True,
+                              timeout=timeout)
+        output = (done.stdout + done.stderr).decode("utf-8", errors="replace")
+        assert "Traceback (most recent call last)" not in output, output
+        return CliResult(done.returncode, done.stdout, done.stderr, output)
+
+
+@pytest.fixture(scope="session")
+def cli() -> Cli:
+    """The one way tests run the command line: ``cli("validate", "--format", "json")``."""
+    return Cli()

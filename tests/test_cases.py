@@ -8,9 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from akke_graph.cli import cli
 from akke_graph.load import load
 from akke_graph.shacl.validate import validate_graph
 
@@ -27,10 +25,12 @@ def case_files(kind: str) -> list[Path]:
     return sorted((CASES / kind).glob("*.ttl"))
 
 
-def run_validate(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(cli, ["validate", *args])
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result.exit_code, result.output
+@pytest.fixture()
+def run_validate(cli):
+    def run(*args: str) -> tuple[int, str]:
+        result = cli("validate", *args)
+        return result.exit_code, result.output
+    return run
 
 
 def test_there_are_enough_cases() -> None:
@@ -39,13 +39,13 @@ def test_there_are_enough_cases() -> None:
 
 
 @pytest.mark.parametrize("case", case_files("valid"), ids=lambda p: p.stem)
-def test_valid_case_conforms(case: Path, config) -> None:
+def test_valid_case_conforms(case: Path, config, run_validate) -> None:
     code, output = run_validate(str(config.data_dir), str(case), "--lang", "en")
     assert code == 0, output
 
 
 @pytest.mark.parametrize("case", case_files("invalid"), ids=lambda p: p.stem)
-def test_invalid_case_is_reported(case: Path, config) -> None:
+def test_invalid_case_is_reported(case: Path, config, run_validate) -> None:
     expect = header(case)
     code, text = run_validate(str(config.data_dir), str(case), "--lang", "en")
     assert code == int(expect["expect-exit"]), text
@@ -62,7 +62,7 @@ def test_invalid_case_is_reported(case: Path, config) -> None:
 
 
 @pytest.mark.parametrize("case", case_files("error"), ids=lambda p: p.stem)
-def test_unreadable_case_is_an_error_with_file_and_line(case: Path, config) -> None:
+def test_unreadable_case_is_an_error_with_file_and_line(case: Path, config, run_validate) -> None:
     expect = header(case)
     code, output = run_validate(str(case))
     assert code == 2

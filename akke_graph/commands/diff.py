@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from akke_graph.commands.options import lang_option
+
 
 @click.command()
 @click.argument("old", type=click.Path(exists=True, path_type=Path))
@@ -13,7 +15,8 @@ import click
 @click.option("--format", "fmt", type=click.Choice(["markdown", "json", "nt"]), default="markdown",
               show_default=True, help="markdown as in CHANGES.md; json for programs; nt: added then removed "
                                       "N-Triples, each line prefixed with + or -.")
-def diff(old: Path, new: Path, fmt: str) -> None:
+@lang_option
+def diff(old: Path, new: Path, fmt: str, lang: str) -> None:
     """Compare two releases (folders) or RDF files: the triples added and removed, by entity.
 
     Exit 0 whether or not they differ; 2 when a file cannot be read.

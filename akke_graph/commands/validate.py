@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from akke_graph.commands.options import default_lang, lang_option, project_config, store_option
+from akke_graph.commands.options import lang_option, project_config, store_option
+from akke_graph.store_spec import StoreSpec
 
 
 @click.command()
@@ -18,7 +19,7 @@ from akke_graph.commands.options import default_lang, lang_option, project_confi
 @click.option("--engine", type=click.Choice(["native", "pyshacl"]), default="native", show_default=True,
               help="native runs the shapes as SPARQL on the store (fast); pyshacl is the reference validator.")
 @store_option
-def validate(paths: tuple[Path, ...], lang: str | None, fmt: str, engine: str, store_spec: str) -> None:
+def validate(paths: tuple[Path, ...], lang: str, fmt: str, engine: str, store_spec: StoreSpec) -> None:
     """Validate the graph against the SHACL shapes.
 
     Without PATHS, validates the project's graph (ontology/ and data/). With PATHS (files or
@@ -29,7 +30,6 @@ def validate(paths: tuple[Path, ...], lang: str | None, fmt: str, engine: str, s
     from akke_graph.load import load
     from akke_graph.shacl.validate import validate_graph
 
-    lang = lang or default_lang()
     config = project_config()
     loaded = load(config, list(paths) or None, store=store_spec)
     report = validate_graph(loaded, engine=engine)

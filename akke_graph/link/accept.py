@@ -21,14 +21,33 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from akke_graph.errors import InputError
-from akke_graph.link import graph as g
+from akke_graph.escape import comment
 from akke_graph.files import write_text
-from akke_graph.link.sssom_tsv import SSSOM, TOOL, WIKIDATA_SITE, YTJ, Mapping, read_sssom, today_iso
+from akke_graph.link import graph as g
+from akke_graph.link.sssom_tsv import (
+    SSSOM,
+    TOOL,
+    WIKIDATA_SITE,
+    YTJ,
+    Mapping,
+    read_sssom,
+    today_iso,
+)
 from akke_graph.load import LoadedGraph
 from akke_graph.registries import ytunnus
 from akke_graph.registries.prh import PRH_API
 from akke_graph.registries.wikidata import WD
-from akke_graph.terms import ADMS, DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, own_prefixes
+from akke_graph.terms import (
+    ADMS,
+    DCTERMS,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SKOS,
+    XSD,
+    own_prefixes,
+)
 
 SCHEMA_AGENCY = "Patentti- ja rekisterihallitus ja Verohallinto (YTJ)"
 WIKIDATA_PREDICATES = tuple(SKOS + p for p in ("exactMatch", "closeMatch", "broadMatch",
@@ -295,7 +314,7 @@ def accept(loaded: LoadedGraph, path: Path, *, min_confidence: float = 0.0,
         for row in rows:
             who = " ".join((row.reviewer_label or reviewer or "").split())
             triples = _triples(row, registry, who, day, loaded)
-            text += (f"\n# accepted {day}, reviewed by {who}, from {display} line {row.line}\n"
+            text += ("\n" + comment(f"accepted {day}, reviewed by {who}, from {display} line {row.line}")
                      + _block(triples, text, prefixes))
         write_turtle(target, text, graph, shown)
         result.written[shown] = len(rows)

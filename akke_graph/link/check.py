@@ -10,9 +10,10 @@ from typing import Any
 
 from akke_graph.link import graph as g
 from akke_graph.load import LoadedGraph
-from akke_graph.registries import codes, ytunnus, yso
+from akke_graph.registries import codes, yso, ytunnus
 from akke_graph.registries.wikidata import WD
-from akke_graph.terms import OWL, PREFIXES, SKOS, compact, own_prefixes
+from akke_graph.terms import OWL, SKOS, prefix_map, show_iri
+from akke_graph.escape import visible
 
 SAME = (SKOS + "exactMatch", OWL + "sameAs")
 MAPPING = tuple(SKOS + p for p in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch",
@@ -124,17 +125,17 @@ class CheckReport:
             lines.append(f"Linkkien tarkistus{mode}: {checked}; {errors} virhettä, {warnings} varoitusta.")
         else:
             lines.append(f"link check{mode}: {checked}; {errors} error(s), {warnings} warning(s).")
-        return "\n".join(lines)
+        return visible("\n".join(lines))
 
 
 class _Namer:
     """Compact names for IRIs in messages."""
 
     def __init__(self, loaded: LoadedGraph) -> None:
-        self.prefixes = {**PREFIXES, **own_prefixes(loaded.config.base_iri), "wd": WD, "yso": yso.YSO}
+        self.prefixes = {**prefix_map(loaded.config), "wd": WD, "yso": yso.YSO}
 
     def __call__(self, iri: str) -> str:
-        return compact(iri, self.prefixes)
+        return show_iri(iri, self.prefixes)
 
     def many(self, iris: str) -> str:
         return ", ".join(self(i) for i in sorted(iris.split()))
@@ -268,9 +269,9 @@ def check_link_triples(loaded: LoadedGraph, report: CheckReport, name: _Namer) -
     if twice:
         keys = "VALUES (?s ?p ?o) { " + " ".join(f"(<{r['s'].value}> <{r['p'].value}> <{r['o'].value}>)"
                                                   for r in twice) + " }"
-        for (o, p, s_), files in sorted(_files(loaded, "?s ?p ?o", keys).items()):
-            report.add("warning", "duplicate", subject=name(s_), value=name(o), count=len(files),
-                       files=", ".join(sorted(files)))
+        for (o, p, s_), stated_in in sorted(_files(loaded, "?s ?p ?o", keys).items()):
+            report.add("warning", "duplicate", subject=name(s_), value=name(o), count=len(stated_in),
+                       files=", ".join(sorted(stated_in)))
     for r in loaded.store.select(g.PREFIXES + f"""
             SELECT ?s (SAMPLE(?o) AS ?target) WHERE {{
                 {{ SELECT ?s ?o WHERE {{ {links} }} }} MINUS {{ ?s a ?type }}

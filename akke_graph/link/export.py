@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from akke_graph.config import Config
 from akke_graph.link import graph as g
-from akke_graph.link.sssom_tsv import LICENSE, MANUAL, SKOS, TOOL, YTJ, Mapping, MappingSet, write_sssom
+from akke_graph.link.sssom_tsv import (
+    LICENSE,
+    MANUAL,
+    SKOS,
+    TOOL,
+    YTJ,
+    Mapping,
+    MappingSet,
+    write_sssom,
+)
 from akke_graph.load import LoadedGraph
 from akke_graph.terms import own_prefixes
 
@@ -15,7 +24,7 @@ def stored_mappings(loaded: LoadedGraph) -> list[Mapping]:
     A business ID becomes ``org skos:exactMatch ytj:NNNNNNN-C``; a link without an annotation is
     reported as manually curated, with the file and the sources that file names in the comment.
     """
-    notes = g.annotations(loaded)
+    notes = g.link_annotations(loaded)
     sources = g.sources(loaded)
     found = g.links(loaded) + [b for b in g.business_ids(loaded) if b.subject]
     names = g.labels(loaded, [link.subject for link in found] +

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from akke_graph.labels import fetch_labels
 from akke_graph.load import LoadedGraph
 from akke_graph.terms import ADMS, DCTERMS, OWL, PROV, SKOS
 
@@ -80,7 +81,7 @@ def business_ids(loaded: LoadedGraph) -> list[Link]:
                  notation=r["n"].value) for r in rows]
 
 
-def annotations(loaded: LoadedGraph) -> dict[tuple[str, str, str], dict[str, str]]:
+def link_annotations(loaded: LoadedGraph) -> dict[tuple[str, str, str], dict[str, str]]:
     """SSSOM annotations of link triples, keyed by (subject, predicate, object)."""
     rows = loaded.store.select(PREFIXES + """
         SELECT ?s ?p ?o ?k ?v WHERE {
@@ -109,22 +110,8 @@ def sources(loaded: LoadedGraph) -> dict[str, list[str]]:
 
 
 def labels(loaded: LoadedGraph, iris: list[str], lang: str = "fi") -> dict[str, str]:
-    """A readable name for each IRI: prefLabel, title, name or label, ``lang`` first."""
-    if not iris:
-        return {}
-    rows = loaded.store.select(PREFIXES + f"""
-        SELECT ?x ?l WHERE {{
-            VALUES ?x {{ {values(sorted(set(iris)))} }}
-            ?x skos:prefLabel|dcterms:title|foaf:name|rdfs:label ?l .
-        }}""")
-    best: dict[str, tuple[int, str]] = {}
-    for r in rows:
-        tag = r["l"].language or ""
-        rank = 0 if tag == lang else 1 if tag in ("", "en") else 2
-        text = r["l"].value
-        if r["x"].value not in best or (rank, text) < best[r["x"].value]:
-            best[r["x"].value] = (rank, text)
-    return {iri: text for iri, (_, text) in best.items()}
+    """A readable name for each IRI that has one, by the one label rule (:mod:`akke_graph.labels`)."""
+    return {iri: label.value for iri, label in fetch_labels(loaded.store.select, iris, lang).items()}
 
 
 def file_of(loaded: LoadedGraph, graph: str) -> str:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from akke_graph.link import graph as g
-from akke_graph.link.suggest import normalise_name
+from akke_graph.names import normalise_name
 from akke_graph.load import LoadedGraph
 from akke_graph.registries import ytunnus
-from akke_graph.registries.prh import REGISTRY as PRH_REGISTRY, PrhClient
-from akke_graph.registries.wikidata import REGISTRY as WD_REGISTRY, WD, WikidataClient
+from akke_graph.registries.prh import REGISTRY as PRH_REGISTRY
+from akke_graph.registries.prh import PrhClient
+from akke_graph.registries.wikidata import REGISTRY as WD_REGISTRY
+from akke_graph.registries.wikidata import WD, WikidataClient
 
 
 def _our_names(loaded: LoadedGraph, orgs: list[str]) -> dict[str, tuple[str, bool]]:

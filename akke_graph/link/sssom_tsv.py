@@ -23,11 +23,12 @@ from akke_graph.registries.codes import CODELISTS, MUNICIPALITY_LIST, REGION_LIS
 from akke_graph.registries.prh import PRH_API
 from akke_graph.registries.wikidata import WD
 from akke_graph.registries.yso import YSO
-from akke_graph.terms import ADMS, DCTERMS, OWL, RDFS, SKOS
+from akke_graph.terms import ADMS, DCTERMS, OWL, RDFS, SKOS, iri_problem
 
 TOOL = f"akke-graph {__version__}"
 WIKIDATA_SITE = "https://www.wikidata.org/"
 SEMAPV = "https://w3id.org/semapv/vocab/"
+CONFIDENCE = re.compile(r"(?:0|1)?(?:\.[0-9]+)?|[01]", re.ASCII)   # 0, 1, 0.9, .9, 1.0
 SSSOM = "https://w3id.org/sssom/"
 LEXICAL = SEMAPV + "LexicalMatching"
 MANUAL = SEMAPV + "ManualMappingCuration"
@@ -169,7 +170,12 @@ def read_sssom(path: Path, display: str | None = None) -> MappingSet:
         raise InputError(where, "curie_map must map prefixes to namespaces", line=1)
     curies = CurieMap({**KNOWN_PREFIXES, **{str(k): str(v) for k, v in prefixes.items()}})
     reader = csv.DictReader(io.StringIO("\n".join(lines[body_start:])), delimiter="\t")
-    missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
+    columns = list(reader.fieldnames or [])
+    twice = sorted({c for c in columns if columns.count(c) > 1})
+    if twice:
+        raise InputError(where, f"the table has the column {', '.join(twice)} more than once",
+                         line=body_start + 1, hint="keep one column of each name")
+    missing = [c for c in REQUIRED if c not in columns]
     if missing:
         raise InputError(where, f"the table has no column {', '.join(missing)}", line=body_start + 1,
                          hint="an SSSOM table needs subject_id, predicate_id, object_id and "
@@ -186,19 +192,23 @@ def read_sssom(path: Path, display: str | None = None) -> MappingSet:
                 try:
                     value = curies.expand(value)
                 except KeyError:
-                    raise InputError(where, f"{key} {value!r} has a prefix that curie_map does not "
-                                            "define", line=offset,
+                    raise InputError(where, f"{key} {value[:200]!r} has a prefix that curie_map does "
+                                            "not define", line=offset,
                                      hint="add the prefix to the curie_map of the metadata block") from None
+            if key in ENTITY_COLUMNS and value:
+                problem = iri_problem(value)
+                if problem:
+                    raise InputError(where, f"{key} {value[:200]!r} is not an IRI: {problem}", line=offset,
+                                     hint="write the IRI (or CURIE) without spaces, quotes or angle brackets")
             values[key] = value
         if any(not values.get(c) for c in REQUIRED):
             empty = [c for c in REQUIRED if not values.get(c)]
             raise InputError(where, f"the row has no {', '.join(empty)}", line=offset)
         raw = values.get("confidence") or ""
-        try:
-            values["confidence"] = float(raw) if raw else None
-        except ValueError:
-            raise InputError(where, f"confidence {raw!r} is not a number between 0 and 1",
-                             line=offset) from None
+        if raw and not CONFIDENCE.fullmatch(raw):
+            raise InputError(where, f"confidence {raw[:40]!r} is not a number between 0 and 1",
+                             line=offset, hint="write it with ASCII digits and a point, e.g. 0.95")
+        values["confidence"] = float(raw) if raw else None
         if values["confidence"] is not None and not 0.0 <= values["confidence"] <= 1.0:
             raise InputError(where, f"confidence {raw} is not between 0 and 1", line=offset)
         mappings.append(Mapping(**values, line=offset))

@@ -9,10 +9,11 @@ business ID the item carries. Each row's comment lists that evidence for the rev
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import pyoxigraph as ox
 
 from akke_graph.config import Config
 from akke_graph.errors import ParameterError
@@ -37,13 +38,14 @@ from akke_graph.names import (
     normalise_name,
 )
 from akke_graph.registries import codes
+from akke_graph.registries.http import MIN_INTERVAL
 from akke_graph.registries.prh import PRH_API, Company, PrhClient
 from akke_graph.registries.wikidata import FINLAND, WD, Item, WikidataClient, qid
+from akke_graph.sparql_http.policy import HttpPolicy
+from akke_graph.store_spec import StoreSpec
 from akke_graph.terms import M8G, ORG, own_prefixes
 
 REGISTRIES = ("ytj", "wikidata")
-ENV_BUSINESS_ID_PROPERTY = "AKKE_WIKIDATA_BUSINESS_ID_PROPERTY"
-__all__ = ["LEGAL_FORMS", "normalise_name"]  # still importable from here
 
 
 @dataclass
@@ -100,7 +102,8 @@ def entities(loaded: LoadedGraph, registry: str, only: list[str] | None = None) 
         entity = found.setdefault(r["e"].value, Entity(iri=r["e"].value))
         kind, value = r["k"].value, r["v"]
         if kind == "label":
-            entity.names.setdefault(value.language or "", []).append(value.value)
+            language = value.language if isinstance(value, ox.Literal) else None
+            entity.names.setdefault(language or "", []).append(value.value)
         elif kind == "legal":
             entity.names.setdefault("", []).insert(0, value.value)
         elif kind == "spatial":
@@ -190,7 +193,7 @@ def suggest_wikidata(candidates: list[Entity], client: WikidataClient, *, per_en
                      today: str, business_id_property: str | None = None,
                      progress: Callable[[str], None] | None = None) -> list[Mapping]:
     """Wikidata candidates (label in fi/sv/en, in Finland) for each entity, best first."""
-    prop = business_id_property or os.environ.get(ENV_BUSINESS_ID_PROPERTY) or None
+    prop = business_id_property or None
     out: list[Mapping] = []
     for entity in candidates:
         if progress:
@@ -243,9 +246,12 @@ def entity_iri(config: Config, text: str) -> str:
 
 def run_suggest(config: Config, registry: str, wanted: list[str], out: Path | None, *,
                 per_entity: int = 5, api_url: str | None = None, endpoint_url: str | None = None,
-                store: str = "oxigraph", progress: Callable[[str], None] | None = None,
+                business_id_property: str | None = None, policy: HttpPolicy | None = None,
+                min_interval: float = MIN_INTERVAL, store: StoreSpec | str = "oxigraph",
+                progress: Callable[[str], None] | None = None,
                 today: str | None = None) -> tuple[str, Path | None, int]:
-    """Load the graph, find candidates, write the SSSOM file (or return its text for ``-``)."""
+    """Load the graph, find candidates, write the SSSOM file (or return its text for ``-``).
+    ``policy`` and ``min_interval`` say how patient and polite the registry clients are."""
     from akke_graph.files import write_text
     from akke_graph.link.export import curie_prefixes
     from akke_graph.load import load
@@ -256,11 +262,12 @@ def run_suggest(config: Config, registry: str, wanted: list[str], out: Path | No
     day = today or today_iso()
     found = entities(loaded, registry, [entity_iri(config, e) for e in wanted] or None)
     if registry == "ytj":
-        with PrhClient(api_url) as client:
+        with PrhClient(api_url, policy, min_interval=min_interval) as client:
             mappings = suggest_ytj(found, client, per_entity=per_entity, today=day, progress=progress)
     else:
-        mappings = suggest_wikidata(found, WikidataClient(endpoint_url), per_entity=per_entity,
-                                    today=day, progress=progress)
+        mappings = suggest_wikidata(found, WikidataClient(endpoint_url, policy, min_interval=min_interval),
+                                    per_entity=per_entity, today=day,
+                                    business_id_property=business_id_property, progress=progress)
     text = write_sssom(suggestion_set(loaded, registry, mappings, day), curie_prefixes(config))
     if out is not None and str(out) == "-":
         return text, None, len(mappings)

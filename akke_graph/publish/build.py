@@ -18,7 +18,8 @@ from akke_graph import __version__
 from akke_graph.config import Config, normalise_base
 from akke_graph.errors import InputError, PublishError
 from akke_graph.load import LoadedGraph, rdf_files
-from akke_graph.publish.catalog import CC_BY, ReleaseInfo, VoidStatistics, void_statistics, write_catalog
+from akke_graph.publish.authority import CC_BY
+from akke_graph.publish.catalog import ReleaseInfo, file_kind, write_catalog
 from akke_graph.publish.checksums import SUMS, digest_files, release_files, write_sha256sums
 from akke_graph.publish.dumps import CONTEXT_PATH, DUMPS, ntriples, write_dumps
 from akke_graph.publish.index_page import Download, write_index_pages
@@ -27,11 +28,12 @@ from akke_graph.publish.model import ReleaseGraph
 from akke_graph.publish.ontology_doc import write_ontology_doc
 from akke_graph.publish.pages import kinds, write_entity_pages, write_server_config
 from akke_graph.publish.pictures import write_pictures
-from akke_graph.publish.rebase import Rebaser, copy_rebased
+from akke_graph.rebase import Rebaser, copy_rebased, shipped
 from akke_graph.publish.release import (MANIFEST, STEPS, Progress, PublishOptions, PublishResult, Run,
-                                        check_target, clean_stale, now_utc, read_manifest,
-                                        swap_into_place)
+                                        check_target, check_version, clean_stale, now_utc,
+                                        read_manifest, swap_into_place)
 from akke_graph.publish.site import Site
+from akke_graph.publish.void import VoidStatistics, void_statistics
 
 MAPPINGS_PATH = "mappings/akke-graph.sssom.tsv"
 PAGE_STEPS = ("pages", "queries", "pictures", "index")   # left out by ``--dumps-only``
@@ -62,6 +64,7 @@ class ReleaseWriter:
         self.pictures: dict[str, dict[str, str]] = {}
         self.extra: list[Download] = []
         self.statistics: Beside[VoidStatistics] | None = None
+        self.catalog_triples: list[ox.Triple] = []
 
     def skip(self, text: str) -> None:
         self.notes.append(text)
@@ -87,21 +90,33 @@ class ReleaseWriter:
         self.digests.update(digest_files(self.folder, [f.path for f in DUMPS]))
 
     def catalog(self) -> None:
-        write_catalog(self.graph, self.info, self.folder, self.digests,
-                      self.statistics.result() if self.statistics else None)
+        """After the ontology, shapes and mappings: they are distributions too (with checksums)."""
+        offered = [d.path for d in self.extra if file_kind(d.path) is not None]
+        self.digests.update(digest_files(self.folder, offered))
+        from akke_graph.publish.catalog_page import write_catalog_jsonld
+
+        self.catalog_triples, gaps = write_catalog(self.graph, self.info, self.folder, self.digests,
+                                                   self.statistics.result() if self.statistics else None)
+        write_catalog_jsonld(self.graph, self.catalog_triples, self.folder)
+        for gap in gaps:
+            self.skip(gap)
 
     def pages(self) -> None:
+        from akke_graph.publish.search_index import write_search_index
+
         self.entities = write_entity_pages(self.graph, self.folder, self.site)
         write_server_config(self.graph, self.folder)
+        write_search_index(self.graph, self.folder)
 
     def ontology(self) -> None:
         config = self.graph.config
-        rebaser = self.graph.rebaser
+        # As read into the project (shipped base -> configured base), then as the release moves.
+        moves = (shipped(self.graph.rebaser.old), self.graph.rebaser)
         for path in rdf_files(config.ontology_dir):
-            copy_rebased(path, self.folder / "ontology" / path.name, rebaser)
+            copy_rebased(path, self.folder / "ontology" / path.name, *moves)
             self.extra.append(Download(f"ontology/{path.name}", {"fi": "ontologia", "en": "ontology"}))
         for path in rdf_files(config.shapes_dir):
-            copy_rebased(path, self.folder / "shapes" / path.name, rebaser)
+            copy_rebased(path, self.folder / "shapes" / path.name, *moves)
             self.extra.append(Download(f"shapes/{path.name}", {"fi": "SHACL-muodot", "en": "SHACL shapes"}))
         if not self.options.dumps_only:
             write_ontology_doc(self.graph, self.site, self.folder)
@@ -113,6 +128,8 @@ class ReleaseWriter:
 
         write_queries(self.graph, self.site, self.folder)
         self.extra.append(Download("queries/queries.ttl", {"fi": "valmiit kyselyt RDF:nä", "en": "canned queries as RDF"}))
+        self.extra.append(Download("queries/grlc/README.md", {"fi": "valmiit kyselyt grlc:lle (web-rajapinnaksi)",
+                                                              "en": "the canned queries for grlc (as a web API)"}))
 
     def mappings(self) -> None:
         try:
@@ -122,8 +139,9 @@ class ReleaseWriter:
             return
         graph = self.graph
         view = LoadedGraph(config=graph.config, store=graph.store, files=graph.files)
-        text = graph.rebaser.text(mappings_sssom(view, mapping_set_id=graph.base + "mappings",
-                                                 version=self.info.version))
+        # The release graph and its configuration are re-based already: moving the text again
+        # would move a base that extends the old one twice.
+        text = mappings_sssom(view, mapping_set_id=graph.base + "mappings", version=self.info.version)
         target = self.folder / MAPPINGS_PATH
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
@@ -160,13 +178,21 @@ class ReleaseWriter:
                               *self.digests[f.path]) for f in DUMPS]
         downloads += [Download(CONTEXT_PATH, {"fi": "JSON-LD-konteksti", "en": "JSON-LD context"}),
                       Download("catalog.ttl", {"fi": "aineistokuvaus (DCAT-AP 3, VoID)", "en": "dataset description (DCAT-AP 3, VoID)"}),
+                      Download("catalog.jsonld", {"fi": "aineistokuvaus JSON-LD-muodossa", "en": "dataset description as JSON-LD"}),
                       *self.extra,
                       Download(MANIFEST, {"fi": "julkaisun tiedot", "en": "release manifest"}),
                       Download(SUMS, {"fi": "tarkistussummat", "en": "checksums"})]
-        write_index_pages(self.graph, self.site, self.folder, self.info, downloads, kinds(self.entities), self.pictures)
+        from akke_graph.publish.catalog_page import write_catalog_page
+
+        write_catalog_page(self.graph, self.site, self.folder, self.catalog_triples)
+        write_index_pages(self.graph, self.site, self.folder, self.info, downloads, kinds(self.entities), self.pictures,
+                          self.catalog_triples)
 
     def check(self) -> None:
-        """Nothing of the old base IRI, and nothing of a removed person, in any file."""
+        """Every RDF file but the dumps and the entity documents parses (those are written by
+        the serialiser, the dumps' headers as comments); nothing of the old base IRI, and nothing of a removed person, is
+        left in any file."""
+        self._check_parses()
         rebaser, removed = self.graph.rebaser, self.graph.removed
         pattern = removed.pattern() if removed is not None else None
         if pattern is None and not rebaser.active:
@@ -180,6 +206,20 @@ class ReleaseWriter:
             found = pattern.search(data.decode("utf-8", errors="replace")) if pattern else None
             if found:
                 raise PublishError(f"{rel} still mentions a removed person ({found.group(0)!r})",
+                                   hint="this is a bug in akke-graph: please report it; nothing was published")
+
+    def _check_parses(self) -> None:
+        formats = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES,
+                   ".trig": ox.RdfFormat.TRIG, ".jsonld": ox.RdfFormat.JSON_LD}
+        for rel in release_files(self.folder):
+            path = self.folder / rel
+            if path.suffix not in formats or rel.startswith(("dumps/", "id/")):
+                continue
+            try:
+                for _ in ox.parse(path=str(path), format=formats[path.suffix]):
+                    pass
+            except (SyntaxError, ValueError) as exc:
+                raise PublishError(f"{rel} does not parse: {exc}",
                                    hint="this is a bug in akke-graph: please report it; nothing was published")
 
     def checksums(self) -> None:
@@ -196,7 +236,8 @@ class ReleaseWriter:
         return json.dumps({
             "name": "akke-graph", "version": info.version, "base_iri": self.graph.base,
             "generated_at": info.modified, "issued": info.issued, "previous_version": self.previous_version,
-            "without_persons": info.without_persons, "dumps_only": self.options.dumps_only, "licence": CC_BY, "generator": f"akke-graph {__version__}",
+            "without_persons": info.without_persons, "dumps_only": self.options.dumps_only, "licence": CC_BY,
+            "publisher": self.graph.config.publisher, "generator": f"akke-graph {__version__}",
             "triples": len(self.graph),
             "files": [{"path": p, "bytes": size, "sha256": sha} for p, (size, sha) in sorted(digests.items())],
             "steps": dict(self.run.timings),
@@ -205,9 +246,9 @@ class ReleaseWriter:
     def write(self) -> int:
         """Run every step (with ``dumps_only``, none of :data:`PAGE_STEPS`); returns the number of
         files written."""
-        for name, action in (("dumps", self.dumps), ("catalog", self.catalog), ("pages", self.pages),
+        for name, action in (("dumps", self.dumps), ("pages", self.pages),
                              ("ontology", self.ontology), ("queries", self.queries), ("mappings", self.mappings),
-                             ("pictures", self.draw), ("changes", self.changes), ("index", self.index),
+                             ("catalog", self.catalog), ("pictures", self.draw), ("changes", self.changes), ("index", self.index),
                              ("check", self.check), ("checksums", self.checksums)):
             if not (self.options.dumps_only and name in PAGE_STEPS):
                 self.run.step(name, action)
@@ -233,6 +274,8 @@ def publish(config: Config, options: PublishOptions, progress: Progress | None =
     check_target(config, out)
     if options.base_iri:
         normalise_base(options.base_iri)   # a bad IRI is an error before anything is loaded
+    if options.version is not None:
+        check_version(options.version)
     previous = options.previous.resolve() if options.previous else None
     if previous is not None:
         from akke_graph.publish.diff import release_dump
@@ -240,31 +283,46 @@ def publish(config: Config, options: PublishOptions, progress: Progress | None =
         if not previous.is_dir():
             raise InputError(str(options.previous), "--previous must be the folder of an earlier release")
         release_dump(previous)   # an earlier release has its dumps: say so now, not after the work
-    run = Run(progress, planned_steps(options))
-    loaded = run.step("load", lambda: load(config, store=options.store))
-    validate = lambda: require_conformant(loaded, lang=options.lang)  # noqa: E731
-    # On Oxigraph the validation's queries leave the interpreter free, so the dumps are written
-    # meanwhile — when preparing changes nothing the validation sees (only blank-node labels).
-    beside = loaded.store.kind == "oxigraph" and not options.base_iri and not options.without_persons
-    if not beside:
-        run.step("validate", validate)
-    graph = run.step("prepare", lambda: build_release_graph(
-        loaded, base_iri=options.base_iri, without_persons=options.without_persons,
-        revalidate=lambda changed: require_conformant(changed, lang=options.lang)))
-    if beside:
-        run.meanwhile("validate", validate)
-
-    out.parent.mkdir(parents=True, exist_ok=True)
-    clean_stale(out)
-    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
-    tmp.mkdir()
+    tmp = _temporary_folder(out)   # before the work: a folder that cannot be written fails now
     try:
-        writer = ReleaseWriter(graph, tmp, options, previous, now_utc(), run)  # type: ignore[arg-type]
+        run = Run(progress, planned_steps(options))
+        loaded = run.step("load", lambda: load(config, store=options.store))
+        validate = lambda: require_conformant(loaded)  # noqa: E731
+        # On Oxigraph the validation's queries leave the interpreter free, so the dumps are
+        # written meanwhile — when preparing changes nothing the validation sees (only blank-node
+        # labels).
+        beside = loaded.store.parallel_queries and not options.base_iri and not options.without_persons
+        if not beside:
+            run.step("validate", validate)
+        graph = run.step("prepare", lambda: build_release_graph(
+            loaded, base_iri=options.base_iri, without_persons=options.without_persons,
+            revalidate=lambda changed: require_conformant(changed)))
+        if beside:
+            run.meanwhile("validate", validate)
+        writer = ReleaseWriter(graph, tmp, options, previous, options.released_at or now_utc(), run)
         files = writer.write()
         run.step("swap", lambda: swap_into_place(tmp, out))
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        raise PublishError(f"writing the release failed: {exc.strerror or exc}{where}",
+                           hint=f"nothing was replaced: {out} is as it was; free some space or fix "
+                                "the permissions and run again") from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return PublishResult(out=out, version=writer.info.version, triples=len(graph), files=files,  # type: ignore[arg-type]
+    return PublishResult(out=out, version=writer.info.version, triples=len(graph), files=files,
                          timings=dict(run.timings), notes=writer.notes)
 
+
+def _temporary_folder(out: Path) -> Path:
+    """A fresh hidden folder beside ``out`` (stale ones of killed runs removed first)."""
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        clean_stale(out)
+        tmp = out.parent / f".{out.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
+        tmp.mkdir()
+    except OSError as exc:
+        raise PublishError(f"cannot write the release into {out.parent}: {exc.strerror or exc}",
+                           hint="choose an --out in a folder you can write") from None
+    return tmp

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from typing import Iterable, Sequence
+from typing import Iterable, Sequence, overload
 
 import pyoxigraph as ox
 
@@ -49,20 +49,23 @@ def canonical_labels(statements: Sequence[ox.Quad | ox.Triple]) -> dict[str, str
     return labels
 
 
-def relabel(term: object, labels: dict[str, str]) -> object:
+Subject = ox.NamedNode | ox.BlankNode | ox.Triple
+Object = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+
+@overload
+def relabel(term: Subject, labels: dict[str, str]) -> Subject: ...
+
+
+@overload
+def relabel(term: Object, labels: dict[str, str]) -> Object: ...
+
+
+def relabel(term: Object, labels: dict[str, str]) -> Object:
+    """``term`` with its blank-node label replaced from ``labels`` (other terms as they are)."""
     if isinstance(term, ox.BlankNode) and term.value in labels:
         return ox.BlankNode(labels[term.value])
     return term
-
-
-def canonical_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
-    """The quads with stable blank-node labels."""
-    quads = list(quads)
-    labels = canonical_labels(quads)
-    if not labels:
-        return quads
-    return [ox.Quad(relabel(q.subject, labels), q.predicate, relabel(q.object, labels), q.graph_name)
-            for q in quads]
 
 
 def canonical_triples(triples: Iterable[ox.Triple]) -> list[ox.Triple]:

@@ -16,15 +16,14 @@ from typing import Callable, Iterable
 import pyoxigraph as ox
 
 from akke_graph.errors import InputError
+from akke_graph.labels import best_labels
 from akke_graph.load import syntax_error
 from akke_graph.publish.canon import canonical_triples
 from akke_graph.publish.dumps import DUMPS, ntriples
-from akke_graph.terms import DCTERMS, FOAF, RDFS, SKOS
 
 FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
            ".trig": ox.RdfFormat.TRIG, ".jsonld": ox.RdfFormat.JSON_LD, ".rdf": ox.RdfFormat.RDF_XML,
            ".owl": ox.RdfFormat.RDF_XML, ".xml": ox.RdfFormat.RDF_XML}
-LABELS = (SKOS + "prefLabel", DCTERMS + "title", RDFS + "label", FOAF + "name")
 
 
 @dataclass
@@ -100,20 +99,17 @@ def _owners(triples: list[ox.Triple]) -> dict[str, str]:
     return owners
 
 
-def _labels(triples: Iterable[ox.Triple]) -> dict[str, str]:
-    found: dict[str, tuple[int, str]] = {}
-    for t in triples:
-        if t.predicate.value in LABELS and isinstance(t.object, ox.Literal) and isinstance(t.subject, ox.NamedNode):
-            rank = (LABELS.index(t.predicate.value), t.object.language not in ("fi", None))
-            key = f"<{t.subject.value}>"
-            if key not in found or rank < found[key][0]:
-                found[key] = (rank, t.object.value)  # type: ignore[assignment]
-    return {k: v for k, (_, v) in found.items()}
+def _labels(triples: Iterable[ox.Triple], lang: str) -> dict[str, str]:
+    """The label of each subject IRI (as ``<iri>``) in ``lang``, by the one rule."""
+    found = best_labels(((t.subject.value, t.predicate.value, t.object) for t in triples
+                         if isinstance(t.subject, ox.NamedNode)), lang)
+    return {f"<{iri}>": label.value for iri, label in found.items()}
 
 
 def diff_triples(old: list[ox.Triple], new: list[ox.Triple],
-                 redact: Callable[[str], bool] | None = None) -> GraphDiff:
-    """Compare two graphs; lines for which ``redact`` is true are left out and counted."""
+                 redact: Callable[[str], bool] | None = None, lang: str = "fi") -> GraphDiff:
+    """Compare two graphs; lines for which ``redact`` is true are left out and counted; entities
+    are titled by their labels in ``lang``."""
     old, new = canonical_triples(old), canonical_triples(new)
     old_lines = set(ntriples(old).decode("utf-8").splitlines())
     new_lines = set(ntriples(new).decode("utf-8").splitlines())
@@ -125,7 +121,7 @@ def diff_triples(old: list[ox.Triple], new: list[ox.Triple],
         added, removed = kept_added, kept_removed
     owners = {**_owners(old), **_owners(new)}
     entity_of = {line: owners.get(line.split(" ", 1)[0], line.split(" ", 1)[0]) for line in added + removed}
-    labels = {**_labels(old), **_labels(new)}
+    labels = {**_labels(old, lang), **_labels(new, lang)}
     if redact is not None:
         labels = {k: v for k, v in labels.items() if not redact(v) and not redact(k)}
     return GraphDiff(added=added, removed=removed, entity_of=entity_of, labels=labels, redacted=redacted)

@@ -14,6 +14,7 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
+from akke_graph.escape import comment
 from akke_graph.publish.jobs import Jobs, cores, prefix_block
 from akke_graph.publish.jsonld import context
 from akke_graph.publish.model import ReleaseGraph
@@ -93,8 +94,9 @@ def write_sorted_ntriples(texts: list[bytes], path: Path) -> None:
 
 
 def header_comment(graph: ReleaseGraph, version: str) -> str:
-    return (f"# AKKE graph (akke-graph), release {version}: {graph.base}\n"
-            "# Licence: CC BY 4.0, https://creativecommons.org/licenses/by/4.0/\n\n")
+    return comment(f"AKKE graph (akke-graph), release {version}: {graph.base}",
+                   "Licence: CC BY 4.0, https://creativecommons.org/licenses/by/4.0/") + "\n"
+
 
 
 def write_dumps(graph: ReleaseGraph, folder: Path, version: str) -> list[Path]:

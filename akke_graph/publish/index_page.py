@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from markupsafe import Markup
 
-from akke_graph.publish.catalog import CC_BY, TITLE, ReleaseInfo, resolve_publisher
+from akke_graph.publish.authority import CC_BY
+from akke_graph.publish.catalog import TITLE, ReleaseInfo, resolve_publisher
 from akke_graph.publish.dumps import DUMPS
 from akke_graph.publish.model import ReleaseGraph
 from akke_graph.publish.site import Page, Site, kind_name, render
@@ -46,7 +48,7 @@ def text_in(graph: ReleaseGraph, node: object, prop: str, lang: str) -> dict[str
 def project_card(page: Page, project: ox.NamedNode) -> dict[str, object]:
     graph, lang = page.site.graph, page.lang
     period = graph.value(project, DCTERMS + "temporal")
-    partners = []
+    partners: list[dict[str, Any]] = []
     for membership, prop in graph.incoming(project):
         if prop == ORG + "organization":
             for member in graph.objects(membership, ORG + "member"):
@@ -65,7 +67,8 @@ def project_card(page: Page, project: ox.NamedNode) -> dict[str, object]:
     for wp, prop in graph.incoming(project):
         if prop != DCTERMS + "isPartOf" or wp_class not in graph.types(wp):
             continue
-        responsible, contacts = [], []
+        responsible: list[dict[str, object]] = []
+        contacts: list[dict[str, object]] = []
         for assoc in graph.objects(wp, PROV + "qualifiedAssociation"):
             for agent in graph.objects(assoc, PROV + "agent"):
                 (contacts if FOAF + "Person" in graph.types(agent) else responsible).append(page.value(agent))
@@ -92,7 +95,7 @@ def project_card(page: Page, project: ox.NamedNode) -> dict[str, object]:
 
 def organisations(page: Page, orgs: list[ox.NamedNode]) -> list[dict[str, object]]:
     graph = page.site.graph
-    rows = []
+    rows: list[dict[str, Any]] = []
     for org in orgs:
         ids = [graph.value(i, SKOS + "notation") for i in graph.objects(org, ADMS + "identifier")]
         rows.append({"org": page.value(org), "ids": sorted(i.value for i in ids if i is not None),
@@ -112,8 +115,11 @@ def human_size(size: int | None) -> str:
 
 def write_index_pages(graph: ReleaseGraph, site: Site, folder: Path, info: ReleaseInfo,
                       downloads: list[Download], kinds: list[tuple[str, int]],
-                      pictures: dict[str, dict[str, str]]) -> None:
-    """Write ``index.html`` (fi) and ``index.en.html`` (en)."""
+                      pictures: dict[str, dict[str, str]], catalog: list[ox.Triple] | None = None) -> None:
+    """Write ``index.html`` (fi) and ``index.en.html`` (en), each with the schema.org ``Dataset``
+    made from the catalogue's triples."""
+    from akke_graph.publish.catalog_page import schema_org
+
     publisher = resolve_publisher(graph)
     projects = graph.instances(ORG + "OrganizationalCollaboration")
     orgs = graph.instances(ORG + "FormalOrganization")
@@ -137,5 +143,7 @@ def write_index_pages(graph: ReleaseGraph, site: Site, folder: Path, info: Relea
                ecosystem=Markup(pictures["ecosystem"][lang]), timeline=Markup(pictures["timeline"][lang]),
                timeline_src="img/timeline.svg" if lang == "fi" else "img/timeline.en.svg",
                ecosystem_src="img/ecosystem.svg" if lang == "fi" else "img/ecosystem.en.svg",
-               publisher=graph.label(publisher, lang), publisher_href=page.href(publisher),
-               licence=CC_BY, without_persons=info.without_persons)
+               publisher=graph.label(publisher, lang) if publisher is not None else None,
+               publisher_href=page.href(publisher) if publisher is not None else None,
+               licence=CC_BY, without_persons=info.without_persons,
+               structured=schema_org(graph, catalog, lang) if catalog else "")

@@ -12,17 +12,22 @@ from typing import Callable, Iterator
 import pyoxigraph as ox
 
 from akke_graph.config import Config
+from akke_graph.labels import best_label
 from akke_graph.load import LoadedGraph, SourceFile
 from akke_graph.publish.canon import canonical_labels, relabel
-from akke_graph.publish.ntlines import chunks, in_graph, parse_chunks, sort_distinct, to_sortable
+from akke_graph.publish.ntlines import (
+    chunks,
+    in_graph,
+    parse_chunks,
+    sort_distinct,
+    to_sortable,
+)
 from akke_graph.publish.persons import RemovedPersons, remove_persons
-from akke_graph.publish.rebase import Rebaser
-from akke_graph.store import OxigraphStore, Store
-from akke_graph.terms import (DCTERMS, FOAF, ORG, PREFIXES, PROV, RDF, RDFS, SKOS, compact,
-                              own_prefixes)
+from akke_graph.rebase import Rebaser
+from akke_graph.store import Store, open_store
+from akke_graph.terms import ORG, PROV, RDF, SKOS, compact, prefix_map
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
-LABEL_PROPERTIES = (SKOS + "prefLabel", DCTERMS + "title", RDFS + "label", FOAF + "name")
 RDF_TYPE = RDF + "type"
 CACHE_SIZE = 100_000   # outgoing-property lookups kept (pages look the same neighbours up again)
 
@@ -30,7 +35,8 @@ CACHE_SIZE = 100_000   # outgoing-property lookups kept (pages look the same nei
 def statement_key(st: ox.Triple | ox.Quad) -> tuple:
     """Stable order: named subjects before blank ones, then subject, ``rdf:type`` first, predicate,
     object — so Turtle groups each subject in one readable block."""
-    return (isinstance(st.subject, ox.BlankNode), st.subject.value, st.predicate.value != RDF_TYPE,
+    subject = st.subject.value if isinstance(st.subject, (ox.NamedNode, ox.BlankNode)) else str(st.subject)
+    return (isinstance(st.subject, ox.BlankNode), subject, st.predicate.value != RDF_TYPE,
             str(st.predicate), str(st.object))
 
 
@@ -48,7 +54,7 @@ class ReleaseGraph:
     store's indexes, so memory stays that of the store whatever the size of the graph)."""
 
     config: Config
-    store: OxigraphStore
+    store: Store
     files: dict[str, SourceFile]
     rebaser: Rebaser
     removed: RemovedPersons | None = None
@@ -64,21 +70,19 @@ class ReleaseGraph:
     @cached_property
     def prefixes(self) -> dict[str, str]:
         """Prefixes for readable serialisations: the standard ones and the project's own."""
-        return {**PREFIXES, **own_prefixes(self.base)}
+        return prefix_map(self.config)
 
     def graph_names(self) -> list[ox.NamedNode | ox.DefaultGraph]:
         """The default graph (when it holds anything) and the named graphs, in the order of their
         N-Quads labels (the order of the TriG dump)."""
-        named = sorted((g for g in self.store.store.named_graphs() if isinstance(g, ox.NamedNode)),
-                       key=lambda g: "<" + g.value + ">")
-        default = ox.DefaultGraph()
-        has_default = next(iter(self.store.store.quads_for_pattern(None, None, None, default)), None) is not None
-        return [default, *named] if has_default else named
+        named: list[ox.NamedNode | ox.DefaultGraph] = [ox.NamedNode(g) for g in sorted(
+            self.store.graphs(), key=lambda g: "<" + g + ">")]
+        return [ox.DefaultGraph(), *named] if self.store.has_default_graph() else named
 
     def graph_lines(self, graph: ox.NamedNode | ox.DefaultGraph) -> list[bytes]:
         """One graph's triples as sorted sortable N-Triples lines (:mod:`~akke_graph.publish.ntlines`),
         serialised by Oxigraph."""
-        lines = to_sortable(self.store.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph))
+        lines = to_sortable(self.store.dump("nt", graph))
         lines.sort()
         return lines
 
@@ -104,9 +108,12 @@ class ReleaseGraph:
         if found is None:
             props: dict[str, set[Term]] = defaultdict(set)
             graphs: set[str] = set()
-            for q in self.store.store.quads_for_pattern(subject, None, None, None):
+            for q in self.store.quads_matching(subject=subject):
+                if isinstance(q.object, ox.Triple):   # RDF-star: not in the graph's model
+                    continue
                 props[q.predicate.value].add(q.object)
-                graphs.add(q.graph_name.value)  # type: ignore[union-attr]
+                if isinstance(q.graph_name, ox.NamedNode):
+                    graphs.add(q.graph_name.value)
             found = {p: sorted(v, key=str) for p, v in props.items()}
             if len(self._out) > CACHE_SIZE:
                 self._out.clear()
@@ -117,7 +124,8 @@ class ReleaseGraph:
 
     def incoming(self, node: Term) -> list[tuple[Term, str]]:
         """Distinct (subject, predicate) pairs pointing at ``node``, sorted."""
-        pairs = {(q.subject, q.predicate.value) for q in self.store.store.quads_for_pattern(None, None, node, None)}
+        pairs = {(q.subject, q.predicate.value) for q in self.store.quads_matching(object=node)
+                 if not isinstance(q.subject, ox.Triple)}
         return sorted(pairs, key=lambda sp: (str(sp[0]), sp[1]))
 
     def objects(self, subject: Term, predicate: str) -> list[Term]:
@@ -152,8 +160,8 @@ class ReleaseGraph:
         return self.store.select(sparql, substitutions)
 
     def label(self, term: Term, lang: str = "fi") -> Label:
-        """The best human label of ``term`` in ``lang`` (falling back to the other language, then
-        to a compact IRI)."""
+        """The label of ``term`` in ``lang`` by the one rule (:mod:`akke_graph.labels`); without
+        one, its notation, "role: agent" for a qualified relation, or its compact IRI."""
         key = (term, lang)
         if key not in self._labels:
             self._labels[key] = self._label(term, lang)
@@ -163,15 +171,9 @@ class ReleaseGraph:
         if isinstance(term, ox.Literal):
             return Label(term.value, term.language)
         props = self.out(term)
-        other = "en" if lang == "fi" else "fi"
-        for prop in LABEL_PROPERTIES:
-            by_lang: dict[str, ox.Literal] = {}
-            for v in props.get(prop, []):
-                if isinstance(v, ox.Literal):
-                    by_lang.setdefault(v.language or "", v)
-            for want in (lang, other, "", *sorted(by_lang)):
-                if want in by_lang:
-                    return Label(by_lang[want].value, by_lang[want].language or None)
+        found = best_label(((p, v) for p, values in props.items() for v in values), lang)
+        if found is not None:
+            return Label(found.value, found.language or None)
         notation = self.value(term, SKOS + "notation")
         if notation is not None:
             return Label(notation.value)
@@ -181,7 +183,7 @@ class ReleaseGraph:
         if role is not None and agent is not None:
             return Label(f"{self.label(role, lang).text}: {self.label(agent, lang).text}", lang)
         if isinstance(term, ox.NamedNode):
-            return Label(compact(term.value, self.prefixes).strip("<>"))
+            return Label(compact(term.value, self.prefixes))
         return Label("[ ]")
 
     def sources_of(self, subject: Term) -> list[tuple[SourceFile, list[ox.NamedNode]]]:
@@ -201,45 +203,33 @@ class ReleaseGraph:
 
     def __len__(self) -> int:
         """The number of distinct triples of the union graph (counted when the dumps are written)."""
-        if self.size is None:
-            self.sorted_lines()
-        return self.size  # type: ignore[return-value]
+        return len(self.sorted_lines()) if self.size is None else self.size
 
 
-def _copy_store(store: Store, rebaser: Rebaser) -> OxigraphStore:
+def _copy_store(store: Store, rebaser: Rebaser) -> Store:
     """A private in-memory Oxigraph copy of ``store`` (re-based), graph by graph; blank nodes keep
     their labels (Oxigraph's parser keeps them), so one shared by two graphs stays one node."""
-    target = OxigraphStore()
-    if not isinstance(store, OxigraphStore):
-        target.store.bulk_load(rebaser.data(store.dump("nquads")), format=ox.RdfFormat.N_QUADS)
-        return target
-    source = store.store
-    named = [g for g in source.named_graphs() if isinstance(g, ox.NamedNode)]
 
     def parts() -> Iterator[bytes]:
-        yield rebaser.data(source.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()))
-        for graph in named:
-            yield rebaser.data(in_graph(source.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph), graph.value))
+        yield rebaser.data(store.dump("nt", ox.DefaultGraph()))
+        for graph in store.graphs():
+            yield rebaser.data(in_graph(store.dump("nt", graph), graph))
 
-    target.store.extend(parse_chunks(parts()))
+    target = open_store("oxigraph")
+    target.add(parse_chunks(parts()))
     return target
 
 
-def _is_private(store: Store) -> bool:
-    """An in-memory Oxigraph store that only this run uses (publish may change it in place)."""
-    return isinstance(store, OxigraphStore) and store.location is None
-
-
-def _canonicalise_blank_nodes(store: OxigraphStore) -> None:
+def _canonicalise_blank_nodes(store: Store) -> None:
     rows = store.select("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) } }")
-    quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]
+    quads = [ox.Quad(s, p, r["o"], g) for r in rows for s, p, g in [(r["s"], r["p"], r["g"])]
+             if not isinstance(s, ox.Literal) and isinstance(p, ox.NamedNode) and not isinstance(g, ox.Literal)]
     labels = canonical_labels(quads)
     if not labels:
         return
-    for q in quads:
-        store.store.remove(q)
-    store.store.extend(ox.Quad(relabel(q.subject, labels), q.predicate, relabel(q.object, labels), q.graph_name)
-                       for q in quads)
+    store.remove(quads)
+    store.add(ox.Quad(relabel(q.subject, labels), q.predicate, relabel(q.object, labels), q.graph_name)
+              for q in quads)
 
 
 def build_release_graph(loaded: LoadedGraph, *, base_iri: str | None = None, without_persons: bool = False,
@@ -257,20 +247,20 @@ def build_release_graph(loaded: LoadedGraph, *, base_iri: str | None = None, wit
     config = loaded.config
     new_config = config.with_base(base_iri) if base_iri else config
     rebaser = Rebaser(config.base_iri, new_config.base_iri)
-    store = loaded.store
-    if not _is_private(store) and (without_persons or rebaser.active or not isinstance(store, OxigraphStore)):
+    store: Store = loaded.store.as_oxigraph()
+    if not store.in_memory and without_persons:   # (re-basing makes its own copy below)
         store = _copy_store(store, Rebaser(config.base_iri, config.base_iri))
     removed = None
     if without_persons:
-        removed = remove_persons(store.store)  # type: ignore[attr-defined]
+        removed = remove_persons(store)
         if revalidate is not None and removed.removed_triples:
             revalidate(LoadedGraph(config=config, store=store, files=loaded.files))
     if rebaser.active:
         store = _copy_store(store, rebaser)
-    _canonicalise_blank_nodes(store)  # type: ignore[arg-type]
+    _canonicalise_blank_nodes(store)
     files = {rebaser.text(graph): SourceFile(path=f.path, display=f.display, graph=rebaser.text(graph),
                                              is_data=f.is_data)
              for graph, f in loaded.files.items()}
     present = set(store.graphs())
     files = {g: f for g, f in files.items() if g in present}
-    return ReleaseGraph(config=new_config, store=store, files=files, rebaser=rebaser, removed=removed)  # type: ignore[arg-type]
+    return ReleaseGraph(config=new_config, store=store, files=files, rebaser=rebaser, removed=removed)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from akke_graph.store import Store
 from akke_graph.terms import FOAF, PROV, RDF_TYPE, RDFS, SKOS
 
 # Full names and family names identify a person; a given name alone ("Kari") also occurs in
@@ -63,15 +64,28 @@ def trie_regex(words: list[str]) -> str:
     return build(trie)
 
 
-def _nodes_to_remove(store: ox.Store) -> set[ox.NamedNode | ox.BlankNode]:
-    persons = {q.subject for q in store.quads_for_pattern(None, RDF_TYPE, ox.NamedNode(FOAF + "Person"), None)}
+Node = ox.NamedNode | ox.BlankNode
+
+
+def _subjects(store: Store, predicate: ox.NamedNode, object: Node) -> set[Node]:
+    return {q.subject for q in store.quads_matching(predicate=predicate, object=object)
+            if isinstance(q.subject, (ox.NamedNode, ox.BlankNode))}
+
+
+def _texts(store: Store, subject: Node, predicate: str) -> list[str]:
+    return [q.object.value for q in store.quads_matching(subject, ox.NamedNode(predicate))
+            if isinstance(q.object, ox.Literal)]
+
+
+def _nodes_to_remove(store: Store) -> set[Node]:
+    persons = _subjects(store, RDF_TYPE, ox.NamedNode(FOAF + "Person"))
     nodes = set(persons)
     for person in persons:
         # Qualified associations / attributions naming the person as their agent.
-        nodes.update(q.subject for q in store.quads_for_pattern(None, ox.NamedNode(PROV + "agent"), person, None))
+        nodes.update(_subjects(store, ox.NamedNode(PROV + "agent"), person))
     person_iris = [p.value for p in persons if isinstance(p, ox.NamedNode)]
     if person_iris:
-        for q in store.quads_for_pattern(None, None, None, None):
+        for q in store.quads():
             s = q.subject
             if isinstance(s, ox.NamedNode) and "#" in s.value and s.value.split("#", 1)[0] in person_iris:
                 nodes.add(s)
@@ -79,39 +93,36 @@ def _nodes_to_remove(store: ox.Store) -> set[ox.NamedNode | ox.BlankNode]:
     todo = list(nodes)
     while todo:
         node = todo.pop()
-        for q in store.quads_for_pattern(node, None, None, None):
+        for q in store.quads_matching(subject=node):
             if isinstance(q.object, ox.BlankNode) and q.object not in nodes:
                 nodes.add(q.object)
                 todo.append(q.object)
     return nodes
 
 
-def remove_persons(store: ox.Store) -> RemovedPersons:
+def remove_persons(store: Store) -> RemovedPersons:
     """Remove persons from ``store`` in place; returns what was removed."""
     removed = RemovedPersons()
-    persons = {q.subject for q in store.quads_for_pattern(None, RDF_TYPE, ox.NamedNode(FOAF + "Person"), None)}
-    for person in persons:
+    for person in _subjects(store, RDF_TYPE, ox.NamedNode(FOAF + "Person")):
         if isinstance(person, ox.NamedNode):
             removed.iris.add(person.value)
         for prop in NAME_PROPERTIES:
-            removed.names.update(q.object.value for q in store.quads_for_pattern(person, ox.NamedNode(prop), None, None)
-                                 if isinstance(q.object, ox.Literal))
-        given = [q.object.value for q in store.quads_for_pattern(person, ox.NamedNode(FOAF + "givenName"), None, None)]
-        family = [q.object.value for q in store.quads_for_pattern(person, ox.NamedNode(FOAF + "familyName"), None, None)]
+            removed.names.update(_texts(store, person, prop))
+        given, family = _texts(store, person, FOAF + "givenName"), _texts(store, person, FOAF + "familyName")
         removed.names.update(f"{g} {f}" for g in given for f in family)
     doomed: set[ox.Quad] = set()
     for node in _nodes_to_remove(store):
-        doomed.update(store.quads_for_pattern(node, None, None, None))
-        doomed.update(store.quads_for_pattern(None, None, node, None))
-    for quad in doomed:
-        store.remove(quad)
+        doomed.update(store.quads_matching(subject=node))
+        doomed.update(store.quads_matching(object=node))
+    store.remove(doomed)
     removed.removed_triples = len(doomed)
     _drop_empty_graphs(store)
     return removed
 
 
-def _drop_empty_graphs(store: ox.Store) -> None:
+def _drop_empty_graphs(store: Store) -> None:
     """Remove named graphs that only describe themselves (a source file whose content was all persons)."""
-    for graph in list(store.named_graphs()):
-        if all(q.subject == graph for q in store.quads_for_pattern(None, None, None, graph)):
+    for graph in store.graphs():
+        node = ox.NamedNode(graph)
+        if all(q.subject == node for q in store.quads(graph)):
             store.remove_graph(graph)

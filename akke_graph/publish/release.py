@@ -15,16 +15,31 @@ import ctypes
 import ctypes.util
 import json
 import os
+import re
 import secrets
 import shutil
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable, TypeVar
 
 from akke_graph.config import Config
 from akke_graph.errors import InputError, PublishError
+from akke_graph.store_spec import StoreSpec
+
+if TYPE_CHECKING:
+    from akke_graph.publish.jobs import Beside
+
+T = TypeVar("T")
+
+if TYPE_CHECKING:
+    from akke_graph.publish.jobs import Beside
+
+T = TypeVar("T")
+
+if TYPE_CHECKING:
+    from akke_graph.publish.jobs import Beside
 
 MANIFEST = "release.json"
 PAUSE_ENV = "AKKE_GRAPH_PUBLISH_PAUSE"   # seconds to wait after each step (for interruption tests)
@@ -33,11 +48,11 @@ STEPS: dict[str, tuple[str, str]] = {
     "validate": ("validoidaan", "validating"),
     "prepare": ("valmistellaan julkaisua", "preparing the release graph"),
     "dumps": ("kirjoitetaan dumpit", "writing the dumps"),
-    "catalog": ("kirjoitetaan DCAT-AP-kuvaus", "writing the DCAT-AP description"),
     "pages": ("kirjoitetaan oliosivut", "writing the entity pages"),
     "ontology": ("kirjoitetaan ontologia ja muodot", "writing the ontology and shapes"),
     "queries": ("kirjoitetaan kyselyt", "writing the queries"),
     "mappings": ("kirjoitetaan linkitykset", "writing the mappings"),
+    "catalog": ("kirjoitetaan DCAT-AP-kuvaus", "writing the DCAT-AP description"),
     "pictures": ("piirretään kuvat", "drawing the pictures"),
     "changes": ("verrataan edelliseen julkaisuun", "comparing with the previous release"),
     "index": ("kirjoitetaan etusivut", "writing the landing pages"),
@@ -52,6 +67,18 @@ Progress = Callable[[str, int, int, float], None]
 BESIDE_VALIDATION = ("dumps",)
 
 
+VERSION = re.compile(r"[0-9A-Za-z][0-9A-Za-z._+-]{0,63}")
+
+
+def check_version(version: str) -> str:
+    """A release version is a short token (``2025.1``, ``1.0.0-rc1``, ``2026-12-02``): it is
+    written into the catalogue, the dumps and file headers, so nothing else may get in."""
+    if not VERSION.fullmatch(version):
+        raise PublishError(f"the version {version[:80]!r} is not a version name",
+                           hint="use letters, digits and . _ + - (at most 64), e.g. 2025.1 or 1.0.0")
+    return version
+
+
 @dataclass
 class PublishOptions:
     """What the user asked for (``None`` means the default)."""
@@ -62,8 +89,9 @@ class PublishOptions:
     previous: Path | None = None
     without_persons: bool = False
     dumps_only: bool = False     # data files only: no HTML, entity pages, pictures or landing pages
-    store: str = "oxigraph"
+    store: StoreSpec | str = "oxigraph"
     lang: str = "en"
+    released_at: datetime | None = None   # the release's time (default: now)
 
 
 @dataclass
@@ -83,10 +111,8 @@ class PublishResult:
 
 
 def now_utc() -> datetime:
-    """Now, or ``SOURCE_DATE_EPOCH`` when set (reproducible releases)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    """Now, to the second (a reproducible release gives its time instead: the command's
+    ``--source-date-epoch``, or ``SOURCE_DATE_EPOCH``)."""
     return datetime.now(tz=timezone.utc).replace(microsecond=0)
 
 
@@ -161,8 +187,10 @@ class Run:
         self.progress = progress
         self.planned = planned or list(STEPS)
         self.timings: dict[str, float] = {}
+        # A test hook, not a setting (so no option): the interruption tests set it to have time
+        # to kill a publish between two steps.
         self.pause = float(os.environ.get(PAUSE_ENV, "0") or 0)
-        self.pending: tuple[str, "Beside"] | None = None
+        self.pending: tuple[str, Beside[float]] | None = None
 
     def meanwhile(self, name: str, action: Callable[[], object]) -> None:
         """Start step ``name`` in a thread; it is waited for (and its error raised) before any
@@ -190,7 +218,7 @@ class Run:
         if self.pause:
             time.sleep(self.pause)
 
-    def step(self, name: str, action: Callable[[], object]) -> object:
+    def step(self, name: str, action: Callable[[], T]) -> T:
         if name not in BESIDE_VALIDATION:
             self.settle()
         started = time.perf_counter()

@@ -10,12 +10,19 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 import pyoxigraph as ox
 from markupsafe import Markup, escape
 
-from akke_graph.publish.model import Label, ReleaseGraph
+from akke_graph.publish.annotations import mapped_label
+from akke_graph.publish.humanize import count_text, date_text, period_text
+from akke_graph.publish.model import Label, ReleaseGraph, Term
+from akke_graph.registries.ytunnus import register_page
 from akke_graph.terms import XSD, compact
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 VALUE_CACHE = 200_000   # IRIs as shown on pages (neighbours recur on many pages)
 SLUG = re.compile(r"^[A-Za-z0-9._~-]+$")
@@ -39,6 +46,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "licence_line": ("Data: CC BY 4.0 -lisenssi.", "Data: CC BY 4.0 licence."),
     "entities": ("Oliot", "Entities"),
     "release": ("Julkaisu", "Release"),
+    "sparql": ("SPARQL-kysely", "SPARQL query"),
 }
 
 KINDS: dict[str, tuple[str, str]] = {
@@ -73,7 +81,7 @@ def kind_name(kind: str, lang: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def environment() -> object:
+def environment() -> "Environment":
     """The Jinja2 environment over ``akke_graph/templates`` (autoescaping HTML and SVG)."""
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
@@ -81,7 +89,8 @@ def environment() -> object:
                       autoescape=select_autoescape(["html", "svg"]), undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False)
     env.globals.update(word=word, both=both, kind_name=kind_name, property_table=property_table,
-                       incoming_table=incoming_table, label=label_html, style_css=style_css)
+                       incoming_table=incoming_table, label=label_html, style_css=style_css,
+                       date=date_text, period=period_text, count=count_text)
     return env
 
 
@@ -99,7 +108,7 @@ def write_file(target: Path, data: bytes) -> None:
 def render(template: str, target: Path, *, folder_exists: bool = False, **context: object) -> None:
     if not folder_exists:
         target.parent.mkdir(parents=True, exist_ok=True)
-    write_file(target, environment().get_template(template).render(**context).encode("utf-8"))  # type: ignore[attr-defined]
+    write_file(target, environment().get_template(template).render(**context).encode("utf-8"))
 
 
 @dataclass
@@ -112,11 +121,12 @@ class Site:
     targets: dict[str, str | None] = field(default_factory=dict, repr=False)
     values: dict[tuple[str, str, ox.NamedNode], dict[str, object]] = field(default_factory=dict, repr=False)
     navs: dict[tuple[str, str], list[dict[str, str]]] = field(default_factory=dict, repr=False)
+    owners: dict[tuple[str, str, ox.NamedNode], dict[str, object]] = field(default_factory=dict, repr=False)
 
     def curie(self, iri: str) -> str:
         """``prefix:local`` where a prefix fits, else the IRI (cached: the same few terms recur)."""
         if iri not in self.curies:
-            self.curies[iri] = compact(iri, self.graph.prefixes).strip("<>")
+            self.curies[iri] = compact(iri, self.graph.prefixes)
         return self.curies[iri]
 
     def entity_file(self, iri: str) -> str | None:
@@ -147,7 +157,7 @@ class Site:
         if iri == self.graph.base:
             return "index.html"
         if iri.startswith(self.graph.base + "catalog"):
-            return "catalog.ttl"
+            return "catalog.html"
         return None
 
 
@@ -185,9 +195,13 @@ class Page:
 
     def _nav(self) -> list[dict[str, str]]:
         targets = {"home": "index.html" if self.lang == "fi" else "index.en.html",
-                   "ontology": "ontology/index.html", "queries": "queries/index.html", "catalog": "catalog.ttl"}
-        return [{"key": key, "href": self.rel(targets[key]), "text": word(key, self.lang)}
-                for key in ("home", *self.site.sections)]
+                   "ontology": "ontology/index.html", "queries": "queries/index.html", "catalog": "catalog.html"}
+        items = [{"key": key, "href": self.rel(targets[key]), "text": word(key, self.lang)}
+                 for key in ("home", *self.site.sections)]
+        endpoint = self.site.graph.config.endpoint
+        if endpoint:   # the endpoint's own query page (``serve`` shows one at /sparql)
+            items.append({"key": "sparql", "href": endpoint, "text": word("sparql", self.lang)})
+        return items
 
     def href(self, term: object) -> str | None:
         if isinstance(term, ox.NamedNode):
@@ -198,8 +212,8 @@ class Page:
                 return term.value
         return None
 
-    def label(self, term: object) -> Label:
-        return self.site.graph.label(term, self.lang)  # type: ignore[arg-type]
+    def label(self, term: Term) -> Label:
+        return self.site.graph.label(term, self.lang)
 
     def curie(self, iri: str) -> str:
         return self.site.curie(iri)
@@ -219,16 +233,26 @@ class Page:
         return self._value(term)
 
     def _value(self, term: object) -> dict[str, object]:
+        value: dict[str, object]
         if isinstance(term, ox.Literal):
             datatype = term.datatype.value
             shown = None if term.language or datatype == XSD + "string" else self.curie(datatype)
-            value = {"text": term.value, "lang": term.language, "href": None, "title": None, "datatype": shown}
+            href = register_page(term.value) if datatype == self.site.graph.config.ontology_ns + "businessId" else None
+            value = {"text": term.value, "lang": term.language, "href": href,
+                     "title": ("YTJ: " + term.value) if href else None, "datatype": shown}
         elif isinstance(term, ox.NamedNode):
             label = self.label(term)
+            if label.lang is None and label.text in (term.value, self.curie(term.value)):
+                # An IRI of another dataset that the graph names only in a mapping's annotation:
+                # that label, with the IRI's own last part beside it (p28601, Q38511).
+                mapped = mapped_label(self.site.graph, term)
+                if mapped is not None:
+                    tail = term.value.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+                    label = Label(f"{mapped.text} · {tail}", mapped.lang)
             value = {"text": label.text, "lang": label.lang, "href": self.href(term), "title": term.value,
                      "datatype": None}
         else:
-            value = {"text": "[ ]", "lang": None, "href": None, "title": None, "datatype": None}
+            value = {"text": "", "lang": None, "href": None, "title": None, "datatype": None}
         value["html"] = value_html(value)
         return value
 
@@ -249,14 +273,16 @@ def label_html(label: Label) -> Markup:
 
 
 def incoming_table(links: list[dict[str, object]]) -> Markup:
-    """The table of links pointing at an entity (up to hundreds of rows on a popular entity)."""
-    out = ["<table>\n<tbody>\n"]
+    """The links pointing at an entity, one line per linking entity: through what (the linking
+    part's label, or the property) and from which entity (up to hundreds on a popular entity)."""
+    out = ['<ul class="incoming">\n']
     for link in links:
         prop = f'<code>{escape(link["prop"])}</code>'
         if link["prop_href"]:
-            prop = f'<a href="{escape(link["prop_href"])}">{prop}</a>'
-        out.append(f'<tr><td>{link["subject"]["html"]}</td><td>{prop}</td></tr>\n')  # type: ignore[index]
-    out.append("</tbody>\n</table>\n")
+            prop = f'<a href="{escape(link["prop_href"])}" class="prop">{prop}</a>'
+        via = f'<span class="via">{escape(link["via"])}</span> · ' if link.get("via") else ""
+        out.append(f'<li>{via}{prop} — {link["subject"]["html"]}</li>\n')  # type: ignore[index]
+    out.append("</ul>\n")
     return Markup("".join(out))
 
 
@@ -274,23 +300,24 @@ def value_html(v: dict[str, object]) -> Markup:
     return Markup(html)
 
 
-def property_table(rows: list[dict[str, object]]) -> Markup:
+def property_table(rows: list[dict[str, Any]]) -> Markup:
     """The table of an entity's properties and values (blank nodes nested in their row).
 
     Written here rather than as a template macro: it is the innermost loop of thousands of pages.
     """
-    out = ["<table>\n<tbody>\n"]
+    out = ['<table class="props">\n<tbody>\n']
     for row in rows:
         code = f'<code>{escape(row["prop"])}</code>'
         prop = (f'<a href="{escape(row["href"])}" title="{escape(row["iri"])}">{code}</a>' if row["href"]
                 else f'<code title="{escape(row["iri"])}">{escape(row["prop"])}</code>')
         out.append(f'<tr>\n<td class="prop">{prop}</td>\n<td><ul class="values">\n')
-        for v in row["values"]:  # type: ignore[union-attr]
+        for v in cast("list[dict[str, Any]]", row["values"]):
             if "nested" in v:
                 pills = "".join(f'<span class="pill">{t["html"]}</span>' for t in v["types"])
                 out.append(f'<li><div class="nested">{pills}{property_table(v["nested"])}</div></li>\n')
             else:
-                out.append(f'<li>{v["html"]}</li>\n')
+                note = f'<div class="note">{v["note"]}</div>' if v.get("note") else ""
+                out.append(f'<li>{v["html"]}{note}</li>\n')
         out.append("</ul></td>\n</tr>\n")
     out.append("</tbody>\n</table>\n")
     return Markup("".join(out))

@@ -22,8 +22,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from akke_graph.errors import EndpointError
-from akke_graph.push.client import FileBody, StoreClient, graph_values
+from akke_graph.errors import EndpointError, text
+from akke_graph.push.client import StoreClient, graph_values
+from akke_graph.sparql_http.client import FileBody
 from akke_graph.push.upload import GraphUpload, statements
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -77,7 +78,7 @@ def send_delta(client: StoreClient, delta: Delta, folder: Path) -> None:
     path = folder / "replace.ru"
     delta.write_update(path)
     added, removed = delta.counts
-    client.update(FileBody(path), what=f"replacing the graphs ({added} triples in, {removed} out)")
+    client.update(FileBody(path), what=text("push-what-delta", added=added, removed=removed))
 
 
 def local_triples(uploads: list[GraphUpload]) -> dict[str, set[bytes]]:
@@ -98,7 +99,7 @@ def remote_triples(client: StoreClient, graphs: list[str], parts: int = 4) -> di
 
 def _read_tsv(client: StoreClient, graphs: list[str]) -> dict[str, set[bytes]]:
     body = client.select_tsv(f"SELECT ?g ?s ?p ?o WHERE {{ {graph_values(graphs)} "
-                             "GRAPH ?g { ?s ?p ?o } }", what="reading the graphs the store holds")
+                             "GRAPH ?g { ?s ?p ?o } }", what=text("push-what-read"))
     held: dict[bytes, set[bytes]] = {}
     for number, row in enumerate(body.split(b"\n")[1:], start=2):
         if not row:

@@ -26,14 +26,13 @@ from typing import Callable
 
 import pyoxigraph as ox
 
-from akke_graph.errors import ConfigError, EndpointError
+from akke_graph.errors import ConfigError, EndpointError, Message, text
 from akke_graph.load import LoadedGraph
-from akke_graph.push.client import PushFailed, PushTarget, RetryPolicy, StoreClient
+from akke_graph.push.client import PushTarget, StoreClient
+from akke_graph.sparql_http.policy import Attempt, HttpPolicy
 from akke_graph.push.delta import compute_delta, local_triples, remote_triples, send_delta
 from akke_graph.push.upload import GraphUpload, upload_all
 from akke_graph.store import Store
-
-
 
 @dataclass
 class PushReport:
@@ -86,7 +85,7 @@ class PushReport:
 
 
 def push(loaded: LoadedGraph, target: PushTarget, *, into_graph: str | None = None,
-         policy: RetryPolicy | None = None, log: Callable[[str], None] | None = None,
+         policy: HttpPolicy | None = None, log: Callable[[str], None] | None = None,
          dry_run: bool = False) -> PushReport:
     """Validate the loaded graph (nothing non-conformant leaves the machine), then push it."""
     from akke_graph.shacl.validate import require_conformant
@@ -97,7 +96,7 @@ def push(loaded: LoadedGraph, target: PushTarget, *, into_graph: str | None = No
 
 
 def push_store(store: Store, target: PushTarget, *, into_graph: str | None = None,
-               policy: RetryPolicy | None = None, log: Callable[[str], None] | None = None,
+               policy: HttpPolicy | None = None, log: Callable[[str], None] | None = None,
                dry_run: bool = False) -> PushReport:
     """Push every named graph of ``store`` (or all of them merged into ``into_graph``).
     ``dry_run``: only read the store and report what a push would change."""
@@ -148,7 +147,8 @@ def push_store(store: Store, target: PushTarget, *, into_graph: str | None = Non
                 before = {graph: len(triples) for graph, triples in held.items()}
                 lap("read")
             else:
-                before = client.graph_counts(graphs, what="reading the store's counts") if held_any else {}
+                before = (client.graph_counts(graphs, what=text("push-what-counts-before"))
+                          if held_any else {})
             say(f"the store holds {sum(before.values())} triples in {len(before)} of the "
                 f"{len(uploads)} graphs now")
             if dry_run:
@@ -188,20 +188,17 @@ def push_store(store: Store, target: PushTarget, *, into_graph: str | None = Non
                 _verify(client, uploads)
                 lap("verify")
         except EndpointError as exc:
+            state: Message
             if direct:   # the "temporary" graphs are the targets: each request decides
-                state = ("the graphs were empty before, and each was loaded in one request committed "
-                         "whole: each is either still empty or complete; push again to load the rest")
+                state = text("push-state-direct")
             elif report.method == "delta":
-                state = ("the change was one transaction: the store holds either the previous or "
-                         "the complete new version of every graph; check with a count query or "
-                         "push again" if report.changes and any(report.changes) else
-                         "nothing was replaced: the store still holds the previous version of every graph")
+                state = text("push-state-delta-sent" if report.changes and any(report.changes)
+                             else "push-state-untouched")
             else:
                 _drop_temporaries(client, uploads)
-                state = ("each graph holds either its previous or its complete new version; check "
-                         "with a count query or push again" if replacing else
-                         "nothing was replaced: the store still holds the previous version of every graph")
-            raise EndpointError(f"{exc.message}\n  {state}", hint=exc.hint) from None
+                state = text("push-state-moved" if replacing else "push-state-untouched")
+            raise EndpointError(text("push-state", error=exc.message_text, state=state),
+                                hint=exc.hint_text) from None
     report.seconds = time.perf_counter() - started
     return report
 
@@ -221,7 +218,7 @@ def _serialise(store: Store, folder: Path, token: str, into_graph: str | None) -
         if into_graph:
             merged = ox.Store()  # the union: a triple in several graphs is sent once
             merged.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in store.quads())
-            write(into_graph, merged.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()))
+            write(into_graph, merged.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b"")
         else:
             for graph in store.graphs():  # one dump per graph: the serialiser runs in Rust
                 write(graph, store.dump("nt", graph))
@@ -234,25 +231,23 @@ def _commit(client: StoreClient, uploads: list[GraphUpload]) -> None:
     after the store committed, the temporary graphs are gone: only those still there are moved
     again (``MOVE`` from a missing graph would empty the target)."""
     remaining = list(uploads)
-    what = "replacing the graphs (MOVE)"
-    for attempt in range(1, client.policy.attempts + 1):
-        if attempt > 1:
+    what = text("push-what-move")
+    failing = client.failing("POST", client.update_url, what)
+
+    def attempt(now: Attempt) -> None:
+        nonlocal remaining
+        if now.number > 1:
             present = client.existing_graphs([u.temporary for u in remaining], what=what)
             remaining = [u for u in remaining if u.temporary in present]
-        if not remaining:
-            return
-        moves = " ;\n".join(f"MOVE GRAPH <{u.temporary}> TO GRAPH <{u.graph}>" for u in remaining)
-        try:
-            client.update(moves, what=what, attempts=1)
-            return
-        except PushFailed as exc:
-            if attempt == client.policy.attempts or not exc.retryable:
-                raise
-            client.backoff(attempt)
+        if remaining:
+            moves = " ;\n".join(f"MOVE GRAPH <{u.temporary}> TO GRAPH <{u.graph}>" for u in remaining)
+            client.update_attempt(now, moves, failing)
+
+    client.retrying(attempt, failing.gave_up)
 
 
 def _verify(client: StoreClient, uploads: list[GraphUpload]) -> None:
-    held = client.graph_counts([u.graph for u in uploads], what="checking the triple counts")
+    held = client.graph_counts([u.graph for u in uploads], what=text("push-what-verify"))
     wrong = [f"<{u.graph}> holds {held.get(u.graph, 0)}, sent {u.triples}"
              for u in uploads if held.get(u.graph, 0) != u.triples]
     if wrong:
@@ -263,6 +258,6 @@ def _drop_temporaries(client: StoreClient, uploads: list[GraphUpload]) -> None:
     """Best effort, one short attempt: a failed push should not leave temporary graphs behind."""
     drops = " ;\n".join(f"DROP SILENT GRAPH <{u.temporary}>" for u in uploads)
     try:
-        client.update(drops, what="cleaning up", attempts=1, timeout_s=min(5.0, client.policy.timeout_s))
+        client.update(drops, what=text("push-what-clean"), policy=client.policy.once(timeout=5.0))
     except EndpointError:
         pass

@@ -18,8 +18,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from akke_graph.errors import EndpointError
-from akke_graph.push.client import FileBody, StoreClient
+from akke_graph.errors import EndpointError, text
+from akke_graph.push.client import StoreClient
+from akke_graph.sparql_http.client import FileBody
+from akke_graph.sparql_http.policy import Attempt, GaveUp, Retry
 
 # Triples per SPARQL Update request (graphs holding blank nodes are never split).
 UPDATE_CHUNK_TRIPLES = 20_000
@@ -62,31 +64,35 @@ def as_quads(ntriples: bytes, graph: str) -> bytes:
 
 
 def upload_all(client: StoreClient, uploads: list[GraphUpload], folder: Path) -> None:
-    """Fill every temporary graph and check each holds exactly what was sent."""
+    """Fill every temporary graph and check each holds exactly what was sent; graphs found
+    short are cleared and sent again, as the client's policy allows."""
     pending = [u for u in uploads if u.triples]
-    for attempt in range(1, client.policy.attempts + 1):
+
+    def attempt(now: Attempt) -> None:
+        nonlocal pending
+        if now.number > 1:
+            client.update(" ;\n".join(f"DROP SILENT GRAPH <{u.temporary}>" for u in pending),
+                          what=text("push-what-clear-short"))
         if client.target.gsp and client.is_oxigraph:
             _post_dataset(client, pending, folder)
         elif client.target.gsp:
             for upload in pending:
                 client.put_graph(upload.temporary, upload.body,
-                                 what=f"uploading {upload.graph}")
+                                 what=text("push-what-upload-graph", graph=upload.graph))
         else:
             _insert(client, pending)
-        held = client.graph_counts([u.temporary for u in pending], what="checking the upload")
+        held = client.graph_counts([u.temporary for u in pending], what=text("push-what-check-upload"))
         short = [u for u in pending if held.get(u.temporary, 0) != u.triples]
-        if not short:
-            return
-        if attempt == client.policy.attempts:
-            u = short[0]
-            raise EndpointError(
-                f"uploading {u.graph}: the store holds {held.get(u.temporary, 0)} of the "
-                f"{u.triples} triples sent to the temporary graph <{u.temporary}>"
-                + (f" (and {len(short) - 1} more graphs are short)" if len(short) > 1 else "")
-                + f"; gave up after {attempt} attempts")
-        client.update(" ;\n".join(f"DROP SILENT GRAPH <{u.temporary}>" for u in short),
-                      what="clearing short temporary graphs")
-        pending = short
+        if short:
+            pending, u = short, short[0]
+            raise Retry(f"uploading {u.graph}: the store holds {held.get(u.temporary, 0)} of the "
+                        f"{u.triples} triples sent to the temporary graph <{u.temporary}>"
+                        + (f" (and {len(short) - 1} more graphs are short)" if len(short) > 1 else ""))
+
+    def give_up(gave: GaveUp) -> EndpointError:
+        return EndpointError(f"{gave.reason}; gave up after {gave.attempts} attempts")
+
+    client.retrying(attempt, give_up)
 
 
 def _post_dataset(client: StoreClient, uploads: list[GraphUpload], folder: Path) -> None:
@@ -102,8 +108,8 @@ def _post_dataset(client: StoreClient, uploads: list[GraphUpload], folder: Path)
                 with path.open("wb") as out:
                     for upload in batch:
                         out.write(as_quads(upload.body.contents(), upload.temporary))
-                what = (f"uploading {len(batch)} graph{'s' if len(batch) > 1 else ''} "
-                        f"({sum(u.triples for u in batch)} triples)")
+                what = text("push-what-upload-batch", graphs=len(batch),
+                            triples=sum(u.triples for u in batch))
                 pending.append(pool.submit(client.post_dataset, FileBody(path), what=what, bulk=bulk))
             for future in pending:
                 future.result()
@@ -138,7 +144,7 @@ def _insert(client: StoreClient, uploads: list[GraphUpload]) -> None:
         if batch:
             blocks = b"".join(b"GRAPH <" + g.encode() + b"> {\n" + body + b"}\n" for g, body in batch)
             head, tail = (b"INSERT {\n", b"} WHERE {}\n") if bnodes else (b"INSERT DATA {\n", b"}\n")
-            client.update(head + blocks + tail, what=f"uploading {len(batch)} graph part(s)")
+            client.update(head + blocks + tail, what=text("push-what-insert", parts=len(batch)))
         batch, size, bnodes = [], 0, False
 
     for upload in uploads:

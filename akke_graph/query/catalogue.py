@@ -30,26 +30,36 @@ from typing import Iterable, Mapping
 import pyoxigraph as ox
 import yaml
 
-from akke_graph.config import DEFAULT_BASE_IRI, Config
+from akke_graph.config import Config
 from akke_graph.errors import InputError, QueryError
-from akke_graph.query.model import CannedQuery, Param
+from akke_graph.query.check import QueryRefused, check_query
+from akke_graph.query.model import LANGS, CannedQuery, Param
 from akke_graph.query.params import bind, parse_param, substitute_text, tokens
-from akke_graph.terms import DCTERMS, PREFIXES, RDF_TYPE, RDFS, SCHEMA, SH, own_prefixes
-
-from akke_graph.query.model import LANGS
+from akke_graph.rebase import Rebaser, shipped
+from akke_graph.terms import DCTERMS, RDF_TYPE, RDFS, SCHEMA, SH
 
 GRLC_KEYS = {"summary", "description", "endpoint", "tags", "enumerate", "defaults",
              "pagination", "method", "endpoint_in_url", "transform"}
 OWN_KEYS = {f"{key}_{lang}" for key in ("summary", "description") for lang in LANGS}
 KINDS = {"SELECT": "select", "CONSTRUCT": "construct", "ASK": "ask", "DESCRIBE": "describe"}
 NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
+MAX_NAME = 200   # a file name's length is bounded by the system (255 bytes with the suffix)
 
 
 # --- Reading --------------------------------------------------------------------------------------
 
-def parse_query(text: str, name: str, path: Path | None = None, display: str | None = None) -> CannedQuery:
-    """Read one query file's text; errors name the file and line."""
+def parse_query(text: str, name: str, path: Path | None = None, display: str | None = None, *,
+                base_iri: str | None = None) -> CannedQuery:
+    """Read one query file's text; errors name the file and line. With ``base_iri`` (the
+    project's), the text is moved onto it from the base the shipped queries are written under
+    (:func:`akke_graph.rebase.shipped`), and CURIEs are read with the project's prefixes."""
     where = display or (str(path) if path else name)
+    try:
+        facts = check_query(text, allowed_services=None)
+    except QueryRefused as exc:
+        raise InputError(where, str(exc)) from None
+    if base_iri:
+        text = shipped(base_iri).text(text)
     header = _header(text, where)
     prefixes = {m[1]: m[2] for m in re.finditer(r"(?im)^\s*PREFIX\s+([A-Za-z0-9_.\-]*):\s*<([^>]*)>", text)}
     params = _params(text, prefixes, where)
@@ -63,7 +73,8 @@ def parse_query(text: str, name: str, path: Path | None = None, display: str | N
         name=name, path=path, text=text,
         summary=_texts(header, "summary", where), description=_texts(header, "description", where),
         tags=_tags(header.get("tags"), where), params=params, kind=kind, prefixes=prefixes,
-        endpoint=_endpoint(header.get("endpoint"), where), ordered=ordered)
+        endpoint=_endpoint(header.get("endpoint"), where), ordered=ordered, base_iri=base_iri,
+        calls_service=bool(facts.services))
     variables = _check_with_engine(query, where)
     for param in params:   # a default must itself be a valid value
         if param.default is not None:
@@ -202,12 +213,15 @@ def _apply_header(header: Mapping, params: tuple[Param, ...], where: str) -> tup
 def _check_with_engine(query: CannedQuery, where: str) -> tuple[str, ...]:
     """Parse with Oxigraph on an empty store (cheap), with every parameter bound to a dummy value:
     this finds syntax errors, parameters that cannot be written in (assigned by AS or VALUES) or
-    are not projected, and the projection."""
+    are not projected, and the projection. A query that calls a SERVICE is not run here (running
+    it would contact the service): the endpoint that runs it checks it."""
     dummy = {p.variable: ox.NamedNode("urn:akke-graph:check") if p.type == "iri"
              else ox.Literal("0", language=p.language) if p.language
              else ox.Literal("0", datatype=ox.NamedNode(p.datatype)) if p.datatype
              else ox.Literal("0") for p in query.params}
     substitute_text(query.text, dummy, where)
+    if query.calls_service:
+        return ()
     try:
         result = ox.Store().query(query.text, substitutions={ox.Variable(k): v for k, v in dummy.items()} or None)
     except SyntaxError as exc:
@@ -229,16 +243,18 @@ def _check_with_engine(query: CannedQuery, where: str) -> tuple[str, ...]:
     return ()
 
 
-_CACHE: dict[Path, tuple[tuple[int, int], CannedQuery]] = {}
+_CACHE: dict[tuple[Path, str | None], tuple[tuple[int, int], CannedQuery]] = {}
 
 
-def read_query_file(path: Path, display: str | None = None, name: str | None = None) -> CannedQuery:
-    """Read one ``.rq`` file (a canned query or the user's own), cached until the file changes."""
+def read_query_file(path: Path, display: str | None = None, name: str | None = None, *,
+                    base_iri: str | None = None) -> CannedQuery:
+    """Read one ``.rq`` file (a canned query or the user's own) into the project under
+    ``base_iri`` (see :func:`parse_query`), cached until the file changes."""
     display = display or str(path)
     try:
         stat = path.stat()
         key = (stat.st_mtime_ns, stat.st_size)
-        cached = _CACHE.get(path)
+        cached = _CACHE.get((path, base_iri))
         if cached and cached[0] == key and (name is None or cached[1].name == name):
             return cached[1]
         data = path.read_bytes()
@@ -251,8 +267,8 @@ def read_query_file(path: Path, display: str | None = None, name: str | None = N
     except UnicodeDecodeError as exc:
         raise InputError(display, "the file is not UTF-8 text", line=data[:exc.start].count(b"\n") + 1,
                          hint="save it as UTF-8") from None
-    query = parse_query(text, name or path.stem, path, display)
-    _CACHE[path] = (key, query)
+    query = parse_query(text, name or path.stem, path, display, base_iri=base_iri)
+    _CACHE[(path, base_iri)] = (key, query)
     return query
 
 
@@ -262,25 +278,19 @@ def load_queries(config: Config) -> list[CannedQuery]:
     if not folder.is_dir():
         return []
     paths = sorted(folder.glob("*.rq"), key=lambda p: p.stem)
-    return [read_query_file(p, config.display_path(p)) for p in paths]
+    return [read_query_file(p, config.display_path(p), base_iri=config.base_iri) for p in paths]
 
 
 def find_query(config: Config, name: str) -> CannedQuery:
     """The canned query called ``name`` (its file stem)."""
     path = config.queries_dir / f"{name}.rq"
-    if NAME.fullmatch(name) and path.is_file():
-        return read_query_file(path, config.display_path(path))
+    if len(name) <= MAX_NAME and NAME.fullmatch(name) and path.is_file():
+        return read_query_file(path, config.display_path(path), base_iri=config.base_iri)
     names = [p.stem for p in sorted(config.queries_dir.glob("*.rq"))] if config.queries_dir.is_dir() else []
     close = difflib.get_close_matches(name, names, n=3)
     hint = (f"did you mean {' or '.join(close)}? " if close else "") + \
         "akke-graph query --list shows every query"
     raise QueryError(f"there is no canned query called {name[:80]!r}", hint=hint)
-
-
-def display_prefixes(query: CannedQuery | None, base_iri: str = DEFAULT_BASE_IRI) -> dict[str, str]:
-    """Prefixes for showing IRIs in a table: the common ones, the graph's own, the query's."""
-    return {**PREFIXES, **own_prefixes(base_iri), "graph": base_iri + "graph/",
-            **(query.prefixes if query else {})}
 
 
 CATALOGUE_WORDS = {
@@ -330,7 +340,8 @@ def queries_as_rdf(config_or_queries: Config | Iterable[CannedQuery], base_iri: 
 
     Each query is ``{base}queries/{name}``, an ``sh:SPARQLExecutable`` of its kind with the query
     text, fi/en label and comment, ``schema:keywords`` and ``schema:target`` (the query's own
-    endpoint, else the configured one). IRIs under the default base are moved to ``base_iri``.
+    endpoint, else the configured one). The texts move from the base they were read under onto
+    ``base_iri``.
     """
     if isinstance(config_or_queries, Config):
         queries, endpoint = load_queries(config_or_queries), config_or_queries.endpoint
@@ -345,7 +356,8 @@ def queries_as_rdf(config_or_queries: Config | Iterable[CannedQuery], base_iri: 
     for query in queries:
         node = ox.NamedNode(f"{base}queries/{query.name}")
         cls, prop = kinds[query.kind]
-        text = query.body.replace(DEFAULT_BASE_IRI, base) if base != DEFAULT_BASE_IRI else query.body
+        move = Rebaser(query.base_iri, base) if query.base_iri else shipped(base)
+        text = move.text(query.body)
 
         def add(p: str, o: ox.NamedNode | ox.Literal) -> None:
             triples.append(ox.Triple(node, ox.NamedNode(p), o))
@@ -355,9 +367,9 @@ def queries_as_rdf(config_or_queries: Config | Iterable[CannedQuery], base_iri: 
         add(SH + prop, ox.Literal(text))
         add(DCTERMS + "identifier", ox.Literal(query.name))
         for lang, summary in sorted(query.summary.items()):
-            add(RDFS + "label", ox.Literal(summary, language=lang))
+            add(RDFS + "label", ox.Literal(move.text(summary), language=lang))
         for lang, description in sorted(query.description.items()):
-            add(RDFS + "comment", ox.Literal(description, language=lang))
+            add(RDFS + "comment", ox.Literal(move.text(description), language=lang))
         for tag in query.tags:
             add(SCHEMA + "keywords", ox.Literal(tag))
         target = query.endpoint or endpoint

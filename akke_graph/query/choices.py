@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any, Callable, Collection, Mapping
 import pyoxigraph as ox
 
 from akke_graph.errors import ParameterError
-from akke_graph.query.params import Param, binding_prefixes
-from akke_graph.query.results import short_iri
+from akke_graph.query.model import Param
 from akke_graph.store import Row, Term
+from akke_graph.terms import compact
 
 if TYPE_CHECKING:
     from akke_graph.query.model import CannedQuery
@@ -70,7 +70,7 @@ def check_choices(query: "CannedQuery", bound: Mapping[str, Term], given: Collec
             continue
         held = [row[param.variable] for row in select(sparql) if param.variable in row]
         if value not in held:
-            prefixes = binding_prefixes(query)
+            prefixes = query.prefix_map()
             shown = sorted(_short(v, prefixes) for v in held)
             more = f" (and {len(shown) - SHOWN} more)" if len(shown) > SHOWN else ""
             raise ParameterError(
@@ -81,4 +81,4 @@ def check_choices(query: "CannedQuery", bound: Mapping[str, Term], given: Collec
 
 def _short(term: Term, prefixes: Mapping[str, str]) -> str:
     """A term as a user may type it back: a CURIE where a known prefix fits, else its value."""
-    return short_iri(term.value, prefixes) if isinstance(term, ox.NamedNode) else term.value
+    return compact(term.value, prefixes) if isinstance(term, ox.NamedNode) else term.value

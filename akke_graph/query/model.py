@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
-from akke_graph.terms import XSD
+from akke_graph.terms import XSD, prefix_map
 
 LANGS = ("fi", "en")
 
@@ -57,11 +57,19 @@ class CannedQuery:
     prefixes: dict[str, str] = field(default_factory=dict)
     endpoint: str | None = None
     ordered: bool = False                      # has ORDER BY: row order is part of the answer
+    calls_service: bool = False                # has SERVICE: only an endpoint may run it
+    base_iri: str | None = None                # the project's, which the text was moved onto when
+                                               # read; None for a query read outside a project
 
     @property
     def body(self) -> str:
         """The SPARQL without the ``#+`` header lines."""
         return "\n".join(l for l in self.text.splitlines() if not l.startswith("#+")).strip() + "\n"
+
+    def prefix_map(self) -> dict[str, str]:
+        """The prefixes parameter values are read and IRIs shown with: the project's prefix map
+        (:func:`akke_graph.terms.prefix_map`) and the query's own ``PREFIX`` lines."""
+        return {**prefix_map(self.base_iri), **self.prefixes}
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)

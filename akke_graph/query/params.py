@@ -20,11 +20,9 @@ from typing import Iterator, Mapping
 
 import pyoxigraph as ox
 
-from akke_graph.config import DEFAULT_BASE_IRI
 from akke_graph.errors import ParameterError, QueryError
-from akke_graph.terms import PREFIXES, XSD, own_prefixes
-
 from akke_graph.query.model import CannedQuery, Param
+from akke_graph.terms import IRI_FORBIDDEN, XSD, iri_problem
 
 Term = ox.NamedNode | ox.Literal
 MAX_LENGTH = 2000  # characters; parameters are names, identifiers and dates, never documents
@@ -52,7 +50,6 @@ XSD_TYPES = {  # bare suffixes read as XSD datatypes (BASIL and older grlc), wit
 EXAMPLES = {"integer": "3", "decimal": "2.5", "double": "2.5e3", "boolean": "true",
             "date": "2021-06-01", "dateTime": "2021-06-01T12:00:00", "gYear": "2021"}
 LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{1,8})*")
-IRI_FORBIDDEN = set(' <>"{}|^`\\')
 
 
 def parse_param(variable: str, prefixes: Mapping[str, str]) -> Param:
@@ -64,28 +61,32 @@ def parse_param(variable: str, prefixes: Mapping[str, str]) -> Param:
                               "?_name_integer, ?_name_xsd_date, ?_name_fi (camelCase names)")
     name, kind = match["name"], match["type"]
     required = len(match["required"]) == 1
-    common = {"name": name, "variable": variable, "required": required}
+
+    def param(type: str, datatype: str | None = None, language: str | None = None) -> Param:
+        return Param(name=name, variable=variable, type=type, required=required, datatype=datatype,
+                     language=language)
+
     suffix = match["suffix"]
     if kind and (match["prefix"] or suffix) or match["prefix"] and suffix:
         raise QueryError(f"?{variable} has more than one type suffix")
     if kind == "iri":
-        return Param(type="iri", **common)
+        return param("iri")
     if kind == "number":
-        return Param(type="number", **common)
+        return param("number")
     if kind in ("literal", "string") or not (kind or match["prefix"] or suffix):
-        return Param(type="string", **common)
+        return param("string")
     if kind == "integer":
-        return Param(type="xsd:integer", datatype=XSD + "integer", **common)
+        return param("xsd:integer", datatype=XSD + "integer")
     if match["prefix"]:
         prefix, local = match["prefix"], match["local"]
         if prefix not in prefixes:
             raise QueryError(f"?{variable} uses the datatype {prefix}:{local} but the query "
                              f"declares no prefix {prefix}:", hint=f"add PREFIX {prefix}: <...>")
-        return Param(type=f"{prefix}:{local}", datatype=prefixes[prefix] + local, **common)
+        return param(f"{prefix}:{local}", datatype=prefixes[prefix] + local)
     if suffix in XSD_TYPES:
-        return Param(type=f"xsd:{suffix}", datatype=XSD + suffix, **common)
+        return param(f"xsd:{suffix}", datatype=XSD + suffix)
     if LANGUAGE.fullmatch(suffix):
-        return Param(type=f"string@{suffix}", language=suffix, **common)
+        return param(f"string@{suffix}", language=suffix)
     raise QueryError(f"?{variable}: {suffix!r} is neither an XSD type nor a language tag")
 
 
@@ -101,14 +102,9 @@ def describe_params(query: "CannedQuery") -> str:
     return f"parameters of {query.name}: " + ", ".join(parts)
 
 
-def binding_prefixes(query: "CannedQuery", base_iri: str = DEFAULT_BASE_IRI) -> dict[str, str]:
-    """Prefixes a user may write CURIEs with: the common ones, the graph's own, the query's."""
-    return {**PREFIXES, **own_prefixes(base_iri), **query.prefixes}
-
-
-def bind(query: "CannedQuery", values: Mapping[str, object] | None = None, *,
-         prefixes: Mapping[str, str] | None = None) -> dict[str, Term]:
-    """The substitutions (variable -> term) for running ``query`` with ``values``.
+def bind(query: "CannedQuery", values: Mapping[str, object] | None = None) -> dict[str, Term]:
+    """The substitutions (variable -> term) for running ``query`` with ``values``; CURIEs are
+    read with the query's prefix map (its project's, :meth:`CannedQuery.prefix_map`).
 
     Defaults fill what is not given; optional parameters without a value stay unbound.
     """
@@ -118,7 +114,7 @@ def bind(query: "CannedQuery", values: Mapping[str, object] | None = None, *,
         if key not in known:
             raise ParameterError(f"the query {query.name} has no parameter {_shown(key)}",
                                  hint=describe_params(query))
-    prefixes = binding_prefixes(query) if prefixes is None else prefixes
+    prefixes = query.prefix_map()
     bound: dict[str, Term] = {}
     for param in query.params:
         raw = values.get(param.name)
@@ -177,17 +173,12 @@ def _iri(value: str, prefixes: Mapping[str, str], where: str) -> ox.NamedNode:
     prefix, sep, local = value.partition(":")
     if sep and prefix in prefixes and not local.startswith("//"):
         value = prefixes[prefix] + local
-    bad = next((c for c in value if c in IRI_FORBIDDEN or ord(c) <= 0x20), None)
-    hint = ("give an absolute IRI such as https://w3id.org/akke/id/project/akke-turku, "
-            "or a CURIE such as project:akke-turku")
-    if bad is not None:
-        raise ParameterError(f"{where}: {_shown(value)} is not an IRI: it contains {bad!r}", hint=hint)
-    if not re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", value):
-        raise ParameterError(f"{where}: {_shown(value)} is not an absolute IRI", hint=hint)
-    try:
-        return ox.NamedNode(value)
-    except ValueError as exc:
-        raise ParameterError(f"{where}: {_shown(value)} is not an IRI: {exc}", hint=hint) from None
+    hint = (f"give an absolute IRI such as {prefixes['project']}akke-turku, or a CURIE such as "
+            "project:akke-turku" if "project" in prefixes else "give an absolute IRI (https://...)")
+    problem = iri_problem(value)
+    if problem:
+        raise ParameterError(f"{where}: {_shown(value)} is not an IRI: {problem}", hint=hint)
+    return ox.NamedNode(value)
 
 
 def _number(value: str, where: str) -> ox.Literal:

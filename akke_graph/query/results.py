@@ -17,7 +17,10 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from akke_graph.errors import QueryError
-from akke_graph.terms import DCTERMS, FOAF, PREFIXES, RDFS, SKOS, XSD
+from akke_graph.labels import fetch_labels
+from akke_graph.store import serialize
+from akke_graph.terms import XSD, compact, prefix_map
+from akke_graph.escape import visible
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Row = dict[str, Term]
@@ -25,7 +28,6 @@ Row = dict[str, Term]
 RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml")
 RDF_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
 FORMATS = RESULT_FORMATS + tuple(RDF_FORMATS)
-LABEL_PROPERTIES = (SKOS + "prefLabel", DCTERMS + "title", RDFS + "label", FOAF + "name")
 WORDS = {
     "en": {"rows": "{n} rows", "row": "1 row", "none": "(no rows)", "yes": "yes", "no": "no",
            "s": "subject", "p": "predicate", "o": "object", "triples": "{n} triples"},
@@ -59,22 +61,18 @@ class QueryResult:
         return not self.boolean if self.kind == "ask" else not (self.triples if self.is_graph else self.rows)
 
 
-def default_format(result: QueryResult) -> str:
-    return "ttl" if result.is_graph else "table"
-
-
 def render(result: QueryResult, fmt: str, *, lang: str = "en",
            select: Callable[[str], list[Row]] | None = None,
            prefixes: Mapping[str, str] | None = None) -> bytes:
     """The answer in format ``fmt``; ``select`` runs the label query for the table."""
-    prefixes = {**PREFIXES, **(prefixes or {})}
+    prefixes = prefix_map(None) if prefixes is None else prefixes
     if fmt in RDF_FORMATS:
         if not result.is_graph:
             raise QueryError(f"--format {fmt} is for CONSTRUCT queries; {result.query or 'this query'} "
                              "is a " + result.kind.upper(), hint="use table, csv, tsv, json or xml")
         return write_rdf(result.triples, fmt, prefixes)
     if fmt == "table":
-        labels = fetch_labels(select, iris_of(result), lang) if select else {}
+        labels = cell_labels(result, select, lang) if select else {}
         return table(result, labels, lang, prefixes).encode("utf-8")
     if result.is_graph:
         raise QueryError(f"--format {fmt} is for SELECT and ASK queries; {result.query or 'this query'} "
@@ -165,7 +163,9 @@ def to_tsv(result: QueryResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _plain(term: Term) -> str:
+def _plain(term: Term | ox.Triple) -> str:
+    if isinstance(term, ox.Triple):
+        return str(term)
     return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value
 
 
@@ -176,8 +176,8 @@ def write_rdf(triples: Iterable[ox.Triple], fmt: str, prefixes: Mapping[str, str
         used = {p: ns for p, ns in prefixes.items()
                 if any(str(t.subject).startswith("<" + ns) or t.predicate.value.startswith(ns)
                        or str(t.object).startswith("<" + ns) for t in ordered)}
-        return ox.serialize(ordered, format=RDF_FORMATS[fmt], prefixes=used)
-    return ox.serialize(ordered, format=RDF_FORMATS[fmt])
+        return serialize(ordered, RDF_FORMATS[fmt], used)
+    return serialize(ordered, RDF_FORMATS[fmt])
 
 
 # --- The terminal table --------------------------------------------------------------------------
@@ -185,7 +185,7 @@ def write_rdf(triples: Iterable[ox.Triple], fmt: str, prefixes: Mapping[str, str
 def iris_of(result: QueryResult) -> list[ox.NamedNode]:
     """Every IRI in the answer (and the bound parameters), once, to look up labels for."""
     seen: dict[str, ox.NamedNode] = {}
-    terms: list[Term] = list(result.bound.values())
+    terms: list[object] = list(result.bound.values())
     for row in result.rows:
         terms.extend(row.values())
     for t in result.triples:
@@ -196,42 +196,25 @@ def iris_of(result: QueryResult) -> list[ox.NamedNode]:
     return list(seen.values())
 
 
-def label_query(iris: Iterable[ox.NamedNode]) -> str:
-    """A SELECT of the labels of ``iris`` (fi, en and untagged)."""
-    values = " ".join(f"<{i.value}>" for i in iris)
-    path = "|".join(f"<{p}>" for p in LABEL_PROPERTIES)
-    return (f"SELECT ?s ?label WHERE {{ VALUES ?s {{ {values} }} ?s {path} ?label "
-            "FILTER(isLiteral(?label)) }")
-
-
-def fetch_labels(select: Callable[[str], list[Row]], iris: list[ox.NamedNode], lang: str,
-                 batch: int = 400) -> dict[str, str]:
-    """Labels of ``iris`` in ``lang`` where there is one, else untagged, else in English."""
-    rank = {lang: 0, "": 1, "en": 2}
-    best: dict[str, tuple[int, str]] = {}
-    for start in range(0, len(iris), batch):
-        for row in select(label_query(iris[start:start + batch])):
-            s, label = row.get("s"), row.get("label")
-            if not isinstance(s, ox.NamedNode) or not isinstance(label, ox.Literal):
-                continue
-            score = rank.get(label.language or "", 3)
-            if s.value not in best or (score, label.value) < best[s.value]:
-                best[s.value] = (score, label.value)
-    return {iri: text for iri, (_, text) in best.items()}
+def cell_labels(result: QueryResult, select: Callable[[str], list[Row]], lang: str) -> dict[str, str]:
+    """The labels of the answer's IRIs in ``lang`` (the one rule: :mod:`akke_graph.labels`),
+    asked with ``select`` on the store or endpoint that answered."""
+    found = fetch_labels(select, (iri.value for iri in iris_of(result)), lang)
+    return {iri: label.value for iri, label in found.items()}
 
 
 def table(result: QueryResult, labels: Mapping[str, str], lang: str = "en",
           prefixes: Mapping[str, str] | None = None, width: int = 40) -> str:
     """A plain-text table: labels for IRIs, long cells wrapped, the bound parameters above it."""
     words = WORDS.get(lang, WORDS["en"])
-    prefixes = prefixes or PREFIXES
+    prefixes = prefix_map(None) if prefixes is None else prefixes
 
-    def cell(term: Term | None) -> str:
+    def cell(term: Term | ox.Triple | None) -> str:
         if term is None:
             return ""
         if isinstance(term, ox.NamedNode):
-            return labels.get(term.value) or short_iri(term.value, prefixes)
-        return _plain(term)
+            return visible(labels.get(term.value) or compact(term.value, prefixes))
+        return visible(_plain(term))   # a table is for a terminal: nothing in the data acts on it
 
     lines = [f"{_header(v)}: {cell(t)}" for v, t in result.bound.items()]
     if result.boolean is not None:
@@ -253,13 +236,6 @@ def table(result: QueryResult, labels: Mapping[str, str], lang: str = "en",
     lines += _grid(header, body, width)
     lines.append(f"({count})")
     return "\n".join(lines) + "\n"
-
-
-def short_iri(iri: str, prefixes: Mapping[str, str]) -> str:
-    """An IRI for reading (not for SPARQL): the longest known namespace as ``prefix:rest``."""
-    best = max((p for p, ns in prefixes.items() if iri.startswith(ns) and len(iri) > len(ns)),
-               key=lambda p: len(prefixes[p]), default=None)
-    return f"{best}:{iri[len(prefixes[best]):]}" if best is not None else iri
 
 
 def _header(variable: str) -> str:

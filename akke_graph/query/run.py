@@ -6,15 +6,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Mapping
 
 from akke_graph.config import Config, load_config
+from akke_graph.errors import QueryError
 from akke_graph.query.catalogue import find_query
 from akke_graph.query.choices import check_choices
 from akke_graph.query.model import CannedQuery
 from akke_graph.query.params import bind, substitute_text
 from akke_graph.query.results import QueryResult
+from akke_graph.store import Store
 
 if TYPE_CHECKING:
     from akke_graph.load import LoadedGraph
-    from akke_graph.store import Store
 
 
 def run_query(loaded_or_store: "LoadedGraph | Store", name_or_query: str | CannedQuery,
@@ -23,12 +24,17 @@ def run_query(loaded_or_store: "LoadedGraph | Store", name_or_query: str | Canne
 
     This is the whole in-process path, so timing it times what a user waits for.
     """
-    store = getattr(loaded_or_store, "store", loaded_or_store)
+    store = loaded_or_store if isinstance(loaded_or_store, Store) else loaded_or_store.store
     if isinstance(name_or_query, CannedQuery):
         query = name_or_query
     else:
-        config = config or getattr(loaded_or_store, "config", None) or load_config()
+        if config is None:
+            config = load_config() if isinstance(loaded_or_store, Store) else loaded_or_store.config
         query = find_query(config, name_or_query)
+    if query.calls_service:
+        raise QueryError(f"{query.path or query.name}: the query calls a remote endpoint (SERVICE), "
+                         "which the embedded store does not do",
+                         hint="run it on a SPARQL endpoint that allows it: add --endpoint URL")
     bound = bind(query, params)
     result = QueryResult(kind=query.kind, query=query.name, variables=list(query.variables),
                          bound=dict(bound))

@@ -9,21 +9,20 @@ here (v3 format): ``businessId.value``, ``names[]`` (``name``, ``type``, ``regis
 ``mainBusinessLine`` (``type``, ``descriptions[]``), ``website.url``, ``registrationDate``,
 ``endDate`` (the date the company ceased), ``tradeRegisterStatus`` and ``status``.
 
-The base URL is ``AKKE_PRH_API`` or the public service.
+The base URL is given (the command's ``--api``, or ``AKKE_PRH_API``), else the public service.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import Any, Iterator
 
 from akke_graph.errors import RegistryError
 from akke_graph.registries import ytunnus
-from akke_graph.registries.http import JsonClient, Politeness
+from akke_graph.registries.http import MIN_INTERVAL, JsonClient
+from akke_graph.sparql_http.policy import HttpPolicy
 
 PRH_API = "https://avoindata.prh.fi/opendata-ytj-api/v3"
-ENV_PRH_API = "AKKE_PRH_API"
 REGISTRY = "the trade register (PRH open-data API v3)"
 PAGE_SIZE = 100
 # Language codes of descriptions: the API writes 1/2/3; some answers carry fi/sv/en.
@@ -32,8 +31,8 @@ OFFICIAL_NAME = "1"
 
 
 def prh_api_url(override: str | None = None) -> str:
-    """The API base URL: an explicit value, ``AKKE_PRH_API``, or the public service."""
-    return (override or os.environ.get(ENV_PRH_API) or PRH_API).rstrip("/")
+    """The API base URL: the one given, else the public service."""
+    return (override or PRH_API).rstrip("/")
 
 
 @dataclass(frozen=True)
@@ -102,8 +101,8 @@ class Company:
 
     @property
     def form(self) -> Coded | None:
-        current = [f for f in self.forms if not f.end_date]
-        return (current or list(self.forms) or [None])[0]
+        current = [f for f in self.forms if not f.end_date] or list(self.forms)
+        return current[0] if current else None
 
 
 def _text(value: Any) -> str | None:
@@ -171,9 +170,10 @@ def _companies(body: Any, url: str) -> tuple[list[Any], int]:
 class PrhClient:
     """Searches the trade register; one polite HTTP client per instance."""
 
-    def __init__(self, base_url: str | None = None, policy: Politeness | None = None) -> None:
+    def __init__(self, base_url: str | None = None, policy: HttpPolicy | None = None, *,
+                 min_interval: float = MIN_INTERVAL) -> None:
         self.base_url = prh_api_url(base_url)
-        self.http = JsonClient(self.base_url, REGISTRY, policy)
+        self.http = JsonClient(self.base_url, REGISTRY, policy, min_interval=min_interval)
 
     def _pages(self, params: dict[str, Any], max_pages: int) -> Iterator[Company]:
         url = f"{self.base_url}/companies"

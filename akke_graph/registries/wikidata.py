@@ -2,25 +2,23 @@
 
 Any SPARQL 1.1 endpoint holding Wikidata-shaped data works (``wd:``/``wdt:`` IRIs, ``rdfs:label``
 and ``skos:altLabel`` with language tags, ``owl:sameAs`` for redirects); the default is the
-Wikidata Query Service, or ``AKKE_WIKIDATA_ENDPOINT``. Requests go through SPARQLWrapper with the
-same timeouts, retries and rate limit as the other registry clients.
+Wikidata Query Service (the command's ``--endpoint`` or ``AKKE_WIKIDATA_ENDPOINT`` names another).
+Requests go through the one SPARQL client (:mod:`akke_graph.sparql_http`, SPARQLWrapper) with
+the same policy and rate limit as the other registry clients.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import socket
-import urllib.error
 from dataclasses import dataclass
 from typing import Any, Iterable
 
 from akke_graph.errors import RegistryError
-from akke_graph.registries.http import (Politeness, RateLimiter, Retry, retry_after_seconds,
-                                        with_retries)
+from akke_graph.registries.http import MIN_INTERVAL, REGISTRY_POLICY
+from akke_graph.sparql_http.failures import Failing, safe_url
+from akke_graph.sparql_http.policy import SYSTEM_CLOCK, Clock, HttpPolicy, RateLimiter
 
 WDQS = "https://query.wikidata.org/sparql"
-ENV_WIKIDATA_ENDPOINT = "AKKE_WIKIDATA_ENDPOINT"
 REGISTRY = "Wikidata (SPARQL endpoint)"
 WD = "http://www.wikidata.org/entity/"
 WDT = "http://www.wikidata.org/prop/direct/"
@@ -39,8 +37,8 @@ PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 
 
 def wikidata_endpoint(override: str | None = None) -> str:
-    """The endpoint URL: an explicit value, ``AKKE_WIKIDATA_ENDPOINT``, or the Query Service."""
-    return override or os.environ.get(ENV_WIKIDATA_ENDPOINT) or WDQS
+    """The endpoint URL: the one given, else the Query Service."""
+    return override or WDQS
 
 
 def qid(iri: str) -> str:
@@ -91,51 +89,25 @@ class Item:
 class WikidataClient:
     """Reads Wikidata over SPARQL; no request is made until a method is called."""
 
-    def __init__(self, endpoint: str | None = None, policy: Politeness | None = None) -> None:
+    def __init__(self, endpoint: str | None = None, policy: HttpPolicy | None = None, *,
+                 min_interval: float = MIN_INTERVAL, clock: Clock = SYSTEM_CLOCK) -> None:
         self.endpoint = wikidata_endpoint(endpoint)
-        self.policy = policy or Politeness.from_env()
-        self.limiter = RateLimiter(self.policy.min_interval)
+        self.policy = policy or REGISTRY_POLICY
+        self.clock = clock
+        self.limiter = RateLimiter(min_interval, clock)
 
     def select(self, query: str) -> list[dict[str, dict[str, str]]]:
         """The JSON bindings of a SELECT query, with retries; a RegistryError when it fails."""
-        from SPARQLWrapper import JSON, POST, SPARQLWrapper
-        from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, SPARQLWrapperException
+        from akke_graph.sparql_http.query import post_query
 
-        def attempt() -> Any:
-            client = SPARQLWrapper(self.endpoint, agent=self.policy.user_agent)
-            client.setQuery(PREFIXES + query)
-            client.setMethod(POST)
-            client.setReturnFormat(JSON)
-            client.setTimeout(int(max(1, round(self.policy.timeout))))
-            try:
-                return client.query().convert()
-            except EndPointInternalError:
-                raise Retry("HTTP 500") from None
-            except urllib.error.HTTPError as exc:
-                if exc.code == 429 or exc.code >= 500:
-                    after = exc.headers.get("Retry-After") if exc.headers else None
-                    raise Retry(f"HTTP {exc.code}", retry_after_seconds(after)) from None
-                raise RegistryError(f"{REGISTRY} at {self.endpoint} answered HTTP {exc.code}") from None
-            except (socket.timeout, TimeoutError):
-                raise Retry(f"no answer within {self.policy.timeout:g} s") from None
-            except urllib.error.URLError as exc:
-                raise Retry(f"connection failed ({exc.reason})") from None
-            except (ConnectionError, OSError) as exc:
-                raise Retry(f"connection failed ({exc})") from None
-            except SPARQLWrapperException as exc:
-                raise RegistryError(f"{REGISTRY} at {self.endpoint} refused the query: "
-                                    f"{str(exc).splitlines()[0]}") from None
-            except (json.JSONDecodeError, ValueError):
-                raise RegistryError(f"{REGISTRY} at {self.endpoint} answered with a body that is "
-                                    f"not SPARQL JSON results") from None
-
-        body = with_retries(attempt, policy=self.policy, limiter=self.limiter,
-                            registry=REGISTRY, url=self.endpoint)
+        where = safe_url(self.endpoint)
+        answer = post_query(self.endpoint, PREFIXES + query, Failing(REGISTRY, where, RegistryError),
+                            policy=self.policy, limiter=self.limiter, clock=self.clock)
         try:
-            return list(body["results"]["bindings"])
-        except (KeyError, TypeError):
-            raise RegistryError(f"{REGISTRY} at {self.endpoint} answered JSON that is not SPARQL "
-                                f"results") from None
+            return list(json.loads(answer.body.decode("utf-8"))["results"]["bindings"])
+        except (UnicodeDecodeError, ValueError, KeyError, TypeError, RecursionError):
+            raise RegistryError(f"{REGISTRY} at {where} answered with a body that is not SPARQL "
+                                "JSON results") from None
 
     def candidates(self, names: Iterable[str], *, langs: Iterable[str] = LANGS,
                    country: str | None = FINLAND, limit: int = 20) -> list[Item]:

@@ -79,3 +79,17 @@ def vat_number(text: str) -> str:
     """The EU VAT form (``FI02048198``) of a business ID."""
     canonical = normalise(text)
     return "FI" + canonical.replace("-", "")
+
+
+# The public page of a business ID in the Finnish Business Information System (YTJ), the
+# registry's own service run by the Patent and Registration Office and the Tax Administration.
+REGISTER_PAGE = "https://tietopalvelu.ytj.fi/yritys/{}"
+
+
+def register_page(text: str) -> str | None:
+    """The YTJ page of a valid business ID (canonical form in the URL), else None."""
+    try:
+        canonical = normalise(text)
+    except BusinessIdError:
+        return None
+    return REGISTER_PAGE.format(canonical)

@@ -11,26 +11,46 @@ DOCUMENT_TYPES: dict[str, str] = {
     "text/turtle": ".ttl",
     "application/ld+json": ".jsonld",
     "application/n-triples": ".nt",
+    "application/rdf+xml": ".rdf",
 }
+# The RDF formats a document can be converted into on the fly, by extension.
+RDF_EXTENSIONS = (".ttl", ".jsonld", ".nt", ".rdf")
 
 CONTENT_TYPES: dict[str, str] = {
-    ".html": "text/html; charset=utf-8",
-    ".ttl": "text/turtle; charset=utf-8",
+    ".html": "text/html",
+    ".ttl": "text/turtle",
     ".jsonld": "application/ld+json",
     ".nt": "application/n-triples",
+    ".rdf": "application/rdf+xml",
     ".trig": "application/trig",
     ".nq": "application/n-quads",
     ".rq": "application/sparql-query",
-    ".tsv": "text/tab-separated-values; charset=utf-8",
-    ".md": "text/markdown; charset=utf-8",
+    ".tsv": "text/tab-separated-values",
+    ".md": "text/markdown",
     ".json": "application/json",
     ".svg": "image/svg+xml",
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".txt": "text/plain; charset=utf-8",
-    ".conf": "text/plain; charset=utf-8",
-    ".htaccess": "text/plain; charset=utf-8",
+    ".css": "text/css",
+    ".js": "text/javascript",
+    ".txt": "text/plain",
+    ".conf": "text/plain",
+    ".ini": "text/plain",
+    ".htaccess": "text/plain",
 }
+# Textual types that are not text/*: the release and the engine write them all in UTF-8, and
+# a client that is not told so may decode them as Latin-1.
+UTF8_TYPES = ("application/ld+json", "application/json", "application/n-triples",
+              "application/n-quads", "application/trig", "application/rdf+xml",
+              "application/sparql-query", "application/sparql-results+json",
+              "application/sparql-results+xml", "application/xml",
+              "application/javascript")
+
+
+def with_charset(content_type: str) -> str:
+    """The Content-Type with ``charset=utf-8`` added to a textual type that names none."""
+    media = content_type.split(";")[0].strip().lower()
+    if "charset=" in content_type.lower() or not (media.startswith("text/") or media in UTF8_TYPES):
+        return content_type
+    return f"{content_type}; charset=utf-8"
 
 
 def content_type(path: Path) -> str:
@@ -39,9 +59,9 @@ def content_type(path: Path) -> str:
         return "text/plain; charset=utf-8"
     known = CONTENT_TYPES.get(path.suffix.lower())
     if known:
-        return known
+        return with_charset(known)
     guessed, _ = mimetypes.guess_type(path.name)
-    return guessed or "application/octet-stream"
+    return with_charset(guessed) if guessed else "application/octet-stream"
 
 
 def parse_accept(header: str | None) -> list[tuple[str, float]]:

@@ -14,11 +14,17 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, Sequence, TextIO
 
-from akke_graph.errors import ServeError
+from akke_graph.errors import ServeError, text
 from akke_graph.load import LoadedGraph
+from akke_graph.serve.cors import Cors
+from akke_graph.query.check import parse_allowed_service
 from akke_graph.store import Store
+
+if TYPE_CHECKING:
+    from akke_graph.serve.handler import FrontServer
+    from akke_graph.serve.upstream import Upstream
 
 
 
@@ -27,10 +33,11 @@ class SparqlService:
 
     def __init__(self, location: Path, *, release: Path | None = None, host: str = "127.0.0.1",
                  port: int = 8080, timeout_s: float = 30.0, grace_s: float | None = None,
-                 log: TextIO | None = None, stats: dict[str, int] | None = None) -> None:
+                 log: TextIO | None = None, stats: dict[str, int] | None = None,
+                 cors_origins: Sequence[str] = ("*",), allowed_services: Sequence[str] = (),
+                 base_iri: str | None = None) -> None:
         if release is not None and not release.is_dir():
-            raise ServeError(f"the release folder {release} does not exist",
-                             hint="run akke-graph publish --out DIR first, or leave out --release")
+            raise ServeError(text("no-release", folder=release), hint=text("no-release.hint"))
         if timeout_s <= 0:
             raise ServeError("--timeout must be a positive number of seconds")
         self.location = location
@@ -40,9 +47,15 @@ class SparqlService:
         self.grace_s = grace_s
         self.log = log or sys.stderr
         self.stats = stats or {}
+        try:
+            self.cors = Cors.from_options(list(cors_origins))
+            self.allowed_services = tuple(parse_allowed_service(s) for s in allowed_services)
+        except ValueError as exc:
+            raise ServeError(str(exc)) from None
+        self.base_iri = base_iri
         self._owned: tempfile.TemporaryDirectory[str] | None = None
-        self.upstream = None
-        self.httpd = None
+        self.upstream: Upstream | None = None
+        self.httpd: FrontServer | None = None
         self._thread: threading.Thread | None = None
 
     @classmethod
@@ -52,6 +65,7 @@ class SparqlService:
         from akke_graph.shacl.validate import require_conformant
 
         require_conformant(loaded)
+        options.setdefault("base_iri", loaded.config.base_iri)
         return cls.from_store(loaded.store, store_dir=store_dir, **options)
 
     @classmethod
@@ -84,20 +98,28 @@ class SparqlService:
         """Start Oxigraph, then bind and serve in a background thread."""
         from akke_graph.serve.handler import FrontServer
         from akke_graph.serve.linked_data import ReleaseSite
-        from akke_graph.serve.upstream import Upstream
+        from akke_graph.serve.upstream import Overrun, Unavailable, Upstream
 
-        self.upstream = Upstream(self.location, self.timeout_s, grace_s=self.grace_s,
-                                 log=self._note).start()
+        upstream = self.upstream = Upstream(self.location, self.timeout_s, grace_s=self.grace_s,
+                                            log=self._note).start()
         try:
-            self.httpd = FrontServer((self.host, self.port), self.upstream,
-                                     ReleaseSite(self.release), self.timeout_s, self.log,
-                                     self.stats)
+            graphs = upstream.graphs()
+        except (Unavailable, Overrun, ValueError, KeyError) as exc:
+            self.stop()
+            raise ServeError(f"the SPARQL server did not list its graphs: {exc}") from None
+        try:
+            site = ReleaseSite(self.release, self.base_iri, graphs)
+            httpd = self.httpd = FrontServer((self.host, self.port), upstream, site,
+                                             self.timeout_s, self.log, self.stats,
+                                             cors=self.cors,
+                                             allowed_services=self.allowed_services)
         except OSError as exc:
             self.stop()
-            raise ServeError(f"cannot listen on {self.host}:{self.port}: {exc.strerror or exc}",
-                             hint="choose another --port, or stop what is using it") from None
-        self.port = self.httpd.server_address[1]
-        self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.2},
+            raise ServeError(text("listen-failed", host=self.host, port=self.port,
+                                  reason=exc.strerror or exc),
+                             hint=text("listen-failed.hint")) from None
+        self.port = int(httpd.server_address[1])
+        self._thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.2},
                                         name="akke-graph-serve", daemon=True)
         self._thread.start()
         return self

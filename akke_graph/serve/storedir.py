@@ -7,19 +7,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from akke_graph.errors import ServeError
 from akke_graph.oxigraph_server import bulk_load
-from akke_graph.store import FORMATS, OxigraphStore, Store
-
-
-def dump_to_file(store: Store, path: Path, fmt: str, graph: str | None = None) -> None:
-    """Serialise straight into a file: streamed by Oxigraph, in memory only for rdflib."""
-    if isinstance(store, OxigraphStore):
-        store.store.dump(str(path), FORMATS[fmt], from_graph=ox.NamedNode(graph) if graph else None)
-    else:
-        path.write_bytes(store.dump(fmt, graph=graph))
+from akke_graph.store import Store
 
 
 def _is_store_folder(folder: Path) -> bool:
@@ -38,13 +28,13 @@ def build_store(store: Store, location: Path) -> None:
     location = location.resolve()
     if not _is_store_folder(location):
         raise ServeError(f"{location} exists and is not an Oxigraph store folder",
-                         hint="give --store an empty or new folder, or one an earlier "
+                         hint="give --store-dir an empty or new folder, or one an earlier "
                               "akke-graph serve wrote")
     location.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=f".{location.name}.", dir=location.parent) as tmp:
         work = Path(tmp)
         dump = work / "graph.nq"
-        dump_to_file(store, dump, "nquads")
+        store.dump_to(dump, "nquads")
         fresh = work / "store"
         bulk_load(fresh, dump)
         dump.unlink()

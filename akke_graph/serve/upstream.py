@@ -5,19 +5,28 @@ aggregate over a large join keeps a core busy after the client has gone). So whe
 overruns, the process that runs it is replaced: a fresh ``oxigraph serve-read-only`` on the same
 store takes new queries at once, and the old one is stopped by its PID once every query it may
 still serve has had its own full timeout. Every process is stopped on shutdown: no orphans.
+
+The server runs without ``--union-default-graph``: that flag overrides a query's own ``FROM``, so
+the front server asks for the union per query, only when the query names no dataset. Its threads
+get 64 MiB stacks (``RUST_MIN_STACK``), 32 times the default, as a margin behind the nesting limit
+of :mod:`akke_graph.query.check`; the stacks are reserved, not used, until a query needs them.
 """
 
 from __future__ import annotations
 
 import http.client
+import json
 import socket
 import threading
 import time
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping
 
 from akke_graph.oxigraph_server import OxigraphServer
+
+STACK_BYTES = 64 << 20
 
 
 class Overrun(Exception):
@@ -58,8 +67,27 @@ class Upstream:
         self._closed = False
 
     def _spawn(self) -> OxigraphServer:
-        return OxigraphServer(location=self.location, host=self.host, read_only=True,
-                              timeout_s=self.timeout_s).start()
+        server = OxigraphServer(location=self.location, host=self.host, read_only=True,
+                                timeout_s=self.timeout_s, union_default_graph=False,
+                                env={"RUST_MIN_STACK": str(STACK_BYTES)}).start()
+        threading.Thread(target=self._drain, args=(server,), daemon=True,
+                         name=f"oxigraph-{server.pid}-stderr").start()
+        return server
+
+    def _drain(self, server: OxigraphServer) -> None:
+        """Log what the server writes to its stderr (an error met while streaming an answer),
+        one line each; unread, the pipe would fill and stall the server."""
+        process = server.process
+        stream = process.stderr if process is not None else None
+        if stream is None:
+            return
+        try:
+            for line in stream:
+                text = line.decode("utf-8", "replace").strip()
+                if text:
+                    self.log(f"Oxigraph pid {server.pid}: {text[:500]}")
+        except (OSError, ValueError):   # closed when the server is stopped
+            pass
 
     def start(self) -> "Upstream":
         self._current = self._spawn()
@@ -71,11 +99,6 @@ class Upstream:
         if server is None:
             raise Unavailable("the SPARQL server is not running")
         return server
-
-    def pids(self) -> list[int]:
-        with self._lock:
-            servers = [self._current, *self._retired]
-        return [s.pid for s in servers if s is not None and s.pid is not None]
 
     def replace(self, server: OxigraphServer, reason: str) -> None:
         """Swap in a fresh process if ``server`` is still the current one; retire the old one."""
@@ -162,6 +185,32 @@ class Upstream:
                 raise Overrun() from None
 
         return Reply(response.status, dict(response.getheaders()), b"".join(parts), rest, conn.close)
+
+
+    def forward_whole(self, method: str, target: str, headers: Mapping[str, str],
+                      body: bytes | None, deadline: float) -> tuple[int, bytes]:
+        """Status and whole body of an answer the caller needs whole (read to its end)."""
+        reply = self.forward(method, target, headers, body, deadline, buffer_limit=64 << 20)
+        if reply.rest is None:
+            return reply.status, reply.body
+        parts = [reply.body]
+        try:
+            while chunk := reply.rest():
+                parts.append(chunk)
+        finally:
+            reply.close()
+        return reply.status, b"".join(parts)
+
+    def graphs(self) -> list[str]:
+        """The IRIs of the named graphs the store holds."""
+        query = urllib.parse.urlencode({"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"})
+        status, body = self.forward_whole("GET", "/query?" + query,
+                                          {"Accept": "application/sparql-results+json"}, None,
+                                          time.monotonic() + max(self.timeout_s, 30.0))
+        if status != 200:
+            raise Unavailable(f"the SPARQL server answered {status} to a list of its graphs")
+        rows = json.loads(body)["results"]["bindings"]
+        return [row["g"]["value"] for row in rows if row.get("g", {}).get("type") == "uri"]
 
 
 def _set_timeout(conn: http.client.HTTPConnection, deadline: float) -> None:

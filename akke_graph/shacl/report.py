@@ -10,19 +10,19 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 import pyoxigraph as ox
 
+from akke_graph.labels import fetch_labels
+from akke_graph.store import serialize
 from akke_graph.shacl.outcome import SEVERITIES, ShaclOutcome, ValidationResult, report_triples
-from akke_graph.terms import PREFIXES, RDFS, SH, own_prefixes, show
+from akke_graph.terms import RDFS, SH, prefix_map, show
+from akke_graph.escape import visible
 
 if TYPE_CHECKING:
     from akke_graph.load import LoadedGraph
     from akke_graph.shacl.shapes import ShapesGraph
-
-LABEL_PROPERTIES = ("http://www.w3.org/2004/02/skos/core#prefLabel", "http://purl.org/dc/terms/title",
-                    RDFS + "label", "http://xmlns.com/foaf/0.1/name")
 
 WORDS = {
     "en": {"Violation": ("violation", "violations"), "Warning": ("warning", "warnings"),
@@ -76,29 +76,13 @@ class ValidationReport:
 
     def to_turtle(self) -> str:
         """The standard SHACL validation report in Turtle."""
-        return ox.serialize(report_triples(self.outcome), format=ox.RdfFormat.TURTLE,
-                            prefixes={"sh": "http://www.w3.org/ns/shacl#"}).decode("utf-8")
+        return serialize(report_triples(self.outcome), ox.RdfFormat.TURTLE, {"sh": SH}).decode("utf-8")
 
 
-def labels_for(report: ValidationReport, nodes: set[ox.NamedNode], lang: str) -> dict[str, str]:
-    """One label per IRI in ``lang`` (else English, Finnish, any), from the graph's label properties."""
-    if not nodes:
-        return {}
-    values = " ".join(f"<{n.value}>" for n in nodes)
-    props = " ".join(f"<{p}>" for p in LABEL_PROPERTIES)
-    rows = report.loaded.store.select(
-        f"SELECT ?s ?p ?l WHERE {{ VALUES ?s {{ {values} }} VALUES ?p {{ {props} }} ?s ?p ?l FILTER(isLiteral(?l)) }}")
-    ranked: dict[str, tuple[int, str]] = {}
-    for row in rows:
-        label = row["l"]
-        tag = label.language or ""
-        preference = [lang, "en", "fi", ""]
-        language_rank = preference.index(tag) if tag in preference else len(preference)
-        score = language_rank * 10 + LABEL_PROPERTIES.index(row["p"].value)
-        key = row["s"].value
-        if key not in ranked or score < ranked[key][0]:
-            ranked[key] = (score, label.value)
-    return {k: v for k, (_, v) in ranked.items()}
+def labels_for(loaded: LoadedGraph, nodes: Iterable[ox.NamedNode], lang: str) -> dict[str, str]:
+    """One label per IRI in ``lang``, by the one rule (:mod:`akke_graph.labels`)."""
+    found = fetch_labels(loaded.store.select, (n.value for n in nodes), lang)
+    return {iri: label.value for iri, label in found.items()}
 
 
 def display_name(node: ox.NamedNode | ox.BlankNode | ox.Literal, labels: dict[str, str]) -> str:
@@ -127,7 +111,7 @@ def rule_name(report: ValidationReport, result: ValidationResult, lang: str) -> 
 
 
 def _prefixes(report: ValidationReport) -> dict[str, str]:
-    return {**PREFIXES, **own_prefixes(report.loaded.config.base_iri)}
+    return prefix_map(report.loaded.config)
 
 
 def _grouped(report: ValidationReport, lang: str) -> tuple[dict, dict[str, str]]:
@@ -138,7 +122,7 @@ def _grouped(report: ValidationReport, lang: str) -> tuple[dict, dict[str, str]]
                 nodes.add(n)
                 if "#" in n.value:
                     nodes.add(ox.NamedNode(n.value.split("#", 1)[0]))
-    labels = labels_for(report, nodes, lang)
+    labels = labels_for(report.loaded, nodes, lang)
     groups: dict[object, list[ValidationResult]] = defaultdict(list)
     for r in report.results:
         groups[r.focus].append(r)
@@ -195,7 +179,7 @@ def render_text(report: ValidationReport, lang: str = "en") -> str:
     if report.outcome.delegated:
         lines.append(f"{words['delegated']}: " + "; ".join(report.outcome.delegated))
     lines.append(summary_line(report, lang))
-    return "\n".join(lines)
+    return visible("\n".join(lines))   # labels and values come from the data
 
 
 def render_json(report: ValidationReport, lang: str = "en") -> str:

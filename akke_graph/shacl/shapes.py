@@ -15,6 +15,7 @@ from typing import Iterable
 import pyoxigraph as ox
 
 from akke_graph.errors import InputError, ShapesError
+from akke_graph.rebase import shipped
 from akke_graph.terms import RDF, RDFS, SH
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -45,7 +46,9 @@ class ShapesGraph:
         self.triples = list(triples)
         self._index: dict[Term, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
         for t in self.triples:
-            self._index[t.subject][t.predicate.value].append(t.object)
+            s, o = t.subject, t.object
+            if not isinstance(s, ox.Triple) and not isinstance(o, ox.Triple):   # no RDF-star in shapes
+                self._index[s][t.predicate.value].append(o)
 
     def objects(self, subject: Term, predicate: str) -> list[Term]:
         return list(self._index.get(subject, {}).get(predicate, []))
@@ -58,8 +61,8 @@ class ShapesGraph:
         return list(self._index.get(subject, {}).keys())
 
     def subjects(self, predicate: str, obj: Term | None = None) -> list[Term]:
-        return [t.subject for t in self.triples
-                if t.predicate.value == predicate and (obj is None or t.object == obj)]
+        return [t.subject for t in self.triples if not isinstance(t.subject, ox.Triple)
+                and t.predicate.value == predicate and (obj is None or t.object == obj)]
 
     def items(self, head: Term) -> list[Term]:
         """The members of an RDF list."""
@@ -194,12 +197,14 @@ def prefixes_of(graph: ShapesGraph, node: Term) -> dict[str, str]:
     return out
 
 
-def load_shapes_graph(files: list[Path], display: dict[Path, str] | None = None,
-                      rebase: tuple[str, str] | None = None) -> ShapesGraph:
-    """Parse the shape files (optionally re-based from one base IRI to another)."""
+def load_shapes_graph(files: list[Path], display: dict[Path, str] | None = None, *,
+                      base_iri: str | None = None) -> ShapesGraph:
+    """Parse the shape files; with ``base_iri`` (the project's), moved from the base they are
+    written under onto it (:func:`akke_graph.rebase.shipped`)."""
     if not files:
         raise ShapesError("no SHACL shape files found",
                           hint="put the shapes (*.ttl) in the shapes folder named in [tool.akke-graph]")
+    move = shipped(base_iri) if base_iri else None
     triples: list[ox.Triple] = []
     for path in files:
         shown = (display or {}).get(path, str(path))
@@ -207,9 +212,8 @@ def load_shapes_graph(files: list[Path], display: dict[Path, str] | None = None,
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(shown, f"cannot read the shapes file: {exc}") from None
-        if rebase and rebase[0] != rebase[1]:
-            text = text.replace(rebase[0], rebase[1]).replace(
-                rebase[0].replace(".", "\\\\."), rebase[1].replace(".", "\\\\."))
+        if move is not None:
+            text = move.text(text)
         try:
             triples.extend(ox.parse(text, format=ox.RdfFormat.TURTLE, base_iri=path.as_uri()))
         except SyntaxError as exc:

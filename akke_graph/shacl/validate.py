@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from akke_graph.config import DEFAULT_BASE_IRI, Config
-from akke_graph.errors import ConfigError, NonConformantError, ShapesError
+from akke_graph.config import Config
+from akke_graph.errors import ConfigError, NonConformantError, ShapesError, text
 from akke_graph.load import LoadedGraph, rdf_files
 from akke_graph.shacl.native import validate_native
 from akke_graph.shacl.outcome import ValidationResult
 from akke_graph.shacl.report import ValidationReport
 from akke_graph.shacl.shapes import ShapesGraph, load_shapes_graph
-from akke_graph.store import OxigraphStore, Store
 
 ENGINES = ("native", "pyshacl")
 
@@ -31,20 +30,9 @@ def shape_files(config: Config) -> list[Path]:
 
 
 def load_shapes(config: Config) -> ShapesGraph:
-    """All shapes of the project, re-based onto the project's base IRI when it is not the default."""
+    """All shapes of the project, moved onto the project's base IRI."""
     files = shape_files(config)
-    return load_shapes_graph(files, {p: config.display_path(p) for p in files},
-                             rebase=(DEFAULT_BASE_IRI, config.base_iri))
-
-
-def oxigraph_view(store: Store) -> Store:
-    """The store itself if it is Oxigraph, else an Oxigraph copy: the native engine's queries run
-    on Oxigraph so that both backends give the same results at Oxigraph's speed."""
-    if isinstance(store, OxigraphStore):
-        return store
-    copy = OxigraphStore()
-    copy.add(store.quads())
-    return copy
+    return load_shapes_graph(files, {p: config.display_path(p) for p in files}, base_iri=config.base_iri)
 
 
 def validate_graph(loaded: LoadedGraph, *, engine: str = "native",
@@ -58,7 +46,9 @@ def validate_graph(loaded: LoadedGraph, *, engine: str = "native",
 
         outcome = validate_pyshacl(loaded.store, shapes)
     else:
-        outcome = validate_native(oxigraph_view(loaded.store), shapes)
+        # Oxigraph answers the native engine's queries (a copy of an rdflib store): same results
+        # on both backends, at Oxigraph's speed.
+        outcome = validate_native(loaded.store.as_oxigraph(), shapes)
         if outcome.delegated:
             from akke_graph.shacl.reference import validate_pyshacl
 
@@ -68,12 +58,10 @@ def validate_graph(loaded: LoadedGraph, *, engine: str = "native",
     return ValidationReport(loaded=loaded, shapes=shapes, outcome=outcome)
 
 
-def require_conformant(loaded: LoadedGraph, *, engine: str = "native", lang: str = "en") -> ValidationReport:
-    """Validate and raise :class:`NonConformantError` (exit 1, with the report) on any violation."""
+def require_conformant(loaded: LoadedGraph, *, engine: str = "native") -> ValidationReport:
+    """Validate and raise :class:`NonConformantError` (exit 1, with the report, written in the
+    language of whoever shows it) on any violation."""
     report = validate_graph(loaded, engine=engine)
     if not report.conforms:
-        message = ("tietoverkko ei ole kelvollinen: mitään ei julkaista, siirretä eikä jaeta"
-                   if lang == "fi" else
-                   "the graph does not conform to the shapes: nothing is published, pushed or served")
-        raise NonConformantError(message, report_text=report.to_text(lang))
+        raise NonConformantError(text("nonconformant"), report=report)
     return report

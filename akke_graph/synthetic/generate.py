@@ -32,8 +32,7 @@ import pyoxigraph as ox
 
 from akke_graph.config import Config, load_config
 from akke_graph.synthetic import model as m
-from akke_graph.terms import PREFIXES as TERMS_PREFIXES
-from akke_graph.terms import own_prefixes
+from akke_graph.terms import prefix_map
 from akke_graph.synthetic.model import GRAPH, ID, Plan
 from akke_graph.synthetic.violations import (
     ExpectedViolation,
@@ -148,11 +147,11 @@ def national_files(p: Plan) -> Iterator[GeneratedFile]:
         yield GeneratedFile(stem, t)
 
     _, t = source_file("links/municipalities", NATIONAL_SOURCE)
-    for r, region in enumerate(m.REGIONS):
-        codes = [m.KUNTA + m.MUNICIPALITY_CODES[slug] for slug, _, _ in region[4]]
+    for r, (region_slug, _, _, _, region_cities, _) in enumerate(m.REGIONS):
+        codes = [m.KUNTA + m.MUNICIPALITY_CODES[slug] for slug, _, _ in region_cities]
         for iri, code in zip(m.city_iris(r), codes):
             t.about(iri, (DCTERMS + "spatial", code))
-        t.about(ID + "city-region/" + region[0], (DCTERMS + "hasPart", codes))
+        t.about(ID + "city-region/" + region_slug, (DCTERMS + "hasPart", codes))
     for code in sorted(m.MUNICIPALITY_CODES.values()):
         t.about(m.KUNTA + code, (SKOS + "notation", Lit(code)))
     yield GeneratedFile("links/municipalities", t)
@@ -333,7 +332,7 @@ def write_nquads(out: IO[str], files: Iterable[GeneratedFile]) -> int:
     return count
 
 
-PREFIXES = {**TERMS_PREFIXES, **own_prefixes(m.BASE), "source": ID + "source/",
+PREFIXES = {**prefix_map(m.BASE), "source": ID + "source/",
             "kunta": m.KUNTA, "yso": m.YSO}
 _BY_NS = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
 

@@ -7,6 +7,11 @@ import json
 import threading
 from typing import Any
 
+from akke_graph.sparql_http import HttpPolicy
+
+# Retries and the rate limit stay on in the tests, with waits short enough for them.
+QUICK = HttpPolicy(timeout=5, retries=2, backoff=0.01)
+
 
 def company(business_id: str, names: list[tuple[str, str, str | None]], *, municipality: str = "853",
             city: str = "TURKU", form: tuple[str, str, str] = ("16", "Osakeyhtiö", "Limited company"),

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from click.testing import CliRunner
 
-from akke_graph.cli import cli
 from akke_graph.link.check import check_links
 from akke_graph.load import load
 
@@ -88,18 +86,18 @@ def test_every_problem_is_reported(config, tmp_path: Path) -> None:
     assert "virhe: Y-tunnus 2077474-1 (organisation:c) ei kelpaa" in report.to_text("fi")
 
 
-def test_cli_exits_1_with_the_report(project_root: Path, tmp_path: Path, monkeypatch) -> None:
+def test_cli_exits_1_with_the_report(project_root: Path, tmp_path: Path, monkeypatch, cli) -> None:
     monkeypatch.setenv("AKKE_GRAPH_PROJECT", str(project_root))
-    result = CliRunner().invoke(cli, ["link", "check", "--lang", "en", *map(str, write(tmp_path))])
+    result = cli("link", "check", "--lang", "en", *map(str, write(tmp_path)))
     assert result.exit_code == 1
     assert "is held by 2 organisations" in result.output and result.output.rstrip().endswith("warning(s).")
-    result = CliRunner().invoke(cli, ["link", "check", "--lang", "en"])
+    result = cli("link", "check", "--lang", "en")
     assert result.exit_code == 0 and "0 error(s), 0 warning(s)" in result.output
 
 
-def test_unreadable_input_is_an_error_not_a_traceback(project_root: Path, tmp_path: Path, monkeypatch) -> None:
+def test_unreadable_input_is_an_error_not_a_traceback(project_root: Path, tmp_path: Path, monkeypatch, cli) -> None:
     monkeypatch.setenv("AKKE_GRAPH_PROJECT", str(project_root))
     broken = tmp_path / "broken.ttl"
     broken.write_text(HEAD + "o:a skos:exactMatch wd:Q1\n", encoding="utf-8")
-    result = CliRunner().invoke(cli, ["link", "check", str(broken)])
+    result = cli("link", "check", str(broken))
     assert result.exit_code == 2 and "broken.ttl:" in result.stderr and "Traceback" not in result.output

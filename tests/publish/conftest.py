@@ -4,11 +4,12 @@ real command line and to read every file of a release."""
 
 from __future__ import annotations
 
-import os
+import io
 import shutil
 import subprocess
-import sys
+from datetime import datetime, timezone
 from pathlib import Path
+from dataclasses import dataclass
 from typing import Iterator
 
 import pytest
@@ -23,12 +24,12 @@ EPOCH = "1767225600"   # 2026-01-01T00:00:00Z: fixed time, so two runs can be co
 PROJECT_PARTS = ("pyproject.toml", "ontology", "data", "shapes", "queries")
 
 
-def run_cli(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None,
-            timeout: float = 120) -> subprocess.CompletedProcess:
-    """The real ``akke-graph`` command in a fresh Python process."""
-    full_env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "AKKE_GRAPH_LANG": "en", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "akke_graph", *args], cwd=cwd, env=full_env,
-                          capture_output=True, text=True, timeout=timeout)
+@pytest.fixture(scope="session")
+def run_cli(cli):
+    """The real ``akke-graph`` command in a fresh Python process (publish installs a SIGTERM
+    handler and forks workers: not for the test's own process), at a fixed release time."""
+    return lambda *args, cwd=ROOT, env=None: cli(*args, process=True, cwd=cwd,
+                                                 env={"SOURCE_DATE_EPOCH": EPOCH, **(env or {})})
 
 
 def copy_project(target: Path) -> Path:
@@ -69,11 +70,8 @@ def release_text_files(folder: Path) -> Iterator[tuple[Path, str]]:
 
 
 def _publish(config: Config, out: Path, **options: object) -> PublishResult:
-    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
-    try:
-        return publish(config, PublishOptions(out=out, lang="en", **options))  # type: ignore[arg-type]
-    finally:
-        os.environ.pop("SOURCE_DATE_EPOCH", None)
+    released = datetime.fromtimestamp(int(EPOCH), tz=timezone.utc)
+    return publish(config, PublishOptions(out=out, lang="en", released_at=released, **options))  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="session")
@@ -82,6 +80,58 @@ def release(tmp_path_factory: pytest.TempPathFactory, config: Config) -> Path:
     out = tmp_path_factory.mktemp("release") / "dist"
     _publish(config, out, version="1.0.0")
     return out
+
+
+PORTAL_SETTINGS = {"publisher": "turku-science-park", "contact-email": "data@example.org",
+                   "endpoint": "http://127.0.0.1:7878/sparql", "update-frequency": "IRREG"}
+
+
+def configure(project: Path, **settings: str) -> Path:
+    """Add ``key = "value"`` lines to the project's ``[tool.akke-graph]`` table."""
+    pyproject = project / "pyproject.toml"
+    lines = "".join(f'{key} = "{value}"\n' for key, value in settings.items())
+    text = pyproject.read_text(encoding="utf-8")
+    pyproject.write_text(text.replace("[tool.akke-graph]\n", "[tool.akke-graph]\n" + lines), encoding="utf-8")
+    return project
+
+
+@pytest.fixture(scope="session")
+def portal_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped graph published as for a portal: publisher, contact e-mail, SPARQL endpoint
+    and update frequency configured (test values: the shipped configuration sets none of them)."""
+    project = configure(copy_project(tmp_path_factory.mktemp("portal") / "project"), **PORTAL_SETTINGS)
+    out = project.parent / "dist"
+    _publish(load_config(project), out, version="1.0.0")
+    return out
+
+
+@dataclass
+class ServedRelease:
+    """A release served by ``akke-graph serve`` (in-process), published with that server's
+    SPARQL endpoint as its ``endpoint``."""
+
+    url: str
+    folder: Path
+    endpoint: str
+
+
+@pytest.fixture(scope="session")
+def served_release(tmp_path_factory: pytest.TempPathFactory, loaded) -> Iterator[ServedRelease]:
+    """The service starts first on a free port over an empty release folder (it reads the folder
+    at each request), then the release is published into that folder with the service's
+    ``/sparql`` as its configured endpoint — so every link of the release is the service's."""
+    from akke_graph.serve import SparqlService
+
+    base = tmp_path_factory.mktemp("served")
+    out = base / "dist"
+    out.mkdir()
+    service = SparqlService.from_loaded(loaded, release=out, port=0, timeout_s=120.0, log=io.StringIO())
+    with service:
+        endpoint = service.url + "/sparql"
+        project = configure(copy_project(base / "project"), endpoint=endpoint,
+                            publisher=PORTAL_SETTINGS["publisher"])
+        _publish(load_config(project), out, version="1.0.0")
+        yield ServedRelease(url=service.url, folder=out, endpoint=endpoint)
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,6 @@ import pytest
 
 from akke_graph.publish.diff import diff_paths
 
-from .conftest import run_cli
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -50,26 +49,26 @@ def test_diff_reports_exactly_the_constructed_change(release: Path, tmp_path: Pa
                                     f"<{BASE}id/project/akke-turku>", f"<{BASE}id/work-package/akke-turku-wp-5>"})
 
 
-def test_diff_command_json_and_markdown(release: Path, tmp_path: Path) -> None:
+def test_diff_command_json_and_markdown(release: Path, tmp_path: Path, run_cli) -> None:
     old, new, removed = constructed_change(release, tmp_path)
     result = run_cli("diff", str(old), str(new), "--format", "json")
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert sorted(data["added"]) == sorted(ADDED) and sorted(data["removed"]) == sorted(removed)
     assert data["entities"][f"<{BASE}id/project/akke-turku>"]["added"] == [ADDED[2]]
     result = run_cli("diff", str(old), str(new))
-    assert result.returncode == 0
+    assert result.exit_code == 0
     assert "## Turku Science Park Oy" in result.stdout and f"+ {ADDED[1]}" in result.stdout
     result = run_cli("diff", str(old), str(new), "--format", "nt")
     assert sorted(result.stdout.splitlines()) == sorted([f"+ {l}" for l in ADDED] + [f"- {l}" for l in removed])
 
 
-def test_unchanged_graph_has_no_changes_blank_nodes_included(release: Path, tmp_path: Path) -> None:
+def test_unchanged_graph_has_no_changes_blank_nodes_included(release: Path, tmp_path: Path, run_cli) -> None:
     assert any("_:" in l for l in (release / "dumps/akke-graph.nt").read_text(encoding="utf-8").splitlines())
     diff = diff_paths(release, release / "dumps/akke-graph.jsonld")
     assert diff.empty
     result = run_cli("diff", str(release), str(release / "dumps/akke-graph.trig"))
-    assert result.returncode == 0 and "No changes" in result.stdout
+    assert result.exit_code == 0 and "No changes" in result.stdout
 
 
 def test_publish_with_previous_writes_changes(release: Path, project_copy: Path, publish_into, tmp_path: Path) -> None:
@@ -95,12 +94,12 @@ def test_publish_with_previous_writes_changes(release: Path, project_copy: Path,
     assert manifest["issued"] == json.loads((release / "release.json").read_text(encoding="utf-8"))["issued"]
 
 
-def test_diff_errors_are_clear(tmp_path: Path) -> None:
+def test_diff_errors_are_clear(tmp_path: Path, run_cli) -> None:
     folder = tmp_path / "not-a-release"
     folder.mkdir()
     result = run_cli("diff", str(folder), str(folder))
-    assert result.returncode == 2 and "not an akke-graph release" in result.stderr
+    assert result.exit_code == 2 and "not an akke-graph release" in result.stderr
     broken = tmp_path / "broken.ttl"
     broken.write_text("<a> <b> .\n", encoding="utf-8")
     result = run_cli("diff", str(broken), str(broken))
-    assert result.returncode == 2 and "broken.ttl:1" in result.stderr and "Traceback" not in result.stderr
+    assert result.exit_code == 2 and "broken.ttl:1" in result.stderr and "Traceback" not in result.stderr

@@ -16,7 +16,7 @@ from akke_graph.publish import dumps as dumps_module
 from akke_graph.publish.dumps import CONTEXT_PATH, DUMPS
 from akke_graph.terms import to_rdflib
 
-from .conftest import _publish, content, run_cli, sha256sum_ok
+from .conftest import _publish, content, sha256sum_ok
 from .test_publish_dumps import OX_FORMATS, expected_graph
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -25,10 +25,10 @@ PAGES = ("index.html", "index.en.html", "id", "img", "queries", "ontology/index.
 
 
 @pytest.fixture(scope="module")
-def data_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def data_release(tmp_path_factory: pytest.TempPathFactory, run_cli) -> Path:
     out = tmp_path_factory.mktemp("dumps-only") / "dist"
     result = run_cli("publish", "--dumps-only", "--out", str(out), "--version", "1.0.0")
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     assert "entity pages" not in result.stderr   # the steps it skips are not announced
     return out
 
@@ -69,12 +69,12 @@ def test_same_dumps_and_catalogue_as_a_full_release(data_release: Path, release:
     assert {p: full[p] for p in data} == data
 
 
-def test_replaces_a_full_release_whole(tmp_path: Path) -> None:
+def test_replaces_a_full_release_whole(tmp_path: Path, run_cli) -> None:
     out = tmp_path / "dist"
-    assert run_cli("publish", "--out", str(out)).returncode == 0
+    assert run_cli("publish", "--out", str(out)).exit_code == 0
     assert (out / "id").is_dir()
     result = run_cli("publish", "--dumps-only", "--out", str(out))
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     assert not (out / "id").exists() and not (out / "index.html").exists()
     assert sha256sum_ok(out)
     assert [p.name for p in tmp_path.iterdir()] == ["dist"]

@@ -43,8 +43,8 @@ def test_every_link_resolves_to_a_file_of_the_release(fixture: str, request) -> 
                 if link is None:
                     continue
                 parts = urlsplit(link)
-                if parts.scheme in ("http", "https", "mailto"):
-                    continue   # external links are not the release's to check
+                if parts.scheme in ("http", "https", "mailto", "data"):
+                    continue   # external links (and inline data) are not the release's to check
                 assert not parts.scheme and not parts.netloc, f"{page}: {link}"
                 target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
                 checked += 1
@@ -57,14 +57,17 @@ def test_every_link_resolves_to_a_file_of_the_release(fixture: str, request) -> 
 
 
 def test_html_parses_strictly_with_lang_set(release: Path) -> None:
+    """Every page reads without JavaScript; the only script is the search box's (deferred, from
+    the release itself), besides the schema.org description of the landing pages."""
     pages = html_pages(release)
     assert len(pages) > 50
     for page in pages:
         document = parse(page)   # strict: raises on any parse error
         assert document.get("lang") in ("fi", "en"), page
         for element in document.iter():
-            if element.tag == "script":
-                pytest.fail(f"{page} uses JavaScript")
+            if element.tag == "script" and element.get("type") != "application/ld+json" and \
+                    not (element.get("src", "").endswith("search.js") and element.get("defer") is not None):
+                pytest.fail(f"{page} runs a script other than the release's own search.js")
             if element.tag == "link" and element.get("rel") == "stylesheet":
                 pytest.fail(f"{page} loads an external stylesheet")
             if element.get("src", "").startswith(("http://", "https://")):
@@ -161,3 +164,59 @@ def test_ontology_and_query_pages(release: Path, config) -> None:
             assert f'id="{name}"' in page
         rdf = list(ox.parse(path=str(release / "queries/queries.ttl"), format=ox.RdfFormat.TURTLE))
         assert len({q.subject for q in rdf}) == len(queries)
+
+
+def test_periods_are_dates_in_the_pages_language(release: Path) -> None:
+    project = (release / "id/project/akke-turku.html").read_text(encoding="utf-8")
+    assert ">1.5.2021–31.12.2021</a>" in project                  # the dcterms:temporal row
+    assert "akke-turku#period</a>" not in project
+    assert "1.5.2021–31.12.2021" in (release / "index.html").read_text(encoding="utf-8")
+    assert "1 May 2021 – 31 December 2021" in (release / "index.en.html").read_text(encoding="utf-8")
+
+
+def test_no_page_shows_a_bare_blank_node(release: Path) -> None:
+    """Blank nodes are shown nested, or through the entity they hang from; a mapping's SSSOM
+    annotation (an owl:Axiom) beside the mapping it annotates."""
+    for page in html_pages(release):
+        assert "<td>[ ]</td>" not in page.read_text(encoding="utf-8"), page
+    theme = (release / "id/theme/circular-economy.html").read_text(encoding="utf-8")
+    assert "ManualMappingCuration" in theme and "owl:annotatedSource" not in theme
+
+
+def test_incoming_links_say_through_what(release: Path) -> None:
+    html = (release / "id/organisation/turun-kaupunki.html").read_text(encoding="utf-8")
+    incoming = html.split('<ul class="incoming">', 1)[1].split("</ul>", 1)[0]
+    lines = incoming.strip().splitlines()
+    assert len(lines) == len(set(lines))                            # one line per linking entity
+    for number in ("1", "2", "5"):                                   # the work packages it is responsible for
+        assert any("vastuutaho" in line and f"Työpaketti {number}:" in line for line in lines), number
+
+
+def test_mapped_iris_show_their_labels_and_business_ids_link_to_the_register(release: Path) -> None:
+    theme = (release / "id/theme/circular-economy.html").read_text(encoding="utf-8")
+    assert '<a href="http://www.yso.fi/onto/yso/p28601" title="http://www.yso.fi/onto/yso/p28601">kiertotalous · p28601</a>' in theme
+    turku = (release / "id/organisation/turun-kaupunki.html").read_text(encoding="utf-8")
+    assert ">Turku · Q38511</a>" in turku
+    assert '<a href="https://tietopalvelu.ytj.fi/yritys/0204819-8"' in turku
+
+
+def test_the_release_line_names_its_date_once(release: Path, tmp_path: Path, publish_into, project_copy: Path) -> None:
+    assert "Julkaisu 1.0.0 · 1.1.2026 ·" in (release / "index.html").read_text(encoding="utf-8")
+    out = tmp_path / "dated"
+    publish_into(project_copy, out)                                  # version = today's date
+    html = (out / "index.html").read_text(encoding="utf-8")
+    line = html.split('<p class="subtitle">', 1)[1].split("</p>", 1)[0]
+    assert line.startswith("Julkaisu 2026-01-01 · ") and "1.1.2026" not in line, line
+
+
+def test_the_search_index_holds_names_and_business_ids(release: Path, anonymous_release: Path) -> None:
+    index = json.loads((release / "search/index.json").read_text(encoding="utf-8"))
+    kinds = index["kinds"]
+    by_slug = {(kinds[r[0]], r[1]): r for r in index["records"]}
+    turku = by_slug[("organisation", "turun-kaupunki")]
+    assert turku[2] == "Turun kaupunki" and turku[3] == "City of Turku"
+    assert turku[5] == ["0204819-8"]
+    assert {"project", "person", "theme", "agreement"} <= {k for k, _ in by_slug}
+    assert (release / "search.js").is_file()
+    anonymous = json.loads((anonymous_release / "search/index.json").read_text(encoding="utf-8"))
+    assert "person" not in {anonymous["kinds"][r[0]] for r in anonymous["records"]}

@@ -10,7 +10,7 @@ import pytest
 
 from akke_graph.config import DEFAULT_BASE_IRI
 from akke_graph.load import LoadedGraph
-from akke_graph.publish.rebase import regex_form
+from akke_graph.rebase import regex_form
 from akke_graph.store import OxigraphStore
 from akke_graph.terms import FOAF
 from akke_graph.shacl.validate import validate_graph
@@ -52,8 +52,7 @@ def test_rebased_release_uses_the_new_base_everywhere(rebased_release: Path) -> 
 def test_rebased_release_conforms_to_the_rebased_shapes(rebased_release: Path, config) -> None:
     """The re-based dumps validate against the project's shapes moved onto the new base."""
     store = OxigraphStore()
-    for quad in ox.parse(path=str(rebased_release / "dumps/akke-graph.trig"), format=ox.RdfFormat.TRIG):
-        store.store.add(quad)
+    store.add(ox.parse(path=str(rebased_release / "dumps/akke-graph.trig"), format=ox.RdfFormat.TRIG))
     report = validate_graph(LoadedGraph(config=config.with_base(NEW_BASE), store=store))
     assert report.conforms, report.to_text("en")
 
@@ -74,8 +73,7 @@ def test_release_with_persons_publishes_what_the_source_published(release: Path)
 
 def test_release_without_persons_keeps_roles_and_conforms(anonymous_release: Path, config) -> None:
     store = OxigraphStore()
-    for quad in ox.parse(path=str(anonymous_release / "dumps/akke-graph.trig"), format=ox.RdfFormat.TRIG):
-        store.store.add(quad)
+    store.add(ox.parse(path=str(anonymous_release / "dumps/akke-graph.trig"), format=ox.RdfFormat.TRIG))
     report = validate_graph(LoadedGraph(config=config, store=store))
     assert report.conforms, report.to_text("en")
     rows = store.select("""

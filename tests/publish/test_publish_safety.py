@@ -17,16 +17,16 @@ import pytest
 from akke_graph.errors import NonConformantError, PublishError
 from akke_graph.publish.release import PAUSE_ENV, STEPS, Run
 
-from .conftest import EPOCH, ROOT, run_cli, sha256sum_ok, snapshot
+from .conftest import EPOCH, ROOT, sha256sum_ok, snapshot
 
 BAD_CASE = ROOT / "tests/cases/invalid/wp-no-project.ttl"
 
 
 @pytest.fixture()
-def previous_release(tmp_path: Path) -> Path:
+def previous_release(tmp_path: Path, run_cli) -> Path:
     out = tmp_path / "dist"
     result = run_cli("publish", "--out", str(out), "--version", "1.0.0")
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     return out
 
 
@@ -55,7 +55,7 @@ def wait_for_step(proc: subprocess.Popen, step: str, timeout: float = 300) -> No
 @pytest.mark.parametrize("step, extra", [("validate", ()), ("dumps", ()), ("pages", ()), ("index", ()),
                                          ("checksums", ()), ("dumps", ("--dumps-only",)),
                                          ("catalog", ("--dumps-only",))])
-def test_killed_publish_leaves_the_previous_release_intact(previous_release: Path, step: str, extra: tuple) -> None:
+def test_killed_publish_leaves_the_previous_release_intact(previous_release: Path, step: str, extra: tuple, run_cli) -> None:
     before = snapshot(previous_release)
     proc = start_publish(previous_release, *extra)
     try:
@@ -69,7 +69,7 @@ def test_killed_publish_leaves_the_previous_release_intact(previous_release: Pat
     siblings = [p.name for p in previous_release.parent.iterdir() if p != previous_release]
     assert all(name.startswith(".dist.tmp-") for name in siblings), siblings
     result = run_cli("publish", "--out", str(previous_release), "--version", "2.0.0")
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     assert [p.name for p in previous_release.parent.iterdir()] == ["dist"]
     assert '"version": "2.0.0"' in (previous_release / "release.json").read_text(encoding="utf-8")
     assert sha256sum_ok(previous_release)
@@ -85,49 +85,49 @@ def test_terminated_publish_cleans_up_after_itself(previous_release: Path) -> No
     assert [p.name for p in previous_release.parent.iterdir()] == ["dist"]
 
 
-def test_graph_with_a_violation_publishes_nothing(project_copy: Path, tmp_path: Path) -> None:
+def test_graph_with_a_violation_publishes_nothing(project_copy: Path, tmp_path: Path, run_cli) -> None:
     shutil.copy(BAD_CASE, project_copy / "data" / BAD_CASE.name)
     out = tmp_path / "out" / "dist"
     result = run_cli("--project", str(project_copy), "publish", "--out", str(out))
-    assert result.returncode == 1, result.stderr
+    assert result.exit_code == 1, result.stderr
     assert "does not conform" in result.stderr and "irrallinen-wp-1" in result.stderr
     assert not out.exists()
     assert not out.parent.exists() or not any(out.parent.iterdir())
 
 
-def test_graph_with_a_violation_leaves_the_previous_release(project_copy: Path, tmp_path: Path) -> None:
+def test_graph_with_a_violation_leaves_the_previous_release(project_copy: Path, tmp_path: Path, run_cli) -> None:
     out = tmp_path / "dist"
-    assert run_cli("--project", str(project_copy), "publish", "--out", str(out)).returncode == 0
+    assert run_cli("--project", str(project_copy), "publish", "--out", str(out)).exit_code == 0
     before = snapshot(out)
     shutil.copy(BAD_CASE, project_copy / "data" / BAD_CASE.name)
     result = run_cli("--project", str(project_copy), "publish", "--out", str(out))
-    assert result.returncode == 1
+    assert result.exit_code == 1
     assert snapshot(out) == before
     assert [p.name for p in tmp_path.iterdir() if p.name != "project"] == ["dist"]
 
 
-def test_a_folder_that_is_not_a_release_is_not_replaced(tmp_path: Path) -> None:
+def test_a_folder_that_is_not_a_release_is_not_replaced(tmp_path: Path, run_cli) -> None:
     out = tmp_path / "precious"
     out.mkdir()
     (out / "notes.txt").write_text("mine", encoding="utf-8")
     result = run_cli("publish", "--out", str(out))
-    assert result.returncode == 2
+    assert result.exit_code == 2
     assert "not an akke-graph release" in result.stderr
     assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"
     result = run_cli("publish", "--out", str(ROOT / "data"))
-    assert result.returncode == 2 and "project's own files" in result.stderr
+    assert result.exit_code == 2 and "project's own files" in result.stderr
 
 
-def test_previous_must_be_a_release(tmp_path: Path) -> None:
+def test_previous_must_be_a_release(tmp_path: Path, run_cli) -> None:
     (tmp_path / "old").mkdir()
     result = run_cli("publish", "--out", str(tmp_path / "dist"), "--previous", str(tmp_path / "old"))
-    assert result.returncode == 2 and "not an akke-graph release" in result.stderr
+    assert result.exit_code == 2 and "not an akke-graph release" in result.stderr
     assert not (tmp_path / "dist").exists()
 
 
-def test_bad_base_iri_is_an_error(tmp_path: Path) -> None:
+def test_bad_base_iri_is_an_error(tmp_path: Path, run_cli) -> None:
     result = run_cli("publish", "--out", str(tmp_path / "dist"), "--base-iri", "not an iri")
-    assert result.returncode == 2
+    assert result.exit_code == 2
     assert "base IRI" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "dist").exists()
 
@@ -164,3 +164,24 @@ def test_a_conformant_graph_is_reported_with_its_own_validation_time() -> None:
     run.step("dumps", lambda: time.sleep(0.3))
     run.settle()
     assert [s for s, _ in seen] == ["dumps", "validate"] and seen[1][1] >= 0.3
+
+
+def _small_files_only() -> None:
+    """In the child: files may not grow past 64 KiB, and a write past it fails (EFBIG) instead
+    of killing the process — a full disk as the program meets it."""
+    import resource
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (64 << 10, 64 << 10))
+
+
+def test_a_write_that_fails_leaves_the_previous_release(previous_release: Path) -> None:
+    before = snapshot(previous_release)
+    env = {**os.environ, "AKKE_GRAPH_LANG": "en", "SOURCE_DATE_EPOCH": EPOCH}
+    done = subprocess.run([sys.executable, "-m", "akke_graph", "publish", "--out", str(previous_release),
+                           "--version", "2.0.0"], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=600, preexec_fn=_small_files_only)
+    assert done.returncode == 2, done.stderr
+    assert "writing the release failed: File too large" in done.stderr and "Traceback" not in done.stderr
+    assert snapshot(previous_release) == before
+    assert [p.name for p in previous_release.parent.iterdir()] == ["dist"]

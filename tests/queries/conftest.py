@@ -1,6 +1,7 @@
 """Fixtures for the canned-query tests: the queries, the graph in the rdflib store, a real
 Oxigraph server loaded with the graph through the Graph Store Protocol, and small HTTP servers
-on 127.0.0.1 that misbehave like broken endpoints."""
+on 127.0.0.1 that misbehave like broken endpoints; and ``run``/``ok``/``fails``, the query command
+through the shared ``cli`` runner."""
 
 from __future__ import annotations
 
@@ -128,3 +129,31 @@ def broken_endpoint() -> Iterator[Callable[[Callable[[_Handler], None]], str]]:
 def never(handler: _Handler) -> None:
     """Accept the request and answer nothing until the test is over."""
     TEST_OVER.wait(600)
+
+
+@pytest.fixture()
+def run(cli):
+    """``akke-graph query ARGS`` through the shared runner."""
+    return lambda *args: cli("query", *args)
+
+
+@pytest.fixture()
+def ok(run):
+    """Run the query command; it must exit 0. Its output."""
+    def check(*args: str) -> str:
+        result = run(*args)
+        assert result.exit_code == 0, result.output
+        return result.output
+    return check
+
+
+@pytest.fixture()
+def fails(run):
+    """Run the query command; it must exit 2 with ``message`` and no traceback. Its output."""
+    def check(*args: str, message: str) -> str:
+        result = run(*args)
+        assert result.exit_code == 2, result.output
+        assert message in result.output, result.output
+        assert "Traceback" not in result.output
+        return result.output
+    return check

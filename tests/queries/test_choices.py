@@ -12,8 +12,8 @@ from akke_graph.errors import ParameterError
 from akke_graph.load import LoadedGraph
 from akke_graph.oxigraph_server import OxigraphServer
 from akke_graph.query import find_query, load_queries, parse_query, run_query
+from akke_graph.sparql_http import HttpPolicy
 
-from .test_cli import fails
 
 ICT = "https://w3id.org/akke/id/theme/ict"
 THING = """#+ summary: things of a kind
@@ -55,7 +55,7 @@ def test_a_value_the_data_does_not_hold_is_an_error(loaded: LoadedGraph) -> None
 def test_held_values_and_defaults_run_as_before(loaded: LoadedGraph) -> None:
     assert run_query(loaded, "contacts-by-theme", {"theme": "theme:ict"}).rows
     run_query(loaded, "contacts-by-theme", {})               # the default, whatever it finds
-    query = parse_query(THING, "things")
+    query = parse_query(THING, "things", base_iri=loaded.config.base_iri)   # read into the project
     assert run_query(loaded, query, {"thing": "akke:WorkPackage"}).rows
 
 
@@ -68,12 +68,12 @@ def test_an_unheld_value_of_an_ad_hoc_query(loaded: LoadedGraph) -> None:
 def test_on_an_endpoint(loaded_server: OxigraphServer, loaded: LoadedGraph) -> None:
     query = find_query(loaded.config, "contacts-by-theme")
     with pytest.raises(ParameterError, match="does not occur in the data") as caught:
-        run_remote(loaded_server.query_url, query, {"theme": "theme:ictt"}, timeout=20)
+        run_remote(loaded_server.query_url, query, {"theme": "theme:ictt"}, policy=HttpPolicy(timeout=20))
     assert "theme:ict," in (caught.value.hint or "")
-    assert run_remote(loaded_server.query_url, query, {"theme": "theme:ict"}, timeout=20).rows
+    assert run_remote(loaded_server.query_url, query, {"theme": "theme:ict"}, policy=HttpPolicy(timeout=20)).rows
 
 
-def test_command_line() -> None:
+def test_command_line(fails) -> None:
     out = fails("contacts-by-theme", "--param", "theme=theme:ictt",
                 message="theme=theme:ictt does not occur in the data")
     assert "values in the data: theme:bioeconomy" in out

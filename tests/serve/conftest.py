@@ -14,6 +14,7 @@ import pytest
 
 from akke_graph.load import LoadedGraph
 from akke_graph.oxigraph_server import OxigraphServer
+from akke_graph.query import queries_as_rdf
 from akke_graph.store import OxigraphStore
 
 from .faultproxy import FaultProxy
@@ -67,7 +68,13 @@ def release_dir(tmp_path_factory: pytest.TempPathFactory, loaded: LoadedGraph) -
         loaded.store.dump("turtle", graph=base + "graph/ontology/akke"))
     (root / "dumps").mkdir()
     (root / "dumps/akke-graph.trig").write_bytes(loaded.store.dump("trig"))
-    (root / "catalog.ttl").write_text(f"<{base}> a <http://www.w3.org/ns/dcat#Catalog> .\n")
+    (root / "catalog.ttl").write_text(
+        f"<{base}catalog> a <http://www.w3.org/ns/dcat#Catalog> ;\n"
+        f'  <http://purl.org/dc/terms/title> "AKKE-tietoverkko"@fi, "Åbo – Turku"@sv .\n',
+        encoding="utf-8")
+    (root / "queries").mkdir()
+    (root / "queries/queries.ttl").write_bytes(
+        ox.serialize(queries_as_rdf(loaded.config, base), format=ox.RdfFormat.TURTLE))
     (root / "img").mkdir()
     (root / "img/ecosystem.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
     (root / "release.json").write_text(json.dumps({"version": "test", "base_iri": base}))
@@ -98,13 +105,23 @@ def patient_service(validated: LoadedGraph, release_dir: Path):
 
 
 @pytest.fixture(scope="session")
+def published_release(tmp_path_factory: pytest.TempPathFactory, validated: LoadedGraph) -> Path:
+    """A release written by publish itself (pages, queries page, .htaccess, nginx.conf)."""
+    from akke_graph.publish import PublishOptions, publish
+
+    out = tmp_path_factory.mktemp("published") / "release"
+    publish(validated.config, PublishOptions(out=out, lang="en", version="test"))
+    return out
+
+
+@pytest.fixture(scope="session")
 def version_b(loaded: LoadedGraph) -> OxigraphStore:
     """A second version of the graph: one triple more in one graph, one fewer in another."""
     store = OxigraphStore()
     store.add(loaded.store.quads())
     graphs = store.graphs()
     first = next(iter(store.quads(graphs[0])))
-    store.store.remove(first)
+    store.remove([first])
     store.add([ox.Quad(ox.NamedNode("urn:test:version"), ox.NamedNode("urn:test:is"),
                        ox.Literal("B"), ox.NamedNode(graphs[-1]))])
     return store

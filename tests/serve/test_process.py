@@ -59,7 +59,7 @@ def test_process_tree_gone_after_signal(sig: int, validated: LoadedGraph, projec
     url = f"http://127.0.0.1:{port}"
     # a grace period no busy machine reaches: the replaced process is certainly still retiring
     proc = start_serve(project_root, "--port", str(port), "--timeout", "2", "--grace", "600",
-                       "--release", str(release_dir), "--store", str(tmp_path / "store"))
+                       "--release", str(release_dir), "--store-dir", str(tmp_path / "store"))
     try:
         wait_healthy(proc, url)
         assert httpx.get(url + "/sparql", params={"query": SLOW}, timeout=120).status_code == 503
@@ -84,7 +84,7 @@ def test_port_in_use_fails_cleanly(validated: LoadedGraph, project_root: Path, t
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        proc = start_serve(project_root, "--port", str(port), "--store", str(tmp_path / "store"))
+        proc = start_serve(project_root, "--port", str(port), "--store-dir", str(tmp_path / "store"))
         _, err = proc.communicate(timeout=300)
     assert proc.returncode == 2 and f"cannot listen on 127.0.0.1:{port}" in err
     assert "Traceback" not in err
@@ -93,7 +93,7 @@ def test_port_in_use_fails_cleanly(validated: LoadedGraph, project_root: Path, t
 
 def test_nonconformant_graph_is_not_served(broken_project: Path, tmp_path: Path) -> None:
     pytest.importorskip("akke_graph.shacl.validate")
-    proc = start_serve(broken_project, "--port", str(free_port()), "--store", str(tmp_path / "store"))
+    proc = start_serve(broken_project, "--port", str(free_port()), "--store-dir", str(tmp_path / "store"))
     _, err = proc.communicate(timeout=300)
     assert proc.returncode == 1 and "does not conform" in err
     assert not (tmp_path / "store").exists()

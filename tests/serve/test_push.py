@@ -5,7 +5,6 @@ message say what happened."""
 
 from __future__ import annotations
 
-import functools
 import queue
 import re
 import threading
@@ -15,13 +14,12 @@ from typing import Callable
 
 import pyoxigraph as ox
 import pytest
-from click.testing import CliRunner
 
-from akke_graph.cli import cli
 from akke_graph.errors import ConfigError, EndpointError
 from akke_graph.load import LoadedGraph
 from akke_graph.oxigraph_server import OxigraphServer, free_port
-from akke_graph.push import PASSWORD_ENV, PushTarget, RetryPolicy, push_store, upload
+from akke_graph.push import PASSWORD_ENV, PushTarget, push_store, upload
+from akke_graph.sparql_http import HttpPolicy
 from akke_graph.store import OxigraphStore
 
 from akke_graph.synthetic.generate import generate
@@ -29,24 +27,19 @@ from akke_graph.synthetic.generate import generate
 from .faultproxy import Fault, FaultProxy, Held, Request
 from .helpers import canonical, counts, graph_triples, holds, store_graph
 
-FAST = RetryPolicy(attempts=3, backoff_s=0.05, timeout_s=10)
+FAST = HttpPolicy(retries=2, backoff=0.05, timeout=10)
 
 
 def target(server: OxigraphServer, gsp: bool = True) -> PushTarget:
     return PushTarget.from_options(server.query_url, gsp=server.store_url if gsp else None)
 
 
-@pytest.fixture(autouse=True)
-def quick_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The command's retries keep their number and timeout, with a first wait of 50 ms."""
-    import akke_graph.push
-
-    monkeypatch.setattr(akke_graph.push, "RetryPolicy", functools.partial(RetryPolicy, backoff_s=0.05))
-
-
-def run_push(project_root: Path, *args: str, env: dict[str, str] | None = None):
-    return CliRunner().invoke(cli, ["--project", str(project_root), "push", *args],
-                              env={PASSWORD_ENV: "", **(env or {})})
+@pytest.fixture()
+def run_push(cli):
+    """The command, its retries keeping their number and timeout, with a first wait of 50 ms."""
+    return lambda project_root, *args, env=None: cli(
+        "push", *args, project=project_root,
+        env={PASSWORD_ENV: "", "AKKE_HTTP_BACKOFF": "0.05", **(env or {})})
 
 
 def leftovers(server: OxigraphServer) -> list[str]:
@@ -149,7 +142,7 @@ def step_through(proxy: FaultProxy, work: Callable[[], object],
 
 
 # Generous: requests wait in the proxy while the test looks at the store.
-PATIENT = RetryPolicy(attempts=3, backoff_s=0.05, timeout_s=600)
+PATIENT = HttpPolicy(retries=2, backoff=0.05, timeout=600, deadline=3600)
 
 
 def test_readers_see_old_or_new_never_half(oxigraph_server: OxigraphServer, fault_proxy,
@@ -221,7 +214,7 @@ class Case:
 
 
 FAULTS = [
-    Case("refused", "refuse", "delta", 2, "B", r"cannot connect"),
+    Case("refused", "refuse", "delta", 2, "B", r"cannot be reached"),
     Case("500-always", [Fault("500")], "delta", 2, "B", r"HTTP 500.*gave up after 4 attempts"),
     Case("503-twice", [Fault("503", times=2)], "delta", 0, "A", r"pushed \d+ graphs"),
     Case("503-on-read", [Fault("503", when=is_read)], "delta", 2, "B",
@@ -252,7 +245,7 @@ FAULTS = [
 @pytest.mark.parametrize("case", FAULTS, ids=[c.name for c in FAULTS])
 def test_faults_leave_old_or_new_graph(case: Case, oxigraph_server: OxigraphServer, fault_proxy,
                                        validated: LoadedGraph, version_b: OxigraphStore,
-                                       project_root: Path) -> None:
+                                       project_root: Path, run_push) -> None:
     push_store(version_b, target(oxigraph_server), policy=FAST)  # the old version, "B"
     proxy = fault_proxy(stall_s=20, server_name=None if case.mode == "delta" else "FaultProxy")
     if case.faults == "refuse":
@@ -292,7 +285,7 @@ FIRST_PUSH_FAULTS = [
 
 @pytest.mark.parametrize("case", FIRST_PUSH_FAULTS, ids=[c.name for c in FIRST_PUSH_FAULTS])
 def test_first_push_faults_leave_nothing_or_new_graph(case: Case, oxigraph_server: OxigraphServer, fault_proxy,
-                                                      validated: LoadedGraph, project_root: Path) -> None:
+                                                      validated: LoadedGraph, project_root: Path, run_push) -> None:
     """Into an empty store the upload goes straight to the graphs, each request committed whole
     (no MOVE): after a fault each graph is absent or complete, never half."""
     proxy = fault_proxy(stall_s=20)
@@ -428,7 +421,7 @@ def test_dry_run_reports_and_sends_nothing(oxigraph_server: OxigraphServer, faul
     assert text.startswith("dry run, nothing was sent") and "the store holds" in text, text
 
 
-def test_cli_dry_run(oxigraph_server: OxigraphServer, validated: LoadedGraph, project_root: Path) -> None:
+def test_cli_dry_run(oxigraph_server: OxigraphServer, validated: LoadedGraph, project_root: Path, run_push) -> None:
     result = run_push(project_root, "--endpoint", oxigraph_server.query_url, "--gsp",
                       oxigraph_server.store_url, "--dry-run")
     assert result.exit_code == 0, result.output
@@ -502,7 +495,7 @@ def test_4xx_is_not_retried(oxigraph_server: OxigraphServer, fault_proxy, loaded
 
 
 def test_cli_push_round_trip(oxigraph_server: OxigraphServer, validated: LoadedGraph,
-                             project_root: Path) -> None:
+                             project_root: Path, run_push) -> None:
     result = run_push(project_root, "--endpoint", oxigraph_server.query_url,
                       "--gsp", oxigraph_server.store_url)
     assert result.exit_code == 0, result.output
@@ -510,7 +503,7 @@ def test_cli_push_round_trip(oxigraph_server: OxigraphServer, validated: LoadedG
     assert holds(oxigraph_server.query_url, validated.store)
 
 
-def test_nonconformant_graph_is_not_pushed(oxigraph_server: OxigraphServer, broken_project: Path) -> None:
+def test_nonconformant_graph_is_not_pushed(oxigraph_server: OxigraphServer, broken_project: Path, run_push) -> None:
     pytest.importorskip("akke_graph.shacl.validate")
     result = run_push(broken_project, "--endpoint", oxigraph_server.query_url)
     assert result.exit_code == 1, result.output
@@ -518,7 +511,7 @@ def test_nonconformant_graph_is_not_pushed(oxigraph_server: OxigraphServer, brok
     assert counts(oxigraph_server.query_url) == {}
 
 
-def test_password_only_from_the_environment(project_root: Path) -> None:
+def test_password_only_from_the_environment(project_root: Path, run_push) -> None:
     url = f"http://127.0.0.1:{free_port()}/query"
     result = run_push(project_root, "--endpoint", url, "--user", "akke")
     assert result.exit_code == 2 and PASSWORD_ENV in result.output
@@ -535,5 +528,5 @@ def test_update_endpoint_defaults() -> None:
     assert PushTarget.from_options("http://h:1/query").update == "http://h:1/update"
     assert PushTarget.from_options("http://h:1/sparql").update == "http://h:1/sparql"
     assert PushTarget.from_options("http://h:1/q", update="http://h:1/u").update == "http://h:1/u"
-    target = PushTarget.from_options("http://h:1/sparql", user="u", environ={PASSWORD_ENV: "pw"})
+    target = PushTarget.from_options("http://h:1/sparql", user="u", password="pw")
     assert target.password == "pw" and "pw" not in repr(target)

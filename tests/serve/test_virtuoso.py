@@ -7,11 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from akke_graph.cli import cli
 from akke_graph.load import LoadedGraph
-from akke_graph.push import PASSWORD_ENV, PushTarget, RetryPolicy, push_store
+from akke_graph.push import PASSWORD_ENV, PushTarget, push_store
+from akke_graph.sparql_http import HttpPolicy
 from akke_graph.query import load_queries
 from akke_graph.store import OxigraphStore
 
@@ -32,14 +31,14 @@ def virtuoso_target(virtuoso: Virtuoso, mode: str) -> PushTarget:
     gsp, update, user = MODES[mode]
     return PushTarget.from_options(virtuoso.sparql, gsp=virtuoso.base + gsp if gsp else None,
                                    update=virtuoso.base + update, user=user,
-                                   environ={PASSWORD_ENV: DBA_PASSWORD})
+                                   password=DBA_PASSWORD)
 
 
 @pytest.mark.parametrize("mode", list(MODES))
 def test_push_round_trip(virtuoso: Virtuoso, loaded: LoadedGraph, version_b: OxigraphStore,
                          mode: str) -> None:
     target = virtuoso_target(virtuoso, mode)
-    policy = RetryPolicy(attempts=2, backoff_s=0.1, timeout_s=30)
+    policy = HttpPolicy(retries=1, backoff=0.1, timeout=30)
     push_store(loaded.store, target, policy=policy)
     assert holds(virtuoso.sparql, loaded.store)
     push_store(loaded.store, target, policy=policy)  # twice: replaced, never duplicated
@@ -51,14 +50,14 @@ def test_push_round_trip(virtuoso: Virtuoso, loaded: LoadedGraph, version_b: Oxi
 
 
 def test_cli_push_with_digest_password_and_canned_queries(virtuoso: Virtuoso, validated: LoadedGraph,
-                                                          project_root: Path) -> None:
-    args = ["--project", str(project_root), "push", "--endpoint", virtuoso.sparql,
+                                                          project_root: Path, cli) -> None:
+    args = ["push", "--endpoint", virtuoso.sparql,
             "--gsp", virtuoso.base + "/sparql-graph-crud-auth",
             "--update", virtuoso.base + "/sparql-auth", "--user", "dba"]
-    wrong = CliRunner().invoke(cli, args, env={PASSWORD_ENV: "not-the-password"})
+    wrong = cli(*args, project=project_root, env={PASSWORD_ENV: "not-the-password"})
     assert wrong.exit_code == 2 and "HTTP 401" in wrong.output and "/sparql" in wrong.output
     assert "not-the-password" not in wrong.output
-    result = CliRunner().invoke(cli, args, env={PASSWORD_ENV: DBA_PASSWORD})
+    result = cli(*args, project=project_root, env={PASSWORD_ENV: DBA_PASSWORD})
     assert result.exit_code == 0, result.output
     assert holds(virtuoso.sparql, validated.store)
     graphs = validated.store.graphs()

@@ -1,12 +1,20 @@
-"""Re-base a release onto a publisher's own domain: every IRI under the configured base IRI (own
-entities, named graphs, the ontology and the shapes namespaces) moves under the new base, in every
-output — RDF terms, literals that spell an IRI (``vann:preferredNamespaceUri``, ``sh:namespace``),
-the regular expressions of the shapes, query texts and mapping tables.
+"""Moving IRIs from one base IRI to another — the one re-basing mechanism of the package.
+
+Two moves use it. The files shipped with akke-graph (``ontology/``, ``shapes/``, ``queries/``)
+are written under :data:`~akke_graph.config.DEFAULT_BASE_IRI` and are moved onto the configured
+base when they are read (:func:`shipped`), so a project configured under its own base IRI needs
+no edited copies of them. A release can be moved onto a publisher's own domain (``publish
+--base-iri``): every IRI under the configured base (own entities, named graphs, the ontology and
+shapes namespaces) moves, in every output — RDF terms, literals that spell an IRI
+(``vann:preferredNamespaceUri``, ``sh:namespace``), the regular expressions of the shapes, query
+texts and mapping tables.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+
+from akke_graph.config import DEFAULT_BASE_IRI
 
 REGEX_SPECIALS = set("\\.^$*+?{}[]|()")
 
@@ -55,7 +63,17 @@ class Rebaser:
         return found
 
 
-def copy_rebased(source: Path, target: Path, rebaser: Rebaser) -> None:
-    """Copy a text file (ontology, shapes) with the base IRI replaced."""
+def shipped(base_iri: str) -> Rebaser:
+    """The move of the shipped ontology, shapes and queries onto ``base_iri`` (the configured
+    base IRI): the one place where the default base IRI means "the base the files are written
+    under"."""
+    return Rebaser(DEFAULT_BASE_IRI, base_iri)
+
+
+def copy_rebased(source: Path, target: Path, *moves: Rebaser) -> None:
+    """Copy a text file (ontology, shapes) with the moves applied in turn."""
+    data = source.read_bytes()
+    for rebaser in moves:
+        data = rebaser.data(data)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(rebaser.data(source.read_bytes()))
+    target.write_bytes(data)
