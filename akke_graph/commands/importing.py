@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from akke_graph.commands.options import project_config
+from akke_graph.commands.options import URL, lang_option, project_config
 
 format_option = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
                              show_default=True, help="text for people; json for programs.")
@@ -34,21 +34,23 @@ def import_() -> None:
 
 @import_.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--source", required=True, metavar="URL",
+@click.option("--source", type=URL, required=True,
               help="The address of the page the card was read from.")
-@click.option("--lang", type=click.Choice(["fi", "en"]), default="fi", show_default=True,
-              help="The language the card is written in.")
+@click.option("--card-lang", type=click.Choice(["fi", "en"]), default="fi", show_default=True,
+              help="The language the card is written in (--lang is the language of the messages).")
 @format_option
 @dry_run_option
 @candidates_option
-def card(file: Path, source: str, lang: str, fmt: str, dry_run: bool, candidates: Path | None) -> None:
+@lang_option
+def card(file: Path, source: str, card_lang: str, fmt: str, dry_run: bool, candidates: Path | None,
+         lang: str) -> None:
     """Import a project card (title, period, partners, funding, work packages, contacts).
 
     Importing the card of a second language adds its labels to the same entities.
     """
     from akke_graph.importer import import_card
 
-    report = import_card(project_config(), file, source=source, language=lang, dry_run=dry_run,
+    report = import_card(project_config(), file, source=source, language=card_lang, dry_run=dry_run,
                          candidates=candidates)
     click.echo(report.to_json() if fmt == "json" else report.to_text())
     sys.exit(report.exit_code)
@@ -62,7 +64,8 @@ def card(file: Path, source: str, lang: str, fmt: str, dry_run: bool, candidates
 @format_option
 @dry_run_option
 @candidates_option
-def table(file: Path, mapping: Path | None, fmt: str, dry_run: bool, candidates: Path | None) -> None:
+@lang_option
+def table(file: Path, mapping: Path | None, fmt: str, dry_run: bool, candidates: Path | None, lang: str) -> None:
     """Import a table (.csv or .xlsx) of projects and funding, organisations and business IDs, or
     focus areas of the ecosystem agreements."""
     from akke_graph.importer import import_table

@@ -9,7 +9,7 @@ import re
 
 import pyoxigraph as ox
 
-from akke_graph.terms import XSD, compact
+from akke_graph.terms import XSD, show_iri
 
 THIS_GRAPH = "urn:x-akke-import:this-graph"   # written as <>: the file's own named graph
 
@@ -21,7 +21,7 @@ def literal(term: ox.Literal, prefixes: dict[str, str]) -> str:
         return f"{body}@{term.language}"
     if term.datatype.value == XSD + "string":
         return body
-    return f"{body}^^{compact(term.datatype.value, prefixes)}"
+    return f"{body}^^{show_iri(term.datatype.value, prefixes)}"
 
 
 def term_text(term: ox.NamedNode | ox.Literal, prefixes: dict[str, str]) -> str:
@@ -29,7 +29,7 @@ def term_text(term: ox.NamedNode | ox.Literal, prefixes: dict[str, str]) -> str:
         return literal(term, prefixes)
     if term.value == THIS_GRAPH:
         return "<>"
-    return compact(term.value, prefixes)
+    return show_iri(term.value, prefixes)
 
 
 def block(triples: list[ox.Triple], prefixes: dict[str, str]) -> str:

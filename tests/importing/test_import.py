@@ -79,7 +79,7 @@ def test_the_seed_card_rebuilds_every_finnish_fact(project_copy: Path, run) -> N
     again = run(project_copy, "import", "card", str(SEED), "--source", SEED_PAGE)
     assert again.exit_code == 0 and "1 unchanged" in again.output
     # The English card of the same page adds its labels to the same entities, and nothing twice.
-    english = run(project_copy, "import", "card", str(SEED_EN), "--source", EN_PAGE, "--lang", "en")
+    english = run(project_copy, "import", "card", str(SEED_EN), "--source", EN_PAGE, "--card-lang", "en")
     assert english.exit_code == 0, english.output
     assert "1 matched" in english.output
     assert len(select(project_copy, """SELECT ?p WHERE { ?p a org:OrganizationalCollaboration ;
@@ -92,7 +92,7 @@ def test_the_seed_card_rebuilds_every_finnish_fact(project_copy: Path, run) -> N
 
 
 def test_the_english_card_of_todays_graph_adds_only_what_it_says_anew(project_copy: Path, run) -> None:
-    result = run(project_copy, "import", "card", str(SEED_EN), "--source", EN_PAGE, "--lang", "en")
+    result = run(project_copy, "import", "card", str(SEED_EN), "--source", EN_PAGE, "--card-lang", "en")
     assert result.exit_code == 0, result.output
     assert len(select(project_copy, "SELECT ?p WHERE { ?p a org:OrganizationalCollaboration }")) == 65
     titles = select(project_copy, """SELECT ?t WHERE { <https://w3id.org/akke/id/project/akke-turku>
