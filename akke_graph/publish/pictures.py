@@ -5,7 +5,10 @@ all projects. Every node and bar is a link to the entity's page.
 The network is laid out on one circle, so that every label stands outside it and stays readable
 however many projects there are: each organisation is followed by the projects it takes part in
 that are not placed yet, organisations with the most projects first; partnerships are chords
-inside the circle. Projects are sized by the funding granted to them, organisations by the funding
+inside the circle. Labels are whole, never cut: a long one is wrapped into lines, and its node
+gets the arc its lines need; the circle and the room around it grow to fit. The timeline lists
+every project, those whose sources give no period in a row of their own, so every project has
+its link. Projects are sized by the funding granted to them, organisations by the funding
 granted to the projects they lead (a proposal is not a grant: it is told in the node's title,
 not drawn). The layout depends only on the graph, so the same graph always gives the same picture.
 """
@@ -27,6 +30,9 @@ from akke_graph.terms import ADMS, DCAT, DCTERMS, FRAPO, ORG
 
 MAX_NODES = 400       # a national graph has thousands of projects: the network shows the best funded
 MAX_BARS = 400        # and the timeline the first ones, saying how many are left out
+LABEL_CHARS = 40      # a network label's line; longer labels wrap
+LINE_HEIGHT = 12.0
+ROW_CHARS = 46        # a timeline label's line
 LEADS = ("applicant", "main-implementer", "coordinator")
 COLOURS = {  # Okabe–Ito, readable with colour-vision deficiencies
     "project": "#0072B2", "organisation": "#009E73", "edge": "#9aa5b1", "proposed": "#E69F00"}
@@ -38,12 +44,15 @@ TEXT = {
                  ("Network diagram: organisations and the projects they take part in; size shows the funding "
                  "granted. Every node links to its page.")),
     "time_title": ("Hankkeiden aikajana", "Timeline of the projects"),
-    "time_desc": ("Hankkeiden toteutusajat janoina; jokainen jana on linkki hankkeen sivulle.",
-                  "The projects' periods as bars; every bar links to the project's page."),
+    "time_desc": (("Hankkeiden toteutusajat janoina, ilman toteutusaikaa olevat hankkeet lopussa; jokainen "
+                  "rivi on linkki hankkeen sivulle."),
+                  ("The projects' periods as bars, the projects without a period at the end; every row "
+                  "links to the project's page.")),
     "granted": ("myönnetty", "granted"), "proposed": ("esitetty", "proposed"),
     "size": ("koko: myönnetty rahoitus", "size: funding granted"),
     "more": ("ja {n} muuta, joita ei piirretty", "and {n} more, not drawn"),
-    "none": ("ei hankkeita, joilla on toteutusaika", "no projects with a period"),
+    "none": ("ei hankkeita", "no projects"),
+    "no_period": ("toteutusaika ei tiedossa", "period not given"),
     "no_grant": ("myönnettyä rahoitusta ei tiedossa", "no grant known"),
 }
 FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif"'
@@ -53,8 +62,33 @@ def pick(pair: tuple[str, str], lang: str) -> str:
     return pair[0] if lang == "fi" else pair[1]
 
 
-def short(text: str, n: int = 34) -> str:
-    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+def wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` characters, broken at spaces (a longer word keeps
+    a line of its own): all of it, nothing cut."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def text_width(lines: list[str], size: float, bold: bool = False) -> float:
+    """A generous estimate of the widest line's width in pixels (no font metrics at publish time)."""
+    return max((len(line) for line in lines), default=0) * size * (0.68 if bold else 0.62)
+
+
+def tspans(lines: list[str], x: float, line_height: float, first_dy: float, end: bool = False) -> str:
+    """Lines as ``<tspan>``s under one ``<text>``, joined by a space so that the text reads back
+    whole: the space ends a line, or starts the next where the text is anchored at its end (a
+    space there would push the line off the edge)."""
+    out = []
+    for i, line in enumerate(lines):
+        dy = first_dy if i == 0 else line_height
+        text = (" " + line if end and i else line) + (" " if not end and i < len(lines) - 1 else "")
+        out.append(f'<tspan x="{x:.1f}" dy="{dy:.1f}">{escape(text)}</tspan>')
+    return "".join(out)
 
 
 def euros(amount: Decimal, lang: str) -> str:
@@ -191,15 +225,19 @@ def ecosystem_svg(graph: ReleaseGraph, lang: str, site: Site | None = None, pref
     site = site or Site(graph)
     net = ecosystem(graph, lang)
     order = circle_order(net)
-    count = max(1, len(order))
-    radius = max(220.0, count * 15 / (2 * math.pi))
-    label_room = 250.0
+    lines = {node.iri: wrap(node.label, LABEL_CHARS) for node in order}
+    arcs = [max(15.0, LINE_HEIGHT * len(lines[node.iri]) + 4) for node in order]   # pixels of circle each
+    total = sum(arcs) or 1.0
+    radius = max(220.0, total / (2 * math.pi))
+    label_room = max((text_width(lines[n.iri], 11, n.kind == "organisation") for n in order), default=0.0) + 40
     size = 2 * (radius + label_room) + 40
     cx = cy = size / 2
     top = max((n.granted for n in order), default=Decimal(0))
     pos: dict[ox.NamedNode, tuple[float, float, float]] = {}
-    for i, node in enumerate(order):
-        angle = -math.pi / 2 + 2 * math.pi * i / count
+    walked = 0.0
+    for node, arc in zip(order, arcs):
+        angle = -math.pi / 2 + 2 * math.pi * (walked + arc / 2) / total
+        walked += arc
         pos[node.iri] = (cx + radius * math.cos(angle), cy + radius * math.sin(angle), angle)
     out = svg_open(size, size + 30, pick(TEXT["eco_title"], lang), pick(TEXT["eco_desc"], lang), "ecosystem")
     out.append(f'<g stroke="{COLOURS["edge"]}" stroke-opacity="0.55" fill="none" stroke-width="1">')
@@ -221,9 +259,10 @@ def ecosystem_svg(graph: ReleaseGraph, lang: str, site: Site | None = None, pref
             ' stroke="#ffffff" stroke-width="1"'
         out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{COLOURS[node.kind]}"{stroke}/>')
         weight = ' font-weight="700"' if node.kind == "organisation" else ""
+        label = lines[node.iri]
         out.append(f'<text x="{lx:.1f}" y="{ly:.1f}" transform="rotate({rotate:.1f} {lx:.1f} {ly:.1f})" '
                    f'text-anchor="{"end" if flip else "start"}" dominant-baseline="middle" font-size="11"{weight} '
-                   f'fill="#1d2733">{escape(short(node.label, 36))}</text></a>')
+                   f'fill="#1d2733">{tspans(label, lx, LINE_HEIGHT, -LINE_HEIGHT * (len(label) - 1) / 2, flip)}</text></a>')
     legend_y = size + 8
     out.append('<g font-size="13" fill="#1d2733">')
     x = 20.0
@@ -244,19 +283,22 @@ def ecosystem_svg(graph: ReleaseGraph, lang: str, site: Site | None = None, pref
 
 @dataclass(frozen=True)
 class Bar:
+    """A project's row: its period when its sources give one (``start`` and ``end``), else none."""
+
     iri: ox.NamedNode
     label: str
-    start: date
-    end: date
+    start: date | None
+    end: date | None
     granted: bool
 
 
 def periods(graph: ReleaseGraph, lang: str) -> tuple[list[Bar], int]:
-    """Every project with a dated period, first starting first; and how many were left out."""
+    """Every project: those with a dated period first, first starting first, then those without,
+    by name; and how many were left out."""
     status = graph.config.id_base + "funding-status/granted"
     granted = {r["p"] for r in graph.select(
         f"SELECT DISTINCT ?p WHERE {{ ?f <{FRAPO}funds> ?p ; <{ADMS}status> <{status}> }}")}
-    found = []
+    dated: dict[ox.NamedNode, tuple[date, date]] = {}
     for row in graph.select(f"""SELECT DISTINCT ?x ?start ?end WHERE {{
             ?x a <{ORG}OrganizationalCollaboration> ; <{DCTERMS}temporal> ?period .
             ?period <{DCAT}startDate> ?start ; <{DCAT}endDate> ?end }}"""):
@@ -264,9 +306,15 @@ def periods(graph: ReleaseGraph, lang: str) -> tuple[list[Bar], int]:
             begin, finish = date.fromisoformat(row["start"].value[:10]), date.fromisoformat(row["end"].value[:10])
         except ValueError:
             continue
-        if isinstance(row["x"], ox.NamedNode) and finish >= begin:
-            found.append(Bar(row["x"], graph.label(row["x"], lang).text, begin, finish, row["x"] in granted))
-    found.sort(key=lambda b: (b.start, b.end, b.label.casefold(), b.iri.value))
+        if isinstance(row["x"], ox.NamedNode) and finish >= begin and row["x"] not in dated:
+            dated[row["x"]] = (begin, finish)
+    found = []
+    for project in graph.instances(ORG + "OrganizationalCollaboration"):
+        if isinstance(project, ox.NamedNode):
+            start, end = dated.get(project, (None, None))
+            found.append(Bar(project, graph.label(project, lang).text, start, end, project in granted))
+    found.sort(key=lambda b: (b.start is None, b.start or date.min, b.end or date.min, b.label.casefold(),
+                              b.iri.value))
     return found[:MAX_BARS], max(0, len(found) - MAX_BARS)
 
 
@@ -278,45 +326,57 @@ def timeline_svg(graph: ReleaseGraph, lang: str, site: Site | None = None, prefi
     """The projects' periods as horizontal bars on a month or year axis, each a link."""
     site = site or Site(graph)
     items, left_out = periods(graph, lang)
-    left, right, top, row = 340, 170, 60, 26
+    left, right, top, line = 340, 170, 60, 14
     width = 1200
-    height = top + row * max(1, len(items)) + 60
+    labels = [wrap(bar.label, ROW_CHARS) for bar in items]
+    rows = [max(26, line * len(lines) + 12) for lines in labels]
+    height = top + sum(rows) + 60
     out = svg_open(width, height, pick(TEXT["time_title"], lang), pick(TEXT["time_desc"], lang), "timeline")
     if not items:
         out.append(f'<text x="20" y="{top}" font-size="14">{escape(pick(TEXT["none"], lang))}</text></svg>')
         return "\n".join(out) + "\n"
-    first = date(min(b.start for b in items).year, min(b.start for b in items).month, 1)
-    last = month_after(max(b.end for b in items))
+    starts = [b.start for b in items if b.start]
+    ends = [b.end for b in items if b.end]
+    first = date(min(starts).year, min(starts).month, 1) if starts else date.min
+    last = month_after(max(ends)) if ends else date.min
     span = (last - first).days or 1
 
     def x(day: date) -> float:
         return left + (width - left - right) * (day - first).days / span
 
-    months = []
+    months = []   # none when no project has a period: no axis then
     cursor = first
-    while cursor <= last:
+    while starts and cursor <= last:
         months.append(cursor)
         cursor = month_after(cursor)
     step = 1 if len(months) <= 24 else 3 if len(months) <= 48 else 12
     ticks = [m for m in months if (m.month - 1) % step == 0] if step > 1 else months
-    axis_y = top + row * len(items) + 8
+    axis_y = top + sum(rows) + 8
     out.append('<g font-size="11" fill="#5b6673" stroke="#d8dee6">')
     for month in ticks:
         out.append(f'<line x1="{x(month):.1f}" y1="{top - 10}" x2="{x(month):.1f}" y2="{axis_y}"/>')
         text = str(month.year) if step == 12 or month.month == 1 else f"{month.month}/{month.year}"
         out.append(f'<text x="{x(month):.1f}" y="{axis_y + 16}" text-anchor="middle" stroke="none">{text}</text>')
     out.append("</g>")
-    for i, bar in enumerate(items):
-        y = top + i * row
+    y = top
+    for bar, lines, row in zip(items, labels, rows):
         colour = COLOURS["project"] if bar.granted else COLOURS["edge"]
-        out.append(link_open(site, bar.iri, prefix) +
-                   f"<title>{escape(bar.label)}: {bar.start.isoformat()} – {bar.end.isoformat()}</title>")
-        out.append(f'<text x="{left - 10}" y="{y + 15}" text-anchor="end" font-size="12" fill="#1d2733">'
-                   f'{escape(short(bar.label, 44))}</text>')
-        w = max(2.0, x(bar.end) - x(bar.start))
-        out.append(f'<rect x="{x(bar.start):.1f}" y="{y + 4}" width="{w:.1f}" height="{row - 9}" rx="3" fill="{colour}"/>')
-        out.append(f'<text x="{x(bar.start) + w + 6:.1f}" y="{y + 15}" font-size="10" fill="#5b6673">'
-                   f'{bar.start.isoformat()} – {bar.end.isoformat()}</text></a>')
+        when = (f"{bar.start.isoformat()} – {bar.end.isoformat()}" if bar.start and bar.end
+                else pick(TEXT["no_period"], lang))
+        middle = y + row / 2
+        out.append(link_open(site, bar.iri, prefix) + f"<title>{escape(bar.label)}: {escape(when)}</title>")
+        out.append(f'<text x="{left - 10}" y="{middle + 4 - line * (len(lines) - 1) / 2:.1f}" text-anchor="end" '
+                   f'font-size="12" fill="#1d2733">{tspans(lines, left - 10, line, 0, end=True)}</text>')
+        if bar.start and bar.end:
+            w = max(2.0, x(bar.end) - x(bar.start))
+            out.append(f'<rect x="{x(bar.start):.1f}" y="{middle - 8.5:.1f}" width="{w:.1f}" height="17" rx="3" '
+                       f'fill="{colour}"/>')
+            out.append(f'<text x="{x(bar.start) + w + 6:.1f}" y="{middle + 4:.1f}" font-size="10" fill="#5b6673">'
+                       f'{escape(when)}</text></a>')
+        else:
+            out.append(f'<text x="{left + 6}" y="{middle + 4:.1f}" font-size="10" font-style="italic" '
+                       f'fill="#5b6673">{escape(when)}</text></a>')
+        y += row
     legend_y = axis_y + 38
     out.append(f'<g font-size="12" fill="#1d2733"><rect x="20" y="{legend_y - 10}" width="24" height="12" rx="3" '
                f'fill="{COLOURS["project"]}"/><text x="50" y="{legend_y}">{escape(pick(TEXT["granted"], lang))}</text>'
