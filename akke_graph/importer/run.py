@@ -13,7 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from akke_graph.config import Config
-from akke_graph.errors import InputError, NonConformantError
+from akke_graph.errors import InputError, NonConformantError, Report
 from akke_graph.files import write_text
 from akke_graph.importer.draft import Builder, PageDraft
 from akke_graph.importer.mapping import Mapping, read_mapping, recognise
@@ -24,6 +24,17 @@ from akke_graph.importer.table import read_table
 from akke_graph.importer.turtle import THIS_GRAPH, block, prefix_lines
 from akke_graph.load import LoadedGraph, SourceFile, load, load_bytes, syntax_error
 from akke_graph.terms import PREFIXES, RDF, VOID, own_prefixes
+
+
+@dataclass
+class Refused:
+    """Why the drafts were not written: the validation report, then the import's own."""
+
+    validation: Report
+    imported: ImportReport
+
+    def to_text(self, lang: str = "en") -> str:
+        return self.validation.to_text(lang) + "\n\n" + self.imported.to_text()
 
 
 @dataclass
@@ -199,7 +210,7 @@ def _validate(loaded: LoadedGraph, written: list[Written], report: ImportReport)
     result = validate_graph(loaded)
     if not result.conforms:
         raise NonConformantError("the imported records would make the graph non-conformant: nothing was "
-                                 "written", report_text=result.to_text("en") + "\n\n" + report.to_text())
+                                 "written", Refused(result, report))
     report.validation = f"the graph with the drafts conforms ({result.counts.get('Warning', 0)} warning(s))"
 
 

@@ -102,7 +102,7 @@ def _read_xlsx(path: Path, display: str) -> Table:
     from zipfile import BadZipFile
 
     try:
-        from openpyxl import load_workbook
+        from openpyxl import load_workbook  # type: ignore[import-untyped]
     except ImportError:  # pragma: no cover - openpyxl is a dependency
         raise InputError(display, "reading .xlsx needs the openpyxl package",
                          hint="pip install openpyxl, or save the sheet as CSV") from None

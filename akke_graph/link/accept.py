@@ -37,6 +37,7 @@ from akke_graph.load import LoadedGraph
 from akke_graph.registries import ytunnus
 from akke_graph.registries.prh import PRH_API
 from akke_graph.registries.wikidata import WD
+from akke_graph.store import serialize
 from akke_graph.terms import (
     ADMS,
     DCTERMS,
@@ -268,7 +269,7 @@ def _triples(row: Mapping, registry: str, reviewer: str, today: str, loaded: Loa
 
 
 def _block(triples: list[ox.Triple], existing: str, prefixes: dict[str, str]) -> str:
-    text = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes).decode("utf-8")
+    text = serialize(triples, ox.RdfFormat.TURTLE, prefixes).decode("utf-8")
     declared = set(re.findall(r"@prefix\s+([\w-]*):\s*<([^>]*)>", existing))
     return "\n".join(line for line in text.splitlines()
                      if not (m := re.match(r"@prefix\s+([\w-]*):\s*<([^>]*)>", line))

@@ -205,3 +205,16 @@ def test_the_shipped_tables_are_recognised_by_their_header(project_root: Path) -
     assert {m.name for m in shipped_mappings()} == set(headers)
     for name, header in headers.items():
         assert recognise(header, "table").name == name
+
+
+def test_drafts_that_would_break_the_graph_write_nothing(project_copy: Path, run) -> None:
+    """The whole graph is validated with the drafts in it: when it does not conform, the report
+    says why (in the command's language) and no file is written."""
+    broken = Path(__file__).resolve().parents[1] / "cases" / "invalid" / "business-id-check-digit.ttl"
+    (project_copy / "data" / "broken.ttl").write_text(broken.read_text(encoding="utf-8"), encoding="utf-8")
+    before = files(project_copy)
+    result = run(project_copy, "import", "table", str(CASES / "finnish-date.csv"))
+    assert result.exit_code == 1, result.output
+    assert "nothing was written" in result.output and "check digit" in result.output.lower(), result.output
+    assert "finnish-date.csv" in result.output
+    assert files(project_copy) == before
