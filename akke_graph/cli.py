@@ -35,6 +35,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
              "Load the validated graph into any SPARQL 1.1 store."),
     "link": ("akke_graph.commands.link:link",
              "Link organisations, places and themes to national registries."),
+    "import": ("akke_graph.commands.importing:import_",
+               "Import project cards and tables of records into data/, one file per source page."),
 }
 
 

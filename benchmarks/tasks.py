@@ -279,6 +279,8 @@ def query_params(query) -> dict[str, str]:
         "entity": model.ID + "project/turku-project-1",
         "organisation": model.organisation(p, 2, 0).iri,
         "theme": model.ID + "theme/ict",
+        "authority": model.funding_authority(2),
+        "agreement": model.ID + "agreement/turku",
         "name": "Turun kaupunki",
         "date": "2023-06-01",
     }

@@ -83,6 +83,11 @@ BAD_OPTIONS: list[tuple[list[str], str]] = [
     (["link", "accept", A_FILE, "--store", "x"], "unknown store"),
     (["link", "check", "--online", "--timeout", "1e308"], "out of range"),
     (["link", "check", "--lang", "English"], "not a language"),
+    (["import", "card", A_FILE, "--source", "hankkeet/testi"], "not an http(s) URL"),
+    (["import", "card", A_FILE, "--source", "https://example.org/", "--card-lang", "sv"],
+     "Invalid value for '--card-lang'"),
+    (["import", "table", A_FILE, "--format", "xml"], "Invalid value for '--format'"),
+    (["import", "table", A_FILE, "--lang", "swedish"], "not a language"),
 ]
 
 
@@ -114,7 +119,8 @@ def test_a_bad_environment_value_is_a_usage_error_naming_the_variable(variable: 
 
 
 COMMAND_LINES = [["validate"], ["query"], ["publish"], ["diff"], ["serve"], ["push"],
-                 ["link", "suggest"], ["link", "accept"], ["link", "check"]]
+                 ["link", "suggest"], ["link", "accept"], ["link", "check"],
+                 ["import", "card"], ["import", "table"]]
 ENVIRONMENT = {  # the variables each command's --help must show
     "query": ["AKKE_HTTP_TIMEOUT", "AKKE_HTTP_RETRIES", "AKKE_HTTP_BACKOFF", "AKKE_HTTP_DEADLINE"],
     "push": ["AKKE_HTTP_TIMEOUT", "AKKE_HTTP_RETRIES", "AKKE_HTTP_BACKOFF", "AKKE_HTTP_DEADLINE",

@@ -22,7 +22,8 @@ from akke_graph.oxigraph_server import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-PROJECT_PARTS = ("pyproject.toml", "ontology", "data", "shapes", "queries", "tests/cases")
+PROJECT_PARTS = ("pyproject.toml", "ontology", "data", "shapes", "queries", "tests/cases",
+                 "tests/importing/cases")
 TOUR_PORT = "127.0.0.1:7878"
 
 

@@ -6,6 +6,10 @@ triples (a business ID as ``adms:identifier [ skos:notation "…"^^akke:business
 as ``skos:exactMatch``) plus an SSSOM annotation saying which registry, when, by which method and who
 reviewed it. A link that would replace or contradict one already in the graph is refused, never
 overwritten: the message names the file that holds the old one.
+
+The candidates ``akke-graph import`` writes link a name of a record (the IRI it would get) to an
+entity of the graph: a reviewed row becomes ``owl:sameAs`` in ``data/links/matches.ttl``, a reviewed
+negated row ``owl:differentFrom``, and the next import follows the decision.
 """
 
 from __future__ import annotations
@@ -75,24 +79,39 @@ class AcceptResult:
         return "\n".join(lines) or "nothing to accept"
 
 
-def registry_of(mapping: Mapping) -> str | None:
+MATCHES = ("matches.ttl", "Reviewed matches of names in imported records to entities of the graph: "
+           "owl:sameAs where a name means the entity, owl:differentFrom where it does not.")
+
+
+def registry_of(mapping: Mapping, own: str | None = None) -> str | None:
     if mapping.object_id.startswith(YTJ):
         return "ytj"
     if mapping.object_id.startswith(WD):
         return "wikidata"
+    if own and mapping.object_id.startswith(own) and mapping.subject_id.startswith(own):
+        return "graph"
     return None
 
 
 def _reviewed(rows: list[Mapping], display: str, min_confidence: float, reviewer: str | None,
-              result: AcceptResult) -> list[tuple[Mapping, str]]:
+              result: AcceptResult, own: str | None = None) -> list[tuple[Mapping, str]]:
     taken: list[tuple[Mapping, str]] = []
     for row in rows:
         where = f"line {row.line}"
-        registry = registry_of(row)
+        registry = registry_of(row, own)
         if registry is None:
-            raise InputError(display, f"object {row.object_id} is neither a business ID (ytj:) nor a "
-                                      "Wikidata item (wd:)", line=row.line,
-                             hint="link accept takes the files link suggest writes")
+            raise InputError(display, f"object {row.object_id} is neither a business ID (ytj:), a "
+                                      "Wikidata item (wd:) nor an entity of the graph", line=row.line,
+                             hint="link accept takes the files link suggest and import write")
+        if registry == "graph":
+            if not (row.reviewer_label or reviewer):
+                result.skipped.append(f"{where}: not reviewed (fill reviewer_label or pass --reviewer)")
+            elif row.predicate_id != SKOS + "exactMatch":
+                raise InputError(display, f"predicate {row.predicate_id} cannot say that a name means an "
+                                          "entity", line=row.line, hint="use skos:exactMatch")
+            else:
+                taken.append((row, registry))
+            continue
         if row.predicate_modifier.strip().lower() == "not":
             result.skipped.append(f"{where}: negated (predicate_modifier Not)")
         elif (row.confidence if row.confidence is not None else 0.0) < min_confidence:
@@ -134,8 +153,32 @@ def _conflicts(loaded: LoadedGraph, taken: list[tuple[Mapping, str]], display: s
     in_file: dict[tuple[str, str], Mapping] = {}
     by_object: dict[str, Mapping] = {}
     fresh = []
+    decided = _decided(loaded)
+    same: dict[str, Mapping] = {}
     for row, registry in taken:
         line = f"line {row.line}"
+        if registry == "graph":
+            negated = row.predicate_modifier.strip().lower() == "not"
+            if not negated and row.subject_id in same and same[row.subject_id].object_id != row.object_id:
+                problems.append(f"{line}: {row.subject_id} is also accepted on line {same[row.subject_id].line} "
+                                "as another entity; keep one of the two rows (or negate one)")
+                continue
+            if not negated:
+                same[row.subject_id] = row
+            if not loaded.store.ask(f"ASK {{ <{row.object_id}> a ?t }}"):
+                problems.append(f"{line}: {row.object_id} is not an entity of the graph")
+            elif (row.subject_id, row.object_id) in decided:
+                was = decided[(row.subject_id, row.object_id)]
+                if was == negated:
+                    result.unchanged.append(f"{line}: {row.subject_id} → {row.object_id}")
+                else:
+                    problems.append(f"{line}: the graph already says the opposite of this row for "
+                                    f"{row.subject_id} and {row.object_id}; remove that first")
+            elif not negated and any(s == row.subject_id and not n for (s, _), n in decided.items()):
+                problems.append(f"{line}: {row.subject_id} is already the same as another entity")
+            else:
+                fresh.append((row, registry))
+            continue
         if row.subject_id not in known:
             problems.append(f"{line}: {row.subject_id} is not an entity of the graph")
             continue
@@ -171,9 +214,22 @@ def _conflicts(loaded: LoadedGraph, taken: list[tuple[Mapping, str]], display: s
     return fresh
 
 
+def _decided(loaded: LoadedGraph) -> dict[tuple[str, str], bool]:
+    """(name IRI, entity) → True when the graph says they differ, False when they are the same."""
+    rows = loaded.store.select(f"""SELECT ?a ?p ?b WHERE {{ VALUES ?p {{ <{OWL}sameAs> <{OWL}differentFrom> }}
+        ?a ?p ?b FILTER(STRSTARTS(STR(?a), "{loaded.config.id_base}") && STRSTARTS(STR(?b), "{loaded.config.id_base}")) }}""")
+    return {(r["a"].value, r["b"].value): r["p"].value == OWL + "differentFrom" for r in rows}
+
+
 def _triples(row: Mapping, registry: str, reviewer: str, today: str, loaded: LoadedGraph) -> list[ox.Triple]:
     subject = ox.NamedNode(row.subject_id)
-    if registry == "ytj":
+    if registry == "graph":
+        negated = row.predicate_modifier.strip().lower() == "not"
+        predicate = OWL + ("differentFrom" if negated else "sameAs")
+        target = ox.NamedNode(row.object_id)
+        triples = [ox.Triple(subject, ox.NamedNode(predicate), target)]
+        source = loaded.config.base_iri
+    elif registry == "ytj":
         notation = row.object_id[len(YTJ):]
         target = ox.NamedNode(row.subject_id + "#business-id")
         triples = [
@@ -199,6 +255,8 @@ def _triples(row: Mapping, registry: str, reviewer: str, today: str, loaded: Loa
         (SSSOM + "mapping_tool", ox.Literal(TOOL)),
         (DCTERMS + "created", ox.Literal(today, datatype=ox.NamedNode(XSD + "date"))),
     ]
+    if row.subject_source:
+        notes.append((SSSOM + "subject_source", ox.NamedNode(row.subject_source)))
     if row.confidence is not None:
         notes.append((SSSOM + "confidence", ox.Literal(repr(float(row.confidence)),
                                                        datatype=ox.NamedNode(XSD + "double"))))
@@ -234,11 +292,13 @@ def accept(loaded: LoadedGraph, path: Path, *, min_confidence: float = 0.0,
     display = config.display_path(path)
     result = AcceptResult()
     mapping_set = read_sssom(path, display)
-    taken = _reviewed(mapping_set.mappings, display, min_confidence, reviewer, result)
+    taken = _reviewed(mapping_set.mappings, display, min_confidence, reviewer, result, config.id_base)
     fresh = _conflicts(loaded, taken, display, result)
     day = today or today_iso()
     own = {k: v for k, v in own_prefixes(config.base_iri).items() if k != "ash"}
-    for registry, (name, source, description) in REGISTRY_FILES.items():
+    files = dict(REGISTRY_FILES)
+    files["graph"] = (MATCHES[0], "", MATCHES[1])
+    for registry, (name, source, description) in files.items():
         rows = [row for row, reg in fresh if reg == registry]
         if not rows:
             continue
@@ -248,8 +308,9 @@ def accept(loaded: LoadedGraph, path: Path, *, min_confidence: float = 0.0,
         text = target.read_text(encoding="utf-8") if target.exists() else ""
         if not text:
             text = f"# {description}\n# Written by `akke-graph link accept`; each link carries its review.\n\n"
-        if not re.search(rf"<>\s+prov:wasDerivedFrom[^.]*<{re.escape(source)}>", text):
-            text += f"\n<> <{PROV}wasDerivedFrom> <{source}> .\n"
+        for page in ([source] if source else sorted({r.subject_source for r in rows if r.subject_source})):
+            if not re.search(rf"<>\s+(prov:|<{re.escape(PROV)})wasDerivedFrom>?[^.]*<{re.escape(page)}>", text):
+                text += f"\n<> <{PROV}wasDerivedFrom> <{page}> .\n"
         prefixes = {**FILE_PREFIXES, **own}
         for row in rows:
             who = " ".join((row.reviewer_label or reviewer or "").split())

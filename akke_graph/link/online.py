@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from akke_graph.link import graph as g
-from akke_graph.link.suggest import normalise_name
+from akke_graph.names import normalise_name
 from akke_graph.load import LoadedGraph
 from akke_graph.registries import ytunnus
 from akke_graph.registries.prh import REGISTRY as PRH_REGISTRY

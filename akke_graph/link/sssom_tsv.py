@@ -44,11 +44,11 @@ KNOWN_PREFIXES: dict[str, str] = {
 # The columns the issue names, always written, in this order; optional ones follow when used.
 COLUMNS = ("subject_id", "subject_label", "predicate_id", "object_id", "object_label",
            "mapping_justification", "confidence", "mapping_date", "mapping_tool", "comment")
-OPTIONAL = ("predicate_modifier", "reviewer_label", "author_label", "object_source",
+OPTIONAL = ("predicate_modifier", "reviewer_label", "author_label", "subject_source", "object_source",
             "object_source_version")
 REQUIRED = ("subject_id", "predicate_id", "object_id", "mapping_justification")
 ENTITY_COLUMNS = ("subject_id", "predicate_id", "object_id", "mapping_justification",
-                  "object_source")
+                  "subject_source", "object_source")
 
 
 @dataclass
@@ -68,6 +68,7 @@ class Mapping:
     predicate_modifier: str = ""
     reviewer_label: str = ""
     author_label: str = ""
+    subject_source: str = ""
     object_source: str = ""
     object_source_version: str = ""
     line: int | None = field(default=None, compare=False)

@@ -9,10 +9,9 @@ business ID the item carries. Each row's comment lists that evidence for the rev
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 import pyoxigraph as ox
 
@@ -32,6 +31,12 @@ from akke_graph.link.sssom_tsv import (
     write_sssom,
 )
 from akke_graph.load import LoadedGraph
+from akke_graph.names import (
+    LEGAL_FORMS,
+    legal_form_word,
+    name_similarity,
+    normalise_name,
+)
 from akke_graph.registries import codes
 from akke_graph.registries.http import MIN_INTERVAL
 from akke_graph.registries.prh import PRH_API, Company, PrhClient
@@ -41,10 +46,6 @@ from akke_graph.store_spec import StoreSpec
 from akke_graph.terms import M8G, ORG, own_prefixes
 
 REGISTRIES = ("ytj", "wikidata")
-# Legal-form words in Finnish and Swedish company names, and the company form each stands for.
-LEGAL_FORMS = {"oy": "osakeyhtiö", "ab": "osakeyhtiö", "oyj": "julkinen osakeyhtiö",
-               "abp": "julkinen osakeyhtiö", "ky": "kommandiittiyhtiö", "ay": "avoin yhtiö",
-               "osk": "osuuskunta", "ry": "yhdistys"}
 
 
 @dataclass
@@ -68,36 +69,6 @@ class Entity:
         keep = None if langs is None else set(langs)
         return list(dict.fromkeys(n for lang, ns in self.names.items()
                                   if keep is None or lang in keep for n in ns))
-
-
-def normalise_name(name: str) -> str:
-    """Lower case, punctuation out, legal-form words out: what two spellings of a name share."""
-    words = re.sub(r"[^\w]+", " ", name.casefold()).split()
-    kept = [w for w in words if w not in LEGAL_FORMS]
-    return " ".join(kept or words)
-
-
-def name_similarity(ours: Iterable[str], theirs: Iterable[str]) -> tuple[float, str]:
-    """The best token-sorted similarity (0–1) between any of our names and theirs, and their name."""
-    from rapidfuzz import fuzz
-
-    best, match = 0.0, ""
-    mine = [normalise_name(n) for n in ours if n]
-    for name in theirs:
-        other = normalise_name(name)
-        for own in mine:
-            score = fuzz.token_sort_ratio(own, other) / 100.0
-            if score > best:
-                best, match = score, name
-    return best, match
-
-
-def legal_form_word(names: Iterable[str]) -> str | None:
-    for name in names:
-        for word in re.sub(r"[^\w]+", " ", name.casefold()).split():
-            if word in LEGAL_FORMS:
-                return word
-    return None
 
 
 def combine(name: float, *evidence: float | None, name_weight: float) -> float:

@@ -141,7 +141,7 @@ def write_index_pages(graph: ReleaseGraph, site: Site, folder: Path, info: Relea
                downloads=[{"href": d.path, "name": d.name[lang], "size": human_size(d.size), "sha256": d.sha256,
                            "dump": d.path in {f.path for f in DUMPS}} for d in downloads],
                kinds=[{"href": f"id/{k}/index.html", "name": kind_name(k, lang), "count": n} for k, n in kinds],
-               ecosystem=Markup(pictures["ecosystem"][lang]),
+               ecosystem=Markup(pictures["ecosystem"][lang]), timeline=Markup(pictures["timeline"][lang]),
                timeline_src="img/timeline.svg" if lang == "fi" else "img/timeline.en.svg",
                ecosystem_src="img/ecosystem.svg" if lang == "fi" else "img/ecosystem.en.svg",
                publisher=graph.label(publisher, lang) if publisher is not None else None,

@@ -137,8 +137,9 @@ def _batches(uploads: list[GraphUpload]) -> list[list[GraphUpload]]:
 def _insert(client: StoreClient, uploads: list[GraphUpload]) -> None:
     """SPARQL Update upload. Blank nodes are only allowed in an ``INSERT … WHERE {}`` template
     (Virtuoso refuses them in ``INSERT DATA``) and keep their identity only within one request,
-    so a graph holding any is sent whole, after the others, with only such graphs; other graphs
-    are split or joined up to the limit in ``INSERT DATA``."""
+    so a graph holding any is sent whole, after the others, joined only with such graphs up to
+    ``TEMPLATE_CHUNK_TRIPLES`` (a template costs Virtuoso far more than data); other graphs are
+    split or joined up to the limit in ``INSERT DATA``."""
     batch: list[tuple[str, bytes]] = []
     size = 0
     bnodes = False

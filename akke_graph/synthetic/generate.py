@@ -119,10 +119,20 @@ def national_files(p: Plan) -> Iterator[GeneratedFile]:
                 (AKKE + "contractingParty", [*city_iris, m.MINISTRY]), (DCAT + "theme", themes))
         for iri, (_, city_fi, city_en) in zip(city_iris, cities):
             t.about(iri, (A, public), (SKOS + "prefLabel", (fi(city_fi), en(city_en))))
+    scheme = ID + "scheme/focus-areas"
+    t.about(scheme, (A, SKOS + "ConceptScheme"), (SKOS + "prefLabel", (
+        fi("Ekosysteemisopimusten painopisteet"), en("Focus areas of the ecosystem agreements"))))
+    for r in range(len(m.REGIONS)):
+        for k in range(m.FOCUS_AREAS_PER_REGION):
+            iri, name_fi, name_en = m.focus_area(r, k)
+            t.about(iri, (A, SKOS + "Concept"), (SKOS + "inScheme", scheme),
+                    (SKOS + "prefLabel", (fi(name_fi), en(name_en))))
+            t.about(ID + "agreement/" + m.region_slug(r), (DCTERMS + "subject", iri))
     yield GeneratedFile("ecosystem-agreements", t)
 
     for stem, kind, items, label in (
             ("roles", "role", m.ROLES, ("Roolit hankkeissa ja rahoituksessa", "Roles in projects and funding")),
+            ("funding-statuses", "funding-status", m.FUNDING_STATUSES, ("Rahoituksen tilat", "Statuses of funding")),
             ("themes", "theme", m.THEMES, ("Alueellisten innovaatioekosysteemien teemat",
                                            "Themes of regional innovation ecosystems"))):
         _, t = source_file(stem, NATIONAL_SOURCE)
@@ -223,17 +233,26 @@ def project_file(p: Plan, pr: m.Project) -> GeneratedFile:
             (DCTERMS + "temporal", pr.period), (DCTERMS + "spatial", ID + "city-region/" + region),
             (DCTERMS + "source", pr.source), (FOAF + "page", pr.source),
             (FRAPO + "isFundedBy", pr.grant), (FRAPO + "enables", ID + "agreement/" + region),
-            (DCAT + "theme", pr.themes))
+            (DCAT + "theme", pr.themes + ([pr.focus_area] if pr.focus_area else [])))
     t.about(pr.period, (A, DCTERMS + "PeriodOfTime"), (DCAT + "startDate", typed(pr.start, XSD + "date")),
             (DCAT + "endDate", typed(pr.end, XSD + "date")))
     for i, org in enumerate(pr.partners):
         roles = (ROLE + "partner", ROLE + "main-implementer") if i == 0 else ROLE + "partner"
         t.about(pr.membership(org), (A, ORG + "Membership"), (ORG + "organization", pr.iri),
                 (ORG + "member", org), (ORG + "role", roles))
-    t.about(pr.grant, (A, FRAPO + "Grant"),
+    money = pr.funding
+    assert money is not None
+    kinds = (FRAPO + "Funding", FRAPO + "Grant") if money.status == "granted" else FRAPO + "Funding"
+    t.about(pr.grant, (A, kinds),
             (RDFS + "label", (fi(f"{pr.acronym}-rahoitus"), en(f"{pr.acronym} funding"))),
             (FRAPO + "funds", pr.iri), (DCTERMS + "isPartOf", programme_iri(pr.programme)),
+            (ADMS + "status", ID + "funding-status/" + money.status),
+            (FRAPO + "hasMonetaryValue", typed(money.amount, XSD + "decimal")),
+            (AKKE + "totalCost", typed(money.total_cost, XSD + "decimal")),
+            (FRAPO + "hasCurrencyCode", Lit("EUR")),
             (PROV + "qualifiedAttribution", (pr.grant + "-funder", pr.grant + "-funding-authority")))
+    if money.decided:
+        t.about(pr.grant, (FRAPO + "hasDecisionDate", typed(money.decided, XSD + "date")))
     for suffix, agent, role in (("-funder", pr.funder, "funder"),
                                 ("-funding-authority", m.funding_authority(pr.r), "funding-authority")):
         t.about(pr.grant + suffix, (A, PROV + "Attribution"), (PROV + "agent", agent),

@@ -13,12 +13,11 @@ shipped graph's 0204819-8 and 2322323-1).
 from __future__ import annotations
 
 import random
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from akke_graph.config import DEFAULT_BASE_IRI
+from akke_graph.names import slugify
 from akke_graph.registries.ytunnus import check_digit
 
 BASE = DEFAULT_BASE_IRI   # the shipped ontology and shapes are written under it
@@ -82,7 +81,7 @@ MUNICIPALITY_CODES = {
 YSO = "http://www.yso.fi/onto/yso/"
 YSO_MAPPINGS = (
     ("circular-economy", "exactMatch", "p28601"), ("bioeconomy", "exactMatch", "p25274"),
-    ("ict", "exactMatch", "p20743"), ("maritime-industry", "exactMatch", "p4619"),
+    ("ict", "closeMatch", "p20743"), ("maritime-industry", "exactMatch", "p4619"),
     ("innovation-environments", "exactMatch", "p24047"), ("drug-development", "closeMatch", "p11187"),
     ("digital-services", "closeMatch", "p23542"), ("ecosystem-coordination", "broadMatch", "p2275"),
 )
@@ -109,7 +108,12 @@ ROLES = (
     ("funding-authority", "rahoittajaviranomainen", "funding authority"),
     ("responsible-organisation", "vastuutaho", "responsible organisation"),
     ("contact-person", "yhteyshenkilö", "contact person"),
+    ("applicant", "hakija", "applicant"),
+    ("coordinator", "koordinaattori", "coordinator"),
+    ("decision-body", "päättävä toimielin", "decision body"),
 )
+
+FUNDING_STATUSES = (("granted", "myönnetty", "granted"), ("proposed", "esitetty", "proposed"))
 
 SECTORS = (
     ("Kiertotalous", "Circular Economy"), ("Meriteknologia", "Maritime Technology"),
@@ -141,14 +145,8 @@ PROGRAMMES = 6
 
 # Average triples per project including its share of organisations, persons and links; used
 # only to plan how many projects make the requested size.
-TRIPLES_PER_PROJECT = 148
+TRIPLES_PER_PROJECT = 154
 CONTEXT_TRIPLES = 1500
-
-
-def slugify(text: str) -> str:
-    """Lowercase ASCII slug: ``Jyväskylä Energia 3 Oy`` -> ``jyvaskyla-energia-3-oy``."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
 @dataclass(frozen=True)
@@ -261,6 +259,44 @@ class WorkPackage:
     themes: list[str]
 
 
+@dataclass(frozen=True)
+class Funding:
+    """A project's funding record as the importer writes one: granted or only proposed, the
+    amount and the total cost in euros, and (for most) the date of the decision."""
+
+    status: str              # granted | proposed
+    amount: str              # xsd:decimal lexical form
+    total_cost: str
+    decided: str | None
+
+
+FOCUS_AREAS_PER_REGION = 2
+FOCUS_AREAS = (("Uudistuva teollisuus", "Industry renewal"), ("Terveysteknologia", "Health technology"),
+               ("Kiertotalous ja puhtaat ratkaisut", "Circular economy and clean solutions"),
+               ("Digitaaliset palvelut", "Digital services"))
+
+
+def focus_area(r: int, k: int) -> tuple[str, str, str]:
+    """(IRI, Finnish name, English name) of focus area ``k`` of region ``r``'s agreement."""
+    fi_name, en_name = FOCUS_AREAS[(r + k) % len(FOCUS_AREAS)]
+    return ID + f"focus-area/{region_slug(r)}-{k + 1}", fi_name, en_name
+
+
+def funding(p: Plan, r: int, n: int, start: str) -> Funding:
+    """The funding of project ``n`` of region ``r``, from a random stream of its own (so that the
+    rest of the project is what it was before funding was modelled)."""
+    rng = random.Random(f"{p.seed}/funding/{r}/{n}")
+    status = "granted" if rng.random() < 0.7 else "proposed"
+    amount = rng.randrange(5_000, 600_000)
+    rate = rng.choice((0.5, 0.6, 0.7, 0.75, 0.8))
+    decided = None
+    if rng.random() < 0.8:
+        year, month = int(start[:4]), int(start[5:7])
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+        decided = f"{year:04d}-{month:02d}-{rng.randint(1, 28):02d}"
+    return Funding(status, str(amount), str(round(amount / rate)), decided)
+
+
 @dataclass
 class Project:
     r: int
@@ -278,6 +314,8 @@ class Project:
     funder: str
     source: str
     wps: list[WorkPackage] = field(default_factory=list)
+    funding: Funding | None = None
+    focus_area: str | None = None    # a focus area of its region's agreement, for some projects
 
     @property
     def period(self) -> str:
@@ -326,6 +364,9 @@ def project(p: Plan, r: int, n: int) -> Project:
         themes=[ID + "theme/" + THEMES[t][0] for t in themes], partners=partners,
         programme=programme, funder=FUNDERS[programme % len(FUNDERS)],
         source=ID + "source/" + slug)
+    proj.funding = funding(p, r, n, proj.start)
+    if n % 3 == 0:
+        proj.focus_area = focus_area(r, (n // 3) % FOCUS_AREAS_PER_REGION)[0]
     for number in range(1, rng.randint(3, 8) + 1):
         act_fi, act_en = ACTIVITIES[(number - 1 + rng.randrange(2)) % len(ACTIVITIES)]
         responsible = rng.sample(partners, min(len(partners), rng.choice((1, 1, 1, 2))))

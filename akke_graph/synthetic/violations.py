@@ -83,14 +83,14 @@ def project_injections(p: Plan) -> dict[str, Callable[[m.Project], Injected]]:
     return {
         "missing-main-contractor": lambda pr: (
             lambda t: drop(t, pr.membership(pr.partners[0]), ORG + "role", ROLE + "main-implementer"),
-            [(pr.iri, inverse(ORG + "organization"), c("QualifiedMinCount"))]),
+            [(pr.iri, None, c("SPARQL"), WARNING, f"<{pr.iri}>")]),
         "two-main-contractors": lambda pr: (
             lambda t: t + [(pr.membership(pr.partners[1]), ORG + "role", ROLE + "main-implementer")],
             [(pr.iri, inverse(ORG + "organization"), c("QualifiedMaxCount"))]),
         "no-partners": lambda pr: (
             lambda t: [x for x in t if not x[0].startswith(pr.iri + "#membership-")],
-            [(pr.iri, inverse(ORG + "organization"), c("MinCount")),
-             (pr.iri, inverse(ORG + "organization"), c("QualifiedMinCount"))]),
+            [(pr.iri, inverse(ORG + "organization"), c("MinCount"), WARNING),
+             (pr.iri, None, c("SPARQL"), WARNING, f"<{pr.iri}>")]),
         "end-before-start": lambda pr: (
             lambda t: swap(t, pr.period, DCAT + "endDate", typed(pr.end, XSD + "date"),
                            typed(f"{int(pr.start[:4]) - 1}{pr.start[4:]}", XSD + "date")),
@@ -98,7 +98,7 @@ def project_injections(p: Plan) -> dict[str, Callable[[m.Project], Injected]]:
               lit(typed(pr.start, XSD + "date")))]),
         "period-without-start": lambda pr: (
             lambda t: drop(t, pr.period, DCAT + "startDate"),
-            [(pr.iri, path(DCTERMS + "temporal", DCAT + "startDate"), c("MinCount"))]),
+            [(pr.iri, path(DCTERMS + "temporal", DCAT + "startDate"), c("MinCount"), WARNING)]),
         "period-two-end-dates": lambda pr: (
             lambda t: t + [(pr.period, DCAT + "endDate", typed("2099-12-31", XSD + "date"))],
             [(pr.period, path(DCAT + "endDate"), c("MaxCount"))]),
@@ -135,9 +135,13 @@ def project_injections(p: Plan) -> dict[str, Callable[[m.Project], Injected]]:
         "membership-without-role": lambda pr: (
             lambda t: drop(t, pr.membership(pr.partners[1]), ORG + "role"),
             [(pr.membership(pr.partners[1]), path(ORG + "role"), c("MinCount"))]),
-        "grant-without-funder": lambda pr: (
-            lambda t: [x for x in t if x[0] != pr.grant + "-funder" and x[2] != pr.grant + "-funder"],
-            [(pr.grant, path(PROV + "qualifiedAttribution"), c("QualifiedMinCount"))]),
+        "funding-amount-negative": lambda pr: (
+            lambda t: swap(t, pr.grant, FRAPO + "hasMonetaryValue", amount(pr), typed("-1", XSD + "decimal")),
+            [(pr.grant, path(FRAPO + "hasMonetaryValue"), c("MinInclusive"), VIOLATION,
+              lit(typed("-1", XSD + "decimal")))]),
+        "funding-larger-than-total-cost": lambda pr: (
+            lambda t: swap(t, pr.grant, AKKE + "totalCost", total_cost(pr), typed("1", XSD + "decimal")),
+            [(pr.grant, path(FRAPO + "hasMonetaryValue"), c("LessThanOrEquals"), WARNING, lit(amount(pr)))]),
         "grant-programme-wrong-class": lambda pr: (
             lambda t: swap(t, pr.grant, DCTERMS + "isPartOf", programme_iri(pr.programme), m.AGREEMENT_PROGRAMME),
             [(pr.grant, path(DCTERMS + "isPartOf"), c("Class"), VIOLATION, f"<{m.AGREEMENT_PROGRAMME}>")]),
@@ -150,6 +154,24 @@ def project_injections(p: Plan) -> dict[str, Callable[[m.Project], Injected]]:
         "attribution-agent-is-a-person": lambda pr: (
             lambda t: swap(t, pr.grant + "-funding-authority", PROV + "agent", m.funding_authority(pr.r), person0(pr)),
             [(pr.grant + "-funding-authority", path(PROV + "agent"), c("Class"), VIOLATION, f"<{person0(pr)}>")]),
+        "funding-currency-not-euro": lambda pr: (
+            lambda t: swap(t, pr.grant, FRAPO + "hasCurrencyCode", Lit("EUR"), Lit("SEK")),
+            [(pr.grant, path(FRAPO + "hasCurrencyCode"), c("In"), VIOLATION, lit(Lit("SEK")))]),
+        "funding-without-currency": lambda pr: (
+            lambda t: drop(t, pr.grant, FRAPO + "hasCurrencyCode"),
+            [(pr.grant, None, c("SPARQL"), VIOLATION, lit(amount(pr))),
+             (pr.grant, None, c("SPARQL"), VIOLATION, lit(total_cost(pr)))]),
+        "funding-amount-without-status": lambda pr: (
+            lambda t: drop(t, pr.grant, ADMS + "status"),
+            [(pr.grant, None, c("SPARQL"), VIOLATION, lit(amount(pr)))]),
+        "proposal-typed-as-grant": lambda pr: (
+            lambda t: drop(drop(t, pr.grant, ADMS + "status"), pr.grant, A, FRAPO + "Grant")
+            + [(pr.grant, A, FRAPO + "Grant"), (pr.grant, ADMS + "status", ID + "funding-status/proposed")],
+            [(pr.grant, None, c("SPARQL"), VIOLATION, f"<{ID}funding-status/proposed>")]),
+        "funding-without-any-funder": lambda pr: (
+            lambda t: [x for x in swap(t, pr.grant, DCTERMS + "isPartOf", programme_iri(pr.programme), programme_iri(5))
+                       if x[0] != pr.grant + "-funder" and x[2] != pr.grant + "-funder"],
+            [(pr.grant, None, c("SPARQL"), WARNING, f"<{pr.grant}>")]),
         "work-package-number-zero": lambda pr: (
             lambda t: swap(t, pr.wps[0].iri, SKOS + "notation", typed("1", XSD + "integer"), typed("0", XSD + "integer")),
             [(pr.wps[0].iri, path(SKOS + "notation"), c("MinInclusive"), VIOLATION, lit(typed("0", XSD + "integer")))]),
@@ -183,6 +205,16 @@ def project_injections(p: Plan) -> dict[str, Callable[[m.Project], Injected]]:
             lambda t: t + [(pr.wps[0].iri, A, AKKE + "Workpackage")],
             [(pr.wps[0].iri, path(A), c("SPARQL"), VIOLATION, f"<{AKKE}Workpackage>")]),
     }
+
+
+def amount(pr: m.Project) -> Lit:
+    assert pr.funding is not None
+    return typed(pr.funding.amount, XSD + "decimal")
+
+
+def total_cost(pr: m.Project) -> Lit:
+    assert pr.funding is not None
+    return typed(pr.funding.total_cost, XSD + "decimal")
 
 
 def responsible(pr: m.Project) -> str:
@@ -312,10 +344,10 @@ def national_injections() -> dict[str, tuple[str, Injected]]:
             [(ID + "theme/ict", path(SKOS + "inScheme"), c("MinCount"))])),
         "programme-without-funder": ("programmes", (
             lambda t: drop(t, programme_iri(5), FRAPO + "isFundedBy"),
-            [(programme_iri(5), path(FRAPO + "isFundedBy"), c("MinCount"))])),
+            [(programme_iri(5), path(FRAPO + "isFundedBy"), c("MinCount"), WARNING)])),
         "programme-without-finnish-title": ("programmes", (
             lambda t: drop(t, programme_iri(4), DCTERMS + "title", fi("Synteettinen rahoitusohjelma 5")),
-            [(programme_iri(4), path(DCTERMS + "title"), c("QualifiedMinCount"))])),
+            [(programme_iri(4), path(DCTERMS + "title"), c("QualifiedMinCount"), WARNING)])),
     }
 
 
@@ -329,7 +361,10 @@ def _plan_injections(p: Plan) -> dict[str, list[tuple[str, Injected]]]:
                          "projects and one in every region: use at least 7k")
     slots = sorted(((n, r) for r in range(regions) for n in range(p.projects[r])))
     out: dict[str, list[tuple[str, Injected]]] = {}
-    for (n, r), (name, make) in zip(slots, project_injections(p).items()):
+    # More injections than projects at the smallest size: the last ones go to the first projects
+    # again, on entities the first ones do not touch (the funding node).
+    for i, (name, make) in enumerate(project_injections(p).items()):
+        n, r = slots[i % len(slots)]
         pr = m.project(p, r, n)
         out.setdefault(f"{m.region_slug(pr.r)}/project-{pr.slug}", []).append((name, make(pr)))
     for i, (name, (kind, make_in_region)) in enumerate(region_injections(p).items()):

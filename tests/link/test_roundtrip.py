@@ -20,6 +20,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:::sssom")
 
 
 def fill(stand_in) -> None:
+    """The two business IDs the round trip starts from, the council and a look-alike."""
     stand_in.companies = [
         company("0204819-8", [("Turun kaupunki", "1", None)], form=("KUNTA", "Kunta", "Municipality")),
         company("2322323-1", [("Turku Science Park Oy Ab", "1", None)]),
@@ -27,6 +28,21 @@ def fill(stand_in) -> None:
                 form=("KUNTAYHTYMÄ", "Kuntayhtymä", "Joint municipal authority")),
         company("2077474-0", [("Varsinais-Suomen liitto Palvelut Oy", "1", None)]),
     ]
+
+
+def fill_from_graph(stand_in, project: Path) -> None:
+    """Every business ID the graph holds, registered under the name the graph gives it (its
+    legal name, else its Finnish label), as the online check compares them."""
+    from akke_graph.link.online import _our_names
+
+    loaded = load(load_config(project))
+    rows = loaded.store.select("""
+        PREFIX adms: <http://www.w3.org/ns/adms#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?org ?id WHERE { ?org adms:identifier ?i . ?i skos:notation ?id }""")
+    ids = {r["id"].value: r["org"].value for r in rows if "-" in r["id"].value}
+    names = _our_names(loaded, sorted(set(ids.values())))
+    stand_in.companies = [company(bid, [(names[org][0], "1", None)]) for bid, org in sorted(ids.items())
+                          if org in names]
 
 
 @pytest.fixture()
@@ -113,7 +129,7 @@ def test_ytj_round_trip(project_copy: Path, prh, run) -> None:
 
 def test_online_check_finds_ceased_renamed_and_gone(project_copy: Path, prh, wikidata_endpoint: str, run) -> None:
     url, stand_in = prh
-    fill(stand_in)
+    fill_from_graph(stand_in, project_copy)
     result = run("link", "check", "--online", "--api", url, "--endpoint", wikidata_endpoint)
     assert result.exit_code == 0, result.output
     assert "checked online" in result.output

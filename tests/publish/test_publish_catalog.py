@@ -175,7 +175,7 @@ def test_catalog_facts(release: Path, config, loaded) -> None:
     keywords = {(k.value, k.language) for k in values(store, dataset, DCAT + "keyword")}
     assert {"fi", "en"} <= {lang for _, lang in keywords}
     (start,) = [q.object.value for q in store.quads_matching(predicate=ox.NamedNode(DCAT + "startDate"))]
-    assert start == "2021-05-01"
+    assert start == "2017-10-01"        # the earliest project of the data (BalticSatApps)
     assert [v.value for v in values(store, dataset, DCAT + "version")] == ["1.0.0"]
     assert [v.value for v in values(store, dataset, OWL + "versionInfo")] == ["1.0.0"]
     assert values(store, dataset, DCTERMS + "issued") and values(store, dataset, DCTERMS + "modified")
@@ -299,7 +299,7 @@ def test_the_landing_pages_carry_a_schema_org_dataset(release: Path, portal_rele
     for page, lang in (("index.html", "fi"), ("index.en.html", "en")):
         doc = schema_dataset(release, page)
         assert doc["@type"] == "Dataset" and doc["license"] == CC_BY and doc["url"] == "https://w3id.org/akke/"
-        assert doc["temporalCoverage"] == "2021-05-01/2021-12-31" and doc["version"] == "1.0.0"
+        assert doc["temporalCoverage"] == "2017-10-01/2025-07-31"   # the projects of the data, first to last and doc["version"] == "1.0.0"
         assert {"fi", "en"} <= set(doc["inLanguage"]) and doc["keywords"]
         assert any(d["contentUrl"].endswith("dumps/akke-graph.ttl") and d["encodingFormat"] == "text/turtle"
                    for d in doc["distribution"])

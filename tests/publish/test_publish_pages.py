@@ -135,9 +135,11 @@ def test_pictures_are_standalone_svg(release: Path) -> None:
             assert root.tag == "{http://www.w3.org/2000/svg}svg"
             assert root.find("{http://www.w3.org/2000/svg}title") is not None
     ecosystem = (release / "img/ecosystem.svg").read_text(encoding="utf-8")
-    for label in ("AKKE", "Turun kaupunki", "Koordinaatio", "kiertotalous", "Aino Ukkola"):
+    for label in ("AKKE – Alueellisten ekosysteemien", "Turun kaupunki", "Turku Science Park Oy"):
         assert label in ecosystem
-    assert "2021-05-01" in (release / "img/timeline.svg").read_text(encoding="utf-8")
+    assert 'href="../id/project/akke-turku.html"' in ecosystem       # every node links to its page
+    timeline = (release / "img/timeline.svg").read_text(encoding="utf-8")
+    assert "2021-05-01" in timeline and 'href="../id/project/akke-turku.html"' in timeline
 
 
 def test_server_snippets_negotiate_content(release: Path) -> None:

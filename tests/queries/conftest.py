@@ -34,6 +34,11 @@ CASES: list[tuple[str, str, dict[str, str]]] = [
     ("sources-of", "business-ids", {"entity": "organisation:turun-kaupunki"}),
     ("find-by-finnish-name", "koordinaatio", {"name": "Koordinaatio"}),
     ("is-agreement-party", "science-park", {"organisation": "organisation:turku-science-park"}),
+    ("funding-per-organisation", "turku-amk", {"organisation": "organisation:turun-ammattikorkeakoulu"}),
+    ("funding-per-year", "southwest-finland", {"authority": "organisation:varsinais-suomen-liitto"}),
+    ("organisations-working-together", "science-park", {"organisation": "organisation:turku-science-park"}),
+    ("organisation-projects", "science-park", {"organisation": "organisation:turku-science-park"}),
+    ("focus-area-projects", "turku", {"agreement": "agreement:turku"}),
 ]
 
 

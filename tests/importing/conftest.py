@@ -1,0 +1,41 @@
+"""Fixtures for the import tests: a copy of the project to import into, and the command line."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from akke_graph.cli import cli
+
+CASES = Path(__file__).parent / "cases"
+SEED = Path(__file__).parent / "seed-card-fi.txt"          # the seed, as ../shared/seed gives it
+SEED_EN = Path(__file__).parent / "seed-card-en.txt"       # the same card in the publisher's English words
+SEED_PAGE = "https://businessturku.fi/hankkeet/akke-alueellisten-ekosysteemien-kehittaminen-turun-seudulla/"
+
+
+@pytest.fixture()
+def project_copy(project_root: Path, tmp_path: Path) -> Path:
+    """The project's configuration, ontology, shapes and data, copied to import into."""
+    target = tmp_path / "project"
+    target.mkdir()
+    shutil.copy(project_root / "pyproject.toml", target)
+    for folder in ("ontology", "shapes", "data", "queries"):
+        shutil.copytree(project_root / folder, target / folder)
+    return target
+
+
+@pytest.fixture()
+def run() -> Callable[..., Result]:
+    """``run(project, "import", "table", FILE, …)``: the real command line, never a traceback."""
+
+    def invoke(project: Path, *args: str) -> Result:
+        result = CliRunner().invoke(cli, ["--project", str(project), *args])
+        assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+        assert "Traceback" not in result.output
+        return result
+
+    return invoke
