@@ -208,7 +208,7 @@ def _validate(loaded: LoadedGraph, written: list[Written], report: ImportReport)
         loaded.files[item.graph] = SourceFile(path=item.path, display=item.display, graph=item.graph, is_data=True)
     loaded.store.add(marks)
     result = validate_graph(loaded)
-    if not result.conforms:
+    if result.has_violations:
         raise NonConformantError("the imported records would make the graph non-conformant: nothing was "
                                  "written", Refused(result, report))
     report.validation = f"the graph with the drafts conforms ({result.counts.get('Warning', 0)} warning(s))"
