@@ -142,15 +142,22 @@ def graph_counts(store: Store) -> dict[str, int]:
 def kill_and_push_again(*, query_url: str, update_url: str, direct: PushTarget,
                         proxy: FaultProxy, args: list[str], point: KillPoint, project: Path,
                         scratch: Path, old: Store | None, new: Store,
-                        policy: HttpPolicy, password: str = "") -> list[str]:
+                        policy: HttpPolicy, password: str = "",
+                        numbers_by_value: bool = False) -> list[str]:
     """One kill: the store holds ``old`` (None: nothing) and a leftover of an earlier kill; a
     push of ``new`` through the proxy is killed at ``point``. At the kill readers see the old
     complete graphs — or the new ones, once the request that replaces them went through (a
     MOVE, the change, a first push's load) — and on a first push each graph absent or
     complete; after the held request's fate, the old or the new complete graphs. The next push (``direct``) removes every
-    temporary graph and the killed push's working folder, and leaves the new graphs complete."""
+    temporary graph and the killed push's working folder, and leaves the new graphs complete.
+    ``numbers_by_value``: the store gives numbers back in datatypes of its own (Virtuoso), so the
+    graphs are compared as the round-trip tests compare them; the counts stay exact."""
     was = graph_counts(old) if old is not None else {}
     will = graph_counts(new)
+
+    def readers_see(store: Store) -> bool:
+        return holds(query_url, store, numbers_by_value=numbers_by_value)
+
     graphs = sorted(set(was) | set(will))
     seed_leftover(update_url)
     process = push_process(project, scratch, *args, password=password)
@@ -161,9 +168,9 @@ def kill_and_push_again(*, query_url: str, update_url: str, direct: PushTarget,
         if old is None:
             assert all(will[g] == n for g, n in now.items()), f"half graphs at the kill: {now}"
         elif REPLACING & set(through):
-            assert now == will and holds(query_url, new), f"readers did not see the new graphs: {now}"
+            assert now == will and readers_see(new), f"readers did not see the new graphs: {now}"
         else:
-            assert now == was and holds(query_url, old), f"readers did not see the old graphs: {now}"
+            assert now == was and readers_see(old), f"readers did not see the old graphs: {now}"
 
     through = kill_at(proxy, process, point, at_kill)
     now = counts(query_url, graphs)
@@ -174,6 +181,6 @@ def kill_and_push_again(*, query_url: str, update_url: str, direct: PushTarget,
     report = push_store(new, direct, policy=policy, scratch=scratch)
     assert set(report.leftovers.graphs) == set(left)
     assert temporaries(query_url) == {}
-    assert holds(query_url, new)
+    assert readers_see(new)
     assert report.stale_folders == 1 and folders(scratch) == []
     return through

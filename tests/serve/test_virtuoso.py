@@ -108,7 +108,8 @@ def test_a_killed_push_leaves_nothing_a_reader_sees_after_the_next(
         ["--gsp", virtuoso_proxy.url(gsp)] if gsp else [])
     kill_and_push_again(query_url=virtuoso.sparql, update_url=virtuoso.sparql, direct=direct,
                         proxy=virtuoso_proxy, args=args, point=point, project=project_root,
-                        scratch=tmp_path, old=version_b, new=validated.store, policy=POLICY)
+                        scratch=tmp_path, old=version_b, new=validated.store, policy=POLICY,
+                        numbers_by_value=True)   # as the round trip: numbers in Virtuoso's datatypes
 
 
 @pytest.mark.parametrize("mode", list(VIRTUOSO_KILLS))
