@@ -52,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
             results["sizes"].setdefault(label, figures)
         if only or args.no_shipped:
             keep_the_rest(results, args.results)
+        # Smallest first, whichever were run and whichever carried over.
+        results["sizes"] = dict(sorted(results["sizes"].items(), key=lambda item: item[1]["triples"]))
         write_whole(args.results, (json.dumps(results, indent=1) + "\n").encode("utf-8"))
     if args.results.resolve() == (HERE / "results.json").resolve():
         update_readme(HERE / "README.md", results)

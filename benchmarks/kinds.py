@@ -24,15 +24,21 @@ TARGETS: dict[str, tuple[float, str]] = {
 
 KINDS: dict[str, str] = {
     "city-regions": "aggregate",
+    "co-funding-rate": "aggregate",                   # every granted funding record
     "contacts-by-theme": "aggregate",                 # every work package of a theme
     "entities-per-class": "statistics",
     "entities-without-english-label": "quality",
     "find-by-finnish-name": "lookup",
+    "focus-area-projects": "aggregate",               # every project of an agreement's focus areas
     "funding-chain": "lookup",
+    "funding-per-organisation": "lookup",             # of the organisation given
+    "funding-per-year": "lookup",                     # of the funding authority given
     "is-agreement-party": "lookup",
     "organisation-activities": "lookup",              # of the organisation given
+    "organisation-projects": "lookup",                # of the organisation given
     "organisations": "aggregate",
     "organisations-without-business-id": "quality",
+    "organisations-working-together": "lookup",       # with the organisation given
     "project-card": "lookup",
     "project-export": "lookup",
     "projects-active-on": "aggregate",                # every project's period

@@ -47,6 +47,12 @@ PERIOD = "https://w3id.org/akke/id/project/testihanke#period"
 DATE_ORDER, DATATYPE = "LessThanOrEqualsConstraintComponent", "DatatypeConstraintComponent"
 
 
+@pytest.fixture(scope="module")
+def shipped_results(loaded: LoadedGraph) -> list[tuple[str, str, str, str, str]]:
+    """The shipped graph's own results (its warnings): what a date case must leave as they are."""
+    return [r.key() for r in validate_graph(loaded, engine="native").results]
+
+
 @pytest.mark.parametrize("start, end, expected", [
     ("2021-13-01", "2021-12-31", {("startDate", DATATYPE), ("startDate", DATE_ORDER)}),
     ("x", "2021-12-31", {("startDate", DATATYPE), ("startDate", DATE_ORDER)}),
@@ -62,9 +68,12 @@ DATE_ORDER, DATATYPE = "LessThanOrEqualsConstraintComponent", "DatatypeConstrain
     ("2021-05-01", "2021-05-01-14:00", {("startDate", DATE_ORDER)}),
     ("2020-02-29", "2020-02-29", set()),
 ], ids=lambda v: v if isinstance(v, str) else None)
-def test_the_engines_agree_on_dates(config: Config, tmp_path, start: str, end: str, expected: set) -> None:
+def test_the_engines_agree_on_dates(config: Config, tmp_path, shipped_results: list, start: str, end: str,
+                                    expected: set) -> None:
     """Dates as the project's shapes check them (sh:datatype xsd:date, sh:lessThanOrEquals):
-    malformed and edge dates, judged by XSD 1.1, give one report from both engines."""
+    malformed and edge dates, judged by XSD 1.1, give one report from both engines — the whole
+    report, the shipped data's own warnings included; the period's results are the expected ones and
+    the rest of the report is the shipped graph's own."""
     case = tmp_path / "period.ttl"
     case.write_text(f"""@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 <> <http://www.w3.org/ns/prov#wasDerivedFrom> <https://businessturku.fi/hankkeet/akke-alueellisten-ekosysteemien-kehittaminen-turun-seudulla/> .
@@ -75,5 +84,7 @@ def test_the_engines_agree_on_dates(config: Config, tmp_path, start: str, end: s
     native = validate_graph(loaded, engine="native")
     reference = validate_graph(loaded, engine="pyshacl")
     assert [r.key() for r in native.results] == [r.key() for r in reference.results]
-    assert {(r.path_text.rsplit("#", 1)[-1].rstrip(">"), r.component.rsplit("#", 1)[-1])
-            for r in native.results} == expected
+    on_period = [r for r in native.results if str(r.focus.value) == PERIOD]
+    assert [r.key() for r in native.results if r not in on_period] == shipped_results
+    assert {((r.path_text or "").rsplit("#", 1)[-1].rstrip(">"), r.component.rsplit("#", 1)[-1])
+            for r in on_period} == expected

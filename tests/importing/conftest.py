@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
+from typing import Any
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
-
-from akke_graph.cli import cli
 
 CASES = Path(__file__).parent / "cases"
 SEED = Path(__file__).parent / "seed-card-fi.txt"          # the seed, as ../shared/seed gives it
@@ -29,12 +27,12 @@ def project_copy(project_root: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture()
-def run() -> Callable[..., Result]:
-    """``run(project, "import", "table", FILE, …)``: the real command line, never a traceback."""
+def run(cli: Any) -> Callable[..., Any]:
+    """``run(project, "import", "table", FILE, …)``: the shared runner (which fails the test on a
+    traceback) with the project given."""
 
-    def invoke(project: Path, *args: str) -> Result:
-        result = CliRunner().invoke(cli, ["--project", str(project), *args])
-        assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    def invoke(project: Path, *args: str) -> Any:
+        result = cli(*args, project=project)
         assert "Traceback" not in result.output
         return result
 
