@@ -6,6 +6,7 @@ folder's own conftest.py."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import traceback
@@ -21,6 +22,26 @@ from akke_graph.load import LoadedGraph, load
 from akke_graph.oxigraph_server import OxigraphServer
 
 ROOT = Path(__file__).resolve().parents[1]
+# What a project is: a copy of these is a project the commands run on.
+PROJECT_PARTS = ("pyproject.toml", "ontology", "data", "shapes", "queries")
+
+
+def copy_project(target: Path) -> Path:
+    """A copy of the project's configuration, ontology, data, shapes and queries."""
+    target.mkdir(parents=True, exist_ok=True)
+    for part in PROJECT_PARTS:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, target / part)
+        elif source.is_file():
+            shutil.copy2(source, target / part)
+    return target
+
+
+@pytest.fixture()
+def project_copy(tmp_path: Path) -> Path:
+    """A private copy of the project that a test may change."""
+    return copy_project(tmp_path / "project")
 
 
 @pytest.fixture(scope="session")

@@ -60,7 +60,7 @@ BAD_OPTIONS: list[tuple[list[str], str]] = [
     (["serve", "--timeout", "nan"], "not a finite number"),
     (["serve", "--grace", "-1"], "out of range"),
     (["serve", "--port", "70000"], "Invalid value for '--port'"),
-    (["serve", "--store", "/tmp/x"], "--store-dir"),   # renamed: click suggests the new name
+    (["serve", "--store", "store-folder"], "--store-dir"),   # renamed: click suggests the new name
     (["serve", "--store-dir", A_FILE], "is a file"),
     (["serve", "--lang", "no"], "not a language"),
     (["push"], "Missing option '--endpoint'"),

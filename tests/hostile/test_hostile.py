@@ -4,7 +4,6 @@ traceback, and writes nothing it should not (see README.md in this folder for th
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -28,23 +27,13 @@ def content(value: object) -> bytes:
     return b"".join(str(text).encode("utf-8") * int(times) for text, times in value)
 
 
-@pytest.fixture()
-def project(project_root: Path, tmp_path: Path) -> Path:
-    """A copy of the project for one case (cases may add files to its data/)."""
-    copy = tmp_path / "project"
-    copy.mkdir()
-    shutil.copy(project_root / "pyproject.toml", copy)
-    for folder in ("ontology", "data", "shapes", "queries"):
-        shutil.copytree(project_root / folder, copy / folder)
-    return copy
-
-
 def test_there_is_a_folder_of_cases_per_command() -> None:
     assert {p.parent.name for p in CASES} >= {"validate", "query", "publish", "link"}
 
 
 @pytest.mark.parametrize("path", CASES, ids=case_id)
-def test_hostile_input(path: Path, project: Path, tmp_path: Path, cli) -> None:
+def test_hostile_input(path: Path, project_copy: Path, tmp_path: Path, cli) -> None:
+    project = project_copy   # cases may add files to its data/
     case = yaml.safe_load(path.read_text(encoding="utf-8"))
     scratch = tmp_path / "scratch"
     scratch.mkdir()

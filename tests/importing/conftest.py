@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from typing import Any
 from pathlib import Path
@@ -13,17 +12,6 @@ CASES = Path(__file__).parent / "cases"
 SEED = Path(__file__).parent / "seed-card-fi.txt"          # the seed, as ../shared/seed gives it
 SEED_EN = Path(__file__).parent / "seed-card-en.txt"       # the same card in the publisher's English words
 SEED_PAGE = "https://businessturku.fi/hankkeet/akke-alueellisten-ekosysteemien-kehittaminen-turun-seudulla/"
-
-
-@pytest.fixture()
-def project_copy(project_root: Path, tmp_path: Path) -> Path:
-    """The project's configuration, ontology, shapes and data, copied to import into."""
-    target = tmp_path / "project"
-    target.mkdir()
-    shutil.copy(project_root / "pyproject.toml", target)
-    for folder in ("ontology", "shapes", "data", "queries"):
-        shutil.copytree(project_root / folder, target / folder)
-    return target
 
 
 @pytest.fixture()

@@ -17,11 +17,11 @@ import pytest
 from akke_graph.config import Config, load_config
 from akke_graph.publish.checksums import sha256_file
 from akke_graph.publish import PublishOptions, PublishResult, publish
+from tests.conftest import copy_project
 
 ROOT = Path(__file__).resolve().parents[2]
 NEW_BASE = "https://data.example.org/akke-release/"
 EPOCH = "1767225600"   # 2026-01-01T00:00:00Z: fixed time, so two runs can be compared byte for byte
-PROJECT_PARTS = ("pyproject.toml", "ontology", "data", "shapes", "queries")
 
 
 @pytest.fixture(scope="session")
@@ -30,18 +30,6 @@ def run_cli(cli):
     handler and forks workers: not for the test's own process), at a fixed release time."""
     return lambda *args, cwd=ROOT, env=None: cli(*args, process=True, cwd=cwd,
                                                  env={"SOURCE_DATE_EPOCH": EPOCH, **(env or {})})
-
-
-def copy_project(target: Path) -> Path:
-    """A copy of the project's configuration, ontology, data, shapes and queries."""
-    target.mkdir(parents=True, exist_ok=True)
-    for part in PROJECT_PARTS:
-        source = ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, target / part)
-        elif source.is_file():
-            shutil.copy2(source, target / part)
-    return target
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -146,12 +134,6 @@ def anonymous_release(tmp_path_factory: pytest.TempPathFactory, config: Config) 
     out = tmp_path_factory.mktemp("anonymous") / "dist"
     _publish(config, out, without_persons=True, version="1.0.0")
     return out
-
-
-@pytest.fixture()
-def project_copy(tmp_path: Path) -> Path:
-    """A private copy of the project that a test may change."""
-    return copy_project(tmp_path / "project")
 
 
 @pytest.fixture()
