@@ -125,22 +125,22 @@ class Visit:
         return [tuple(x) for x in self.page.evaluate(  # type: ignore[misc]
             "[...document.querySelectorAll('#site-search-results a')].map(a => [a.textContent, a.href])")]
 
-    def close(self) -> None:
+    def __enter__(self) -> "Visit":
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
         self.context.close()
 
 
 def check_pages(browser: object, base: str, width: int) -> None:
-    visit = Visit(browser, width)
     links: set[str] = set()
-    try:
+    with Visit(browser, width) as visit:
         for path in PAGES:
             visit.open(base + path)
             scroll, client = visit.overflow()
             assert scroll <= client, f"{path} at {width} px: {scroll} px wide in a {client} px window"
             links |= visit.links()
         assert not visit.errors, visit.errors
-    finally:
-        visit.close()
     with httpx.Client(timeout=120) as client:
         broken = [(url, answer.status_code) for url in sorted(links)
                   if (answer := client.get(url)).status_code != 200]
@@ -167,8 +167,7 @@ def finds_turku(results: list[tuple[str, str]], name: str) -> bool:
 
 
 def test_static_search_finds_by_name_and_business_id(browser: object, static_site: str) -> None:
-    visit = Visit(browser, 390)
-    try:
+    with Visit(browser, 390) as visit:
         visit.open(static_site + "index.html")
         assert finds_turku(visit.search("Turun"), "Turun kaupunki")
         assert finds_turku(visit.search("0204819-8"), "Turun kaupunki")
@@ -182,13 +181,10 @@ def test_static_search_finds_by_name_and_business_id(browser: object, static_sit
         assert finds_turku(visit.search("city of turku"), "City of Turku")
         assert any(url.endswith("search/index.json") for url in visit.requests)
         assert not visit.errors, visit.errors
-    finally:
-        visit.close()
 
 
 def test_served_search_asks_the_server(browser: object, served_default: str) -> None:
-    visit = Visit(browser, 1280)
-    try:
+    with Visit(browser, 1280) as visit:
         visit.open(served_default + "index.html")
         assert finds_turku(visit.search("Turun"), "Turun kaupunki")
         assert finds_turku(visit.search("0204819-8"), "Turun kaupunki")
@@ -197,26 +193,20 @@ def test_served_search_asks_the_server(browser: object, served_default: str) -> 
         sparql = visit.page.locator("nav a[data-serve-only]")
         assert sparql.is_visible() and sparql.get_attribute("href") == served_default + "sparql"
         assert not visit.errors, visit.errors
-    finally:
-        visit.close()
 
 
 def test_the_static_release_shows_no_sparql_link(browser: object, static_site: str) -> None:
-    visit = Visit(browser, 1280)
-    try:
+    with Visit(browser, 1280) as visit:
         visit.open(static_site + "index.html")
         assert not visit.page.locator("nav a[data-serve-only]").is_visible()
         assert visit.page.locator("a.run").count() == 0
-    finally:
-        visit.close()
 
 
 def test_run_links_open_the_query_on_the_endpoints_query_page(browser: object, served_release: ServedRelease) -> None:
     """Each canned query has a "run" link to the endpoint's query page with the query in its
     editor. (The query page's own editor may ask the internet for prefixes: its console is not
     this release's and is not checked.)"""
-    visit = Visit(browser, 1280)
-    try:
+    with Visit(browser, 1280) as visit:
         visit.open(served_release.url + "/queries/index.html")
         runs = visit.page.eval_on_selector_all("a.run", "links => links.map(a => a.href)")
         names = sorted(p.stem for p in (served_release.folder / "queries" / "grlc").glob("*.rq"))
@@ -228,8 +218,6 @@ def test_run_links_open_the_query_on_the_endpoints_query_page(browser: object, s
         visit.page.wait_for_selector(".CodeMirror")
         text = visit.page.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()")
         assert "akke:WorkPackage" in text and "<https://w3id.org/akke/id/project/akke-turku>" in text
-    finally:
-        visit.close()
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -238,8 +226,7 @@ def test_the_pictures_label_fit_and_link(browser: object, static_site: str, rele
     pages; the timeline has a bar, linking to its page, for every project."""
     import json
 
-    visit = Visit(browser, width)
-    try:
+    with Visit(browser, width) as visit:
         visit.open(static_site + "index.html")
         texts = visit.page.evaluate("""() => {
             const svg = document.querySelector('figure svg'); const box = svg.viewBox.baseVal;
@@ -254,8 +241,6 @@ def test_the_pictures_label_fit_and_link(browser: object, static_site: str, rele
         linked = visit.page.eval_on_selector_all("a", "links => links.map(a => a.getAttribute('href') || a.getAttribute('xlink:href'))")
         for slug in projects:
             assert any(href and href.endswith(f"project/{slug}.html") for href in linked), slug
-    finally:
-        visit.close()
 
 
 @pytest.fixture(scope="module")
@@ -284,8 +269,7 @@ def bucketed_site(release: Path, tmp_path_factory: pytest.TempPathFactory) -> It
 
 
 def test_a_bucketed_index_is_searched_bucket_by_bucket(browser: object, bucketed_site: str) -> None:
-    visit = Visit(browser, 390)
-    try:
+    with Visit(browser, 390) as visit:
         visit.open(bucketed_site + "index.html")
         assert finds_turku(visit.search("Turun"), "Turun kaupunki")
         assert finds_turku(visit.search("0204819-8"), "Turun kaupunki")
@@ -294,5 +278,3 @@ def test_a_bucketed_index_is_searched_bucket_by_bucket(browser: object, bucketed
         assert loaded and loaded <= {"tu.json", "02.json", "ka.json"}, loaded
         assert not any(url.endswith("search/all.json") for url in visit.requests)
         assert not visit.errors, visit.errors
-    finally:
-        visit.close()
