@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import parse_qs, urlparse
 
-import httpx
+from tests.loopback import HTTP
 import pytest
 
 from akke_graph.oxigraph_server import OxigraphServer, free_port
@@ -58,7 +58,7 @@ def wikidata_endpoint() -> Iterator[str]:
     only read it); its query URL."""
     data = (HERE / "wikidata-sample.ttl").read_bytes()
     with OxigraphServer.temporary() as server:
-        response = httpx.put(server.store_url + "?default", content=data,
+        response = HTTP.put(server.store_url + "?default", content=data,
                              headers={"Content-Type": "text/turtle"}, timeout=60)
         assert response.status_code in (200, 201, 204), response.text
         yield server.query_url

@@ -15,6 +15,7 @@ from typing import Iterator
 from urllib.parse import urlencode
 
 import httpx
+from tests.loopback import HTTP
 import pyoxigraph as ox
 import pytest
 
@@ -68,7 +69,7 @@ def grlc(served_release: ServedRelease, tmp_path_factory: pytest.TempPathFactory
 
 @pytest.fixture(scope="module")
 def spec(grlc: str) -> dict:
-    answer = httpx.get(grlc + "/api-local/swagger", timeout=300)
+    answer = HTTP.get(grlc + "/api-local/swagger", timeout=300)
     assert answer.status_code == 200, answer.text[:500]
     return answer.json()
 
@@ -106,7 +107,7 @@ def kind(served_release: ServedRelease, name: str) -> str:
 
 def ask(grlc: str, name: str, params: dict[str, str], accept: str) -> httpx.Response:
     url = f"{grlc}/api-local/{name}" + ("?" + urlencode(params) if params else "")
-    return httpx.get(url, headers={"Accept": accept}, timeout=300)
+    return HTTP.get(url, headers={"Accept": accept}, timeout=300)
 
 
 @pytest.mark.parametrize("name", query_names())
@@ -118,7 +119,7 @@ def test_each_query_answers_with_its_defaults(grlc: str, spec: dict, served_rele
         assert "head" in results and "results" in results, answer.text[:500]
         assert "Ã" not in answer.content.decode("utf-8")
         return
-    served = httpx.post(served_release.endpoint, content="CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1",
+    served = HTTP.post(served_release.endpoint, content="CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1",
                         headers={"Content-Type": "application/sparql-query", "Accept": "text/turtle"}, timeout=60)
     if "charset" not in served.headers.get("Content-Type", ""):
         pytest.xfail("the endpoint's text/turtle names no charset (serve adds it in issue 20): "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import httpx
+from tests.loopback import HTTP
 import pyoxigraph as ox
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
@@ -15,7 +15,7 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def select(query_url: str, query: str) -> list[dict[str, str]]:
-    response = httpx.post(query_url, data={"query": query}, timeout=30,
+    response = HTTP.post(query_url, data={"query": query}, timeout=30,
                           headers={"Accept": "application/sparql-results+json"})
     response.raise_for_status()
     return [{k: v["value"] for k, v in row.items()} for row in response.json()["results"]["bindings"]]
@@ -31,7 +31,7 @@ def counts(query_url: str, graphs: list[str] | None = None) -> dict[str, int]:
 
 def graph_triples(query_url: str, graph: str) -> list[ox.Triple]:
     """One named graph as the store holds it, by a CONSTRUCT query."""
-    response = httpx.post(query_url, timeout=30, headers={"Accept": "text/turtle"}, data={
+    response = HTTP.post(query_url, timeout=30, headers={"Accept": "text/turtle"}, data={
         "query": f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"})
     response.raise_for_status()
     return [ox.Triple(q.subject, q.predicate, q.object)
@@ -128,7 +128,7 @@ def canned_remote(url: str, query: CannedQuery, method: str = "GET", graphs: lis
     sparql = substitute_text(query.text, bind(query, example_params(query)))
     if graphs:
         graph_query = query.kind in ("construct", "describe")
-        response = httpx.post(url, timeout=60, data={
+        response = HTTP.post(url, timeout=60, data={
             "query": sparql, "default-graph-uri": graphs, "named-graph-uri": graphs},
             headers={"Accept": "text/turtle" if graph_query else "application/sparql-results+json"})
         response.raise_for_status()

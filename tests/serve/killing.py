@@ -128,9 +128,9 @@ LEFTOVER = TEMPORARY + "20000101T000000Z-0123456789ab:0"   # as if from a push k
 
 def seed_leftover(update_url: str) -> None:
     """A temporary graph of an earlier push that never finished."""
-    import httpx
+    from tests.loopback import HTTP
 
-    httpx.post(update_url, timeout=60, headers={"Content-Type": "application/sparql-update"},
+    HTTP.post(update_url, timeout=60, headers={"Content-Type": "application/sparql-update"},
                content=f'INSERT DATA {{ GRAPH <{LEFTOVER}> {{ <urn:x> <urn:y> "1", "2" }} }}'
                .encode()).raise_for_status()
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html5lib
 import httpx
+from tests.loopback import HTTP
 import pyoxigraph as ox
 import pytest
 
@@ -20,10 +21,10 @@ SH_SELECT = "http://www.w3.org/ns/shacl#select"
 
 def _follow(url: str, path: str, accept: str) -> httpx.Response:
     """The 303 from a thing's IRI, then its document: both checked."""
-    see = httpx.get(url + path, headers={"Accept": accept})
+    see = HTTP.get(url + path, headers={"Accept": accept})
     assert see.status_code == 303, (path, accept, see.text)
     assert "Accept" in see.headers["vary"]
-    doc = httpx.get(url + see.headers["location"].split("#")[0])
+    doc = HTTP.get(url + see.headers["location"].split("#")[0])
     assert doc.status_code == 200, (path, accept, doc.text)
     assert doc.headers["content-type"] == f"{accept}; charset=utf-8"
     return doc
@@ -54,8 +55,8 @@ def test_named_graphs_have_a_page(service, validated: LoadedGraph) -> None:
     subjects = {t.subject.value for t in store_graph(validated.store, graph)
                 if isinstance(t.subject, ox.NamedNode)}
     assert subjects and all(s in page for s in subjects)
-    assert httpx.get(service.url + "/graph/data/no-such-graph").status_code == 404
-    assert httpx.get(service.url + "/graph/data/no-such-graph.ttl").status_code == 404
+    assert HTTP.get(service.url + "/graph/data/no-such-graph").status_code == 404
+    assert HTTP.get(service.url + "/graph/data/no-such-graph.ttl").status_code == 404
 
 
 @pytest.mark.parametrize("accept", list(RDF))
@@ -71,7 +72,7 @@ def test_queries_answer_their_description(service, validated: LoadedGraph, accep
 def test_queries_have_a_page(service) -> None:
     page = _page(_follow(service.url, "/queries/work-packages", "text/html"))
     assert "work-packages" in page and SH_SELECT in page
-    assert httpx.get(service.url + "/queries/no-such-query").status_code == 404
+    assert HTTP.get(service.url + "/queries/no-such-query").status_code == 404
 
 
 def test_a_published_query_page_is_the_queries_page(validated: LoadedGraph, published_release) -> None:
@@ -79,9 +80,9 @@ def test_a_published_query_page_is_the_queries_page(validated: LoadedGraph, publ
     from akke_graph.serve import SparqlService
 
     with SparqlService.from_loaded(validated, release=published_release, port=0) as svc:
-        see = httpx.get(svc.url + "/queries/work-packages", headers={"Accept": "text/html"})
+        see = HTTP.get(svc.url + "/queries/work-packages", headers={"Accept": "text/html"})
         assert see.status_code == 303 and see.headers["location"] == "/queries/#work-packages"
-        page = httpx.get(svc.url + "/queries/")
+        page = HTTP.get(svc.url + "/queries/")
         assert 'id="work-packages"' in page.text
         for accept in RDF:
             _follow(svc.url, "/queries/work-packages", accept)
@@ -106,14 +107,14 @@ def test_the_catalog_page(service) -> None:
     page = _page(_follow(service.url, "/catalog", "text/html"))
     assert "AKKE-tietoverkko" in page and "Åbo – Turku" in page
     browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
-    see = httpx.get(service.url + "/catalog", headers={"Accept": browser})
+    see = HTTP.get(service.url + "/catalog", headers={"Accept": browser})
     assert see.status_code == 303 and see.headers["location"] == "/catalog.html"
 
 
 def test_an_owl_tools_accept_gets_rdf(service) -> None:
     """Protégé's and the OWL API's Accept header prefers RDF/XML."""
     owl = "application/rdf+xml, application/xml; q=0.7, text/xml; q=0.6, text/plain; q=0.1, */*; q=0.09"
-    r = httpx.get(service.url + "/ontology", headers={"Accept": owl})
+    r = HTTP.get(service.url + "/ontology", headers={"Accept": owl})
     assert r.status_code == 303 and r.headers["location"] == "/ontology/akke.rdf"
 
 
@@ -125,7 +126,7 @@ def test_big_files_are_not_converted(service, release_dir) -> None:
     line = b"<urn:a> <urn:b> \"" + b"x" * 1000 + b"\" .\n"
     big.write_bytes(line * (MAX_CONVERTED // len(line) + 1))
     try:
-        assert httpx.get(service.url + "/dumps/big.nt").status_code == 200
-        assert httpx.get(service.url + "/dumps/big.rdf").status_code == 404
+        assert HTTP.get(service.url + "/dumps/big.nt").status_code == 200
+        assert HTTP.get(service.url + "/dumps/big.rdf").status_code == 404
     finally:
         big.unlink()

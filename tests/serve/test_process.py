@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import httpx
+from tests.loopback import HTTP
 import psutil
 import pytest
 
@@ -31,7 +32,7 @@ def wait_healthy(proc: subprocess.Popen[str], url: str, wait_s: float = 300) -> 
     while time.monotonic() < deadline:
         assert proc.poll() is None, proc.communicate()
         try:
-            if httpx.get(url + "/health", timeout=2).status_code == 200:
+            if HTTP.get(url + "/health", timeout=2).status_code == 200:
                 return
         except httpx.TransportError:
             pass
@@ -62,7 +63,7 @@ def test_process_tree_gone_after_signal(sig: int, validated: LoadedGraph, projec
                        "--release", str(release_dir), "--store-dir", str(tmp_path / "store"))
     try:
         wait_healthy(proc, url)
-        assert httpx.get(url + "/sparql", params={"query": SLOW}, timeout=120).status_code == 503
+        assert HTTP.get(url + "/sparql", params={"query": SLOW}, timeout=120).status_code == 503
         tree = psutil.Process(proc.pid).children(recursive=True)
         oxigraphs = [p for p in tree if "oxigraph" in p.name()]
         assert len(oxigraphs) == 2  # the fresh server and the one still retiring

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import httpx
+from tests.loopback import HTTP
 import pytest
 
 from akke_graph.config import Config
@@ -90,7 +90,7 @@ def _fill(template: str, stub: RecordingEndpoint) -> str:
 
 def _contacts(server: OxigraphServer, stub: RecordingEndpoint, query: str) -> bool:
     stub.requests.clear()
-    httpx.post(server.query_url, data={"query": query}, timeout=30,
+    HTTP.post(server.query_url, data={"query": query}, timeout=30,
                headers={"Accept": "application/sparql-results+json"})
     return bool(stub.requests)
 

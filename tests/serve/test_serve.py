@@ -5,6 +5,7 @@ timeout stopped; the release with content negotiation (303 / 406); /health; acce
 from __future__ import annotations
 
 import httpx
+from tests.loopback import HTTP
 import pyoxigraph as ox
 import pytest
 from SPARQLWrapper import GET, POST, SPARQLWrapper
@@ -31,7 +32,7 @@ def test_every_canned_query_through_sparql(service, validated: LoadedGraph, meth
 @pytest.mark.parametrize("accept", ["application/sparql-results+json", "application/sparql-results+xml",
                                     "text/csv", "text/tab-separated-values"])
 def test_select_result_formats(service, accept: str) -> None:
-    r = httpx.get(service.url + "/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 3"},
+    r = HTTP.get(service.url + "/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 3"},
                   headers={"Accept": accept})
     assert r.status_code == 200 and r.headers["content-type"].startswith(accept.split(";")[0])
 
@@ -39,38 +40,38 @@ def test_select_result_formats(service, accept: str) -> None:
 @pytest.mark.parametrize("accept", ["text/turtle", "application/n-triples", "application/rdf+xml",
                                     "application/ld+json"])
 def test_construct_result_formats(service, accept: str) -> None:
-    r = httpx.post(service.url + "/sparql", headers={"Accept": accept},
+    r = HTTP.post(service.url + "/sparql", headers={"Accept": accept},
                    data={"query": "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 3"})
     assert r.status_code == 200 and r.headers["content-type"].startswith(accept)
 
 
 def test_post_sparql_query_body_and_query_page(service) -> None:
-    r = httpx.post(service.url + "/sparql", content="ASK { ?s ?p ?o }",
+    r = HTTP.post(service.url + "/sparql", content="ASK { ?s ?p ?o }",
                    headers={"Content-Type": "application/sparql-query",
                             "Accept": "application/sparql-results+json"})
     assert r.json()["boolean"] is True
-    page = httpx.get(service.url + "/sparql", headers={"Accept": "text/html"})
+    page = HTTP.get(service.url + "/sparql", headers={"Accept": "text/html"})
     assert page.status_code == 200 and "Yasgui" in page.text
     assert "window.location.origin" in page.text  # the page queries /sparql, not /sparql/sparql
-    script = httpx.get(service.url + "/yasgui.min.js")
+    script = HTTP.get(service.url + "/yasgui.min.js")
     assert script.status_code == 200 and "javascript" in script.headers["content-type"]
-    described = httpx.get(service.url + "/sparql", headers={"Accept": "text/turtle"})
+    described = HTTP.get(service.url + "/sparql", headers={"Accept": "text/turtle"})
     assert described.status_code == 200 and "sparql-service-description" in described.text
-    bad = httpx.post(service.url + "/sparql", content="x", headers={"Content-Type": "text/plain"})
+    bad = HTTP.post(service.url + "/sparql", content="x", headers={"Content-Type": "text/plain"})
     assert bad.status_code == 415
 
 
 def test_updates_are_refused(service, validated: LoadedGraph) -> None:
     insert = "INSERT DATA { <urn:x> <urn:y> <urn:z> }"
     attempts = [
-        httpx.get(service.url + "/sparql", params={"update": insert}),
-        httpx.post(service.url + "/sparql", data={"update": insert}),
-        httpx.post(service.url + "/sparql", content=insert,
+        HTTP.get(service.url + "/sparql", params={"update": insert}),
+        HTTP.post(service.url + "/sparql", data={"update": insert}),
+        HTTP.post(service.url + "/sparql", content=insert,
                    headers={"Content-Type": "application/sparql-update"}),
-        httpx.post(service.url + "/update", data={"update": insert}),
-        httpx.put(service.url + "/store?default", content="<urn:x> <urn:y> <urn:z> .",
+        HTTP.post(service.url + "/update", data={"update": insert}),
+        HTTP.put(service.url + "/store?default", content="<urn:x> <urn:y> <urn:z> .",
                   headers={"Content-Type": "application/n-triples"}),
-        httpx.delete(service.url + "/id/project/akke-turku"),
+        HTTP.delete(service.url + "/id/project/akke-turku"),
     ]
     for response in attempts:
         assert response.status_code == 403, response.request
@@ -80,7 +81,7 @@ def test_updates_are_refused(service, validated: LoadedGraph) -> None:
     client.setQuery(insert)
     with pytest.raises(Exception):
         client.query()
-    count = httpx.get(service.url + "/sparql", headers={"Accept": "application/sparql-results+json"},
+    count = HTTP.get(service.url + "/sparql", headers={"Accept": "application/sparql-results+json"},
                       params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"})
     assert int(count.json()["results"]["bindings"][0]["n"]["value"]) == len(validated.store)
 
@@ -91,10 +92,10 @@ def test_query_past_the_timeout_is_stopped(service) -> None:
     old = service.upstream.current
     process = old.process
     assert process is not None
-    r = httpx.get(service.url + "/sparql", params={"query": SLOW}, timeout=120)
+    r = HTTP.get(service.url + "/sparql", params={"query": SLOW}, timeout=120)
     assert r.status_code == 503 and "past the timeout of 3 s" in r.text
     assert service.upstream.current is not old  # a fresh Oxigraph took over at once
-    ok = httpx.get(service.url + "/sparql", params={"query": "ASK {}"},
+    ok = HTTP.get(service.url + "/sparql", params={"query": "ASK {}"},
                    headers={"Accept": "application/sparql-results+json"})
     assert ok.json()["boolean"] is True
     # stopped once its other queries had their time (the grace period: timeout + 1 s)
@@ -109,10 +110,10 @@ def test_query_past_the_timeout_is_stopped(service) -> None:
 ])
 def test_content_negotiation_303(service, accept: str | None, extension: str) -> None:
     headers = {"Accept": accept} if accept else {}
-    r = httpx.get(service.url + "/id/project/akke-turku", headers=headers)
+    r = HTTP.get(service.url + "/id/project/akke-turku", headers=headers)
     assert r.status_code == 303 and r.headers["location"] == "/id/project/akke-turku" + extension
     assert "Accept" in r.headers.get("vary", "")
-    doc = httpx.get(service.url + r.headers["location"])
+    doc = HTTP.get(service.url + r.headers["location"])
     assert doc.status_code == 200
     media = {".html": "text/html", ".ttl": "text/turtle", ".jsonld": "application/ld+json",
              ".nt": "application/n-triples"}[extension]
@@ -123,7 +124,7 @@ def test_content_negotiation_303(service, accept: str | None, extension: str) ->
 
 
 def test_content_negotiation_406_lists_the_types(service) -> None:
-    r = httpx.get(service.url + "/id/project/akke-turku", headers={"Accept": "image/png"})
+    r = HTTP.get(service.url + "/id/project/akke-turku", headers={"Accept": "image/png"})
     assert r.status_code == 406 and "Accept" in r.headers["vary"]
     for media, ext in (("text/html", ".html"), ("text/turtle", ".ttl"),
                        ("application/ld+json", ".jsonld"), ("application/n-triples", ".nt"),
@@ -138,9 +139,9 @@ def test_formats_the_release_lacks_are_converted(service, release_dir, accept: s
                                                  fmt: ox.RdfFormat) -> None:
     """turun-kaupunki has only .html and .ttl in the release: the other formats are made from
     the Turtle, with the same triples."""
-    r = httpx.get(service.url + "/id/organisation/turun-kaupunki", headers={"Accept": accept})
+    r = HTTP.get(service.url + "/id/organisation/turun-kaupunki", headers={"Accept": accept})
     assert r.status_code == 303
-    doc = httpx.get(service.url + r.headers["location"])
+    doc = HTTP.get(service.url + r.headers["location"])
     assert doc.status_code == 200 and doc.headers["content-type"] == f"{accept}; charset=utf-8"
     turtle = (release_dir / "id/organisation/turun-kaupunki.ttl").read_bytes()
     assert canonical(ox.parse(doc.content, format=fmt)) == \
@@ -150,25 +151,25 @@ def test_formats_the_release_lacks_are_converted(service, release_dir, accept: s
 def test_release_files_and_pages(service, release_dir) -> None:
     for rel, exts in ENTITY_DOCS.items():
         for ext in exts:
-            r = httpx.get(f"{service.url}/{rel}{ext}")
+            r = HTTP.get(f"{service.url}/{rel}{ext}")
             assert r.status_code == 200 and r.content == (release_dir / (rel + ext)).read_bytes()
-    assert httpx.get(service.url + "/").text.count("AKKE-verkko") == 1
-    assert "AKKE graph" in httpx.get(service.url + "/", headers={"Accept-Language": "en-GB,fi;q=0.5"}).text
-    assert httpx.get(service.url + "/dumps/akke-graph.trig").headers["content-type"] == \
+    assert HTTP.get(service.url + "/").text.count("AKKE-verkko") == 1
+    assert "AKKE graph" in HTTP.get(service.url + "/", headers={"Accept-Language": "en-GB,fi;q=0.5"}).text
+    assert HTTP.get(service.url + "/dumps/akke-graph.trig").headers["content-type"] == \
         "application/trig; charset=utf-8"
-    assert httpx.get(service.url + "/img/ecosystem.svg").headers["content-type"] == "image/svg+xml"
-    onto = httpx.get(service.url + "/ontology", headers={"Accept": "text/turtle"})
+    assert HTTP.get(service.url + "/img/ecosystem.svg").headers["content-type"] == "image/svg+xml"
+    onto = HTTP.get(service.url + "/ontology", headers={"Accept": "text/turtle"})
     assert onto.status_code == 303 and onto.headers["location"] == "/ontology/akke.ttl"
-    assert httpx.get(service.url + "/ontology/").status_code == 200
-    assert httpx.get(service.url + "/dumps").status_code == 301
-    assert httpx.get(service.url + "/id/project/no-such-project").status_code == 404
-    assert httpx.get(service.url + "/%2e%2e/%2e%2e/etc/passwd").status_code in (400, 404)
+    assert HTTP.get(service.url + "/ontology/").status_code == 200
+    assert HTTP.get(service.url + "/dumps").status_code == 301
+    assert HTTP.get(service.url + "/id/project/no-such-project").status_code == 404
+    assert HTTP.get(service.url + "/%2e%2e/%2e%2e/etc/passwd").status_code in (400, 404)
     head = httpx.head(service.url + "/id/project/akke-turku.ttl")
     assert head.status_code == 200 and int(head.headers["content-length"]) > 0 and head.content == b""
 
 
 def test_health_and_access_log(service, validated: LoadedGraph) -> None:
-    r = httpx.get(service.url + "/health", headers={"User-Agent": "health-probe"})
+    r = HTTP.get(service.url + "/health", headers={"User-Agent": "health-probe"})
     assert r.status_code == 200
     doc = r.json()
     assert doc["status"] == "ok" and doc["triples"] == len(validated.store)
@@ -182,7 +183,7 @@ def test_store_folder_is_built_whole(validated: LoadedGraph, tmp_path) -> None:
     folder = tmp_path / "store"
     for _ in range(2):  # a second start rebuilds the same folder
         with SparqlService.from_loaded(validated, store_dir=folder, port=0) as svc:
-            r = httpx.get(svc.url + "/sparql", headers={"Accept": "application/sparql-results+json"},
+            r = HTTP.get(svc.url + "/sparql", headers={"Accept": "application/sparql-results+json"},
                           params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"})
             assert int(r.json()["results"]["bindings"][0]["n"]["value"]) == len(validated.store)
     assert (folder / "CURRENT").is_file()
@@ -196,7 +197,7 @@ def test_store_folder_is_built_whole(validated: LoadedGraph, tmp_path) -> None:
 
 def test_long_answers_stream_whole(patient_service) -> None:
     big = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 40000"
-    r = httpx.get(patient_service.url + "/sparql", params={"query": big}, timeout=120,
+    r = HTTP.get(patient_service.url + "/sparql", params={"query": big}, timeout=120,
                   headers={"Accept": "application/sparql-results+json"})
     assert r.status_code == 200 and r.headers.get("transfer-encoding") == "chunked"
     assert len(r.content) > 4 << 20 and len(r.json()["results"]["bindings"]) == 40000
@@ -207,7 +208,7 @@ def test_long_answers_are_cut_at_the_timeout(service, monkeypatch: pytest.Monkey
     64 KiB, is cut: the client sees an incomplete answer, never a silently short one."""
     monkeypatch.setattr(service.httpd, "buffer_limit", 64 << 10)
     endless = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-    with httpx.stream("GET", service.url + "/sparql", params={"query": endless}, timeout=120,
+    with HTTP.stream("GET", service.url + "/sparql", params={"query": endless}, timeout=120,
                       headers={"Accept": "text/tab-separated-values"}) as r:
         assert r.status_code == 200 and r.headers.get("transfer-encoding") == "chunked"
         with pytest.raises(httpx.TransportError):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import socket
 import urllib.parse
 
-import httpx
+from tests.loopback import HTTP
 import pytest
 
 MiB = 1 << 20
@@ -121,7 +121,7 @@ def test_bad_requests(service, name: str) -> None:
     assert got == status, (name, body[:300])
     assert phrase.lower() in body.decode("utf-8", "replace").lower(), (name, body[:300])
     assert service.upstream.current.pid == pid
-    ok = httpx.get(service.url + "/sparql", params={"query": "ASK { ?s ?p ?o }"},
+    ok = HTTP.get(service.url + "/sparql", params={"query": "ASK { ?s ?p ?o }"},
                    headers={"Accept": "application/sparql-results+json"})
     assert ok.status_code == 200 and ok.json()["boolean"] is True
 
@@ -142,7 +142,7 @@ def test_clients_that_hang_up_leave_one_line(service) -> None:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
         sock.sendall(_get("/dumps/akke-graph.trig"))
         sock.recv(1)
-    ok = httpx.get(service.url + "/health")
+    ok = HTTP.get(service.url + "/health")
     assert ok.status_code == 200
     log = service.log_buffer.getvalue()[len(before):]
     assert "Traceback" not in log and "went away" in log

@@ -9,6 +9,7 @@ import io
 from collections.abc import Iterator
 
 import httpx
+from tests.loopback import HTTP
 import pyoxigraph as ox
 import pytest
 
@@ -44,9 +45,9 @@ def open_service(validated: LoadedGraph, release_dir, stub: RecordingEndpoint):
 
 def _count(url: str, query: str, method: str = "GET", **params: str) -> int:
     if method == "GET":
-        r = httpx.get(url + "/sparql", params={"query": query, **params}, headers=JSON)
+        r = HTTP.get(url + "/sparql", params={"query": query, **params}, headers=JSON)
     else:
-        r = httpx.post(url + "/sparql", data={"query": query, **params}, headers=JSON)
+        r = HTTP.post(url + "/sparql", data={"query": query, **params}, headers=JSON)
     assert r.status_code == 200, r.text
     return int(r.json()["results"]["bindings"][0]["n"]["value"])
 
@@ -84,11 +85,11 @@ def test_service_is_refused_and_sends_nothing(service, stub: RecordingEndpoint) 
     stub.requests.clear()
     query = f"SELECT * WHERE {{ SERVICE <{stub.url}> {{ ?s ?p ?o }} }}"
     attempts = [
-        httpx.get(service.url + "/sparql", params={"query": query}, headers=JSON),
-        httpx.post(service.url + "/sparql", data={"query": query}, headers=JSON),
-        httpx.post(service.url + "/sparql", content=query,
+        HTTP.get(service.url + "/sparql", params={"query": query}, headers=JSON),
+        HTTP.post(service.url + "/sparql", data={"query": query}, headers=JSON),
+        HTTP.post(service.url + "/sparql", content=query,
                    headers={"Content-Type": "application/sparql-query", **JSON}),
-        httpx.get(service.url + "/sparql", headers=JSON, params={
+        HTTP.get(service.url + "/sparql", headers=JSON, params={
             "query": f"PREFIX e: <{stub.url[:-6]}> SELECT * {{ SERVICEe:sparql{{}} }}"}),
     ]
     for r in attempts:
@@ -100,10 +101,10 @@ def test_service_is_refused_and_sends_nothing(service, stub: RecordingEndpoint) 
 
 def test_an_allowed_service_is_called(open_service, stub: RecordingEndpoint) -> None:
     stub.requests.clear()
-    r = httpx.get(open_service.url + "/sparql", headers=JSON,
+    r = HTTP.get(open_service.url + "/sparql", headers=JSON,
                   params={"query": f"SELECT * WHERE {{ SERVICE <{stub.url}> {{ }} }}"})
     assert r.status_code == 200 and stub.requests
-    other = httpx.get(open_service.url + "/sparql", headers=JSON,
+    other = HTTP.get(open_service.url + "/sparql", headers=JSON,
                       params={"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/x> { } }"})
     assert other.status_code == 400 and f"allowed are endpoints beginning with {stub.url}" in other.text
 
@@ -114,14 +115,14 @@ def test_a_failed_answer_is_an_error_and_is_not_cached(open_service, stub: Recor
     query = f"SELECT * WHERE {{ SERVICE <{stub.url}> {{ }} }}"
     stub.status = 500
     try:
-        failed = httpx.get(open_service.url + "/sparql", params={"query": query}, headers=JSON)
+        failed = HTTP.get(open_service.url + "/sparql", params={"query": query}, headers=JSON)
         assert failed.status_code == 502
         assert "failed while its answer was being produced" in failed.text
         assert "500 Internal Server Error" in failed.text     # what the engine said
         assert failed.headers["content-type"] == "text/plain; charset=utf-8"
     finally:
         stub.status = 200
-    ok = httpx.get(open_service.url + "/sparql", params={"query": query}, headers=JSON)
+    ok = HTTP.get(open_service.url + "/sparql", params={"query": query}, headers=JSON)
     assert ok.status_code == 200 and ok.json()["results"]["bindings"] == [{}]
 
 
@@ -136,7 +137,7 @@ def test_a_failure_after_the_head_went_out_cuts_the_connection(
     query = f"SELECT * WHERE {{ ?s ?p ?o LATERAL {{ SERVICE <{stub.url}> {{ }} }} }}"
     stub.fail_after = 300
     try:
-        with httpx.stream("GET", open_service.url + "/sparql", params={"query": query},
+        with HTTP.stream("GET", open_service.url + "/sparql", params={"query": query},
                           headers=JSON, timeout=600) as r:
             assert r.status_code == 200 and r.headers.get("transfer-encoding") == "chunked"
             with pytest.raises(httpx.TransportError):
@@ -145,7 +146,7 @@ def test_a_failure_after_the_head_went_out_cuts_the_connection(
     finally:
         stub.fail_after = None
     assert "answer cut: the engine failed" in open_service.log_buffer.getvalue()
-    whole = httpx.get(open_service.url + "/sparql", params={"query": query}, headers=JSON,
+    whole = HTTP.get(open_service.url + "/sparql", params={"query": query}, headers=JSON,
                       timeout=600)
     assert whole.status_code == 200 and len(whole.json()["results"]["bindings"]) == len(validated.store)
 
@@ -173,17 +174,17 @@ def test_deep_queries_are_refused_and_the_engine_keeps_answering(patient_service
     refused; queries just within it are answered; the engine is the same process throughout."""
     pid = patient_service.upstream.current.pid
     for shape, query in {**_shapes(20_000), **_shapes(MAX_NESTING + 1)}.items():
-        r = httpx.post(patient_service.url + "/sparql", data={"query": query}, headers=JSON,
+        r = HTTP.post(patient_service.url + "/sparql", data={"query": query}, headers=JSON,
                        timeout=600)
         assert r.status_code == 400 and "nests too deep" in r.text, shape
         assert _count(patient_service.url, "SELECT (COUNT(*) AS ?n) WHERE { }") == 1
     for shape in QUICK_SHAPES:
-        r = httpx.post(patient_service.url + "/sparql", data={"query": _just_within(shape)},
+        r = HTTP.post(patient_service.url + "/sparql", data={"query": _just_within(shape)},
                        headers=JSON, timeout=600)
         assert r.status_code in (200, 400), (shape, r.text)    # 400: the engine's own verdict
         assert patient_service.upstream.current.pid == pid, shape
     huge = "ASK {}" + " " * (600 << 10)
-    r = httpx.post(patient_service.url + "/sparql", data={"query": huge}, headers=JSON)
+    r = HTTP.post(patient_service.url + "/sparql", data={"query": huge}, headers=JSON)
     assert r.status_code == 400 and "KiB" in r.text
     assert patient_service.upstream.current.pid == pid
     assert patient_service.upstream.current.process.poll() is None
@@ -199,11 +200,11 @@ def test_cors_preflight_and_reads(service) -> None:
     assert "POST" in pre.headers["access-control-allow-methods"]
     assert "content-type" in pre.headers["access-control-allow-headers"].lower()
     assert "access-control-allow-credentials" not in pre.headers
-    for r in (httpx.get(service.url + "/sparql", params={"query": "ASK {}"}, headers={**origin, **JSON}),
-              httpx.post(service.url + "/sparql", data={"query": "ASK {}"}, headers={**origin, **JSON}),
-              httpx.get(service.url + "/sparql", params={"query": "nonsense"}, headers=origin),
-              httpx.get(service.url + "/id/project/akke-turku.ttl", headers=origin),
-              httpx.get(service.url + "/id/project/akke-turku", headers=origin)):
+    for r in (HTTP.get(service.url + "/sparql", params={"query": "ASK {}"}, headers={**origin, **JSON}),
+              HTTP.post(service.url + "/sparql", data={"query": "ASK {}"}, headers={**origin, **JSON}),
+              HTTP.get(service.url + "/sparql", params={"query": "nonsense"}, headers=origin),
+              HTTP.get(service.url + "/id/project/akke-turku.ttl", headers=origin),
+              HTTP.get(service.url + "/id/project/akke-turku", headers=origin)):
         assert r.headers["access-control-allow-origin"] == "*", r.request
         assert "access-control-allow-credentials" not in r.headers
     release = httpx.options(service.url + "/id/project/akke-turku.ttl", headers={
@@ -212,11 +213,11 @@ def test_cors_preflight_and_reads(service) -> None:
 
 
 def test_cors_for_named_origins_only(open_service) -> None:
-    mine = httpx.get(open_service.url + "/sparql", params={"query": "ASK {}"},
+    mine = HTTP.get(open_service.url + "/sparql", params={"query": "ASK {}"},
                      headers={"Origin": EDITOR, **JSON})
     assert mine.headers["access-control-allow-origin"] == EDITOR
     assert "Origin" in mine.headers["vary"] and "Accept" in mine.headers["vary"]
-    other = httpx.get(open_service.url + "/sparql", params={"query": "ASK {}"},
+    other = HTTP.get(open_service.url + "/sparql", params={"query": "ASK {}"},
                       headers={"Origin": "https://evil.example", **JSON})
     assert other.status_code == 200 and "access-control-allow-origin" not in other.headers
     assert "Origin" in other.headers["vary"]
@@ -226,10 +227,10 @@ def test_cors_for_named_origins_only(open_service) -> None:
 
 
 def test_sparql_answers_vary_on_accept(service) -> None:
-    for r in (httpx.get(service.url + "/sparql", params={"query": "ASK {}"}, headers=JSON),
-              httpx.post(service.url + "/sparql", data={"query": "ASK {}"}),
-              httpx.get(service.url + "/sparql", params={"query": "nonsense"}),
-              httpx.get(service.url + "/sparql", headers={"Accept": "text/turtle"})):
+    for r in (HTTP.get(service.url + "/sparql", params={"query": "ASK {}"}, headers=JSON),
+              HTTP.post(service.url + "/sparql", data={"query": "ASK {}"}),
+              HTTP.get(service.url + "/sparql", params={"query": "nonsense"}),
+              HTTP.get(service.url + "/sparql", headers={"Accept": "text/turtle"})):
         assert "Accept" in r.headers["vary"], r.request
 
 
@@ -242,7 +243,7 @@ def test_chunked_post_bodies(service, validated: LoadedGraph, content_type: str,
         for i in range(0, len(body), 7):
             yield body[i:i + 7]
 
-    r = httpx.post(service.url + "/sparql", content=pieces(),
+    r = HTTP.post(service.url + "/sparql", content=pieces(),
                    headers={"Content-Type": content_type, **JSON})
     assert r.request.headers.get("transfer-encoding") == "chunked"
     assert r.status_code == 200, r.text
@@ -260,7 +261,7 @@ def test_chunked_post_bodies(service, validated: LoadedGraph, content_type: str,
     ("application/sparql-results+xml", "SELECT ?o WHERE { ?s ?p ?o }"),
 ])
 def test_text_answers_name_their_charset(patient_service, accept: str, query: str) -> None:
-    r = httpx.get(patient_service.url + "/sparql", params={"query": query},
+    r = HTTP.get(patient_service.url + "/sparql", params={"query": query},
                   headers={"Accept": accept}, timeout=600)
     assert r.status_code == 200
     assert r.headers["content-type"] == f"{accept}; charset=utf-8"
@@ -275,20 +276,20 @@ def test_csv_is_the_engines_csv(service, validated: LoadedGraph) -> None:
     engine = ox.Store()   # Oxigraph's own writer, on the same quads
     engine.extend(validated.store.quads())
     for accept in ("text/csv", "text/plain", "text/csv;q=0.9, application/xml;q=0.1"):
-        r = httpx.get(service.url + "/sparql", params={"query": query}, headers={"Accept": accept})
+        r = HTTP.get(service.url + "/sparql", params={"query": query}, headers={"Accept": accept})
         assert r.status_code == 200 and r.headers["content-type"] == "text/csv; charset=utf-8"
         local = engine.query(query, use_default_graph_as_union=True)
         assert r.content == local.serialize(format=ox.QueryResultsFormat.CSV)
-    ask = httpx.get(service.url + "/sparql", params={"query": "ASK {}"}, headers={"Accept": "text/csv"})
+    ask = HTTP.get(service.url + "/sparql", params={"query": "ASK {}"}, headers={"Accept": "text/csv"})
     assert ask.status_code == 200 and ask.text == "true"
 
 
 def test_only_complete_answers_are_cached(service) -> None:
     """A refused or failed query leaves nothing in the cache; an answered one is kept."""
     before = len(service.httpd.cache)
-    httpx.get(service.url + "/sparql", params={"query": "nonsense"}, headers=JSON)
-    httpx.get(service.url + "/sparql", params={"query": "SELECT * { SERVICE <urn:x> {} }"})
+    HTTP.get(service.url + "/sparql", params={"query": "nonsense"}, headers=JSON)
+    HTTP.get(service.url + "/sparql", params={"query": "SELECT * { SERVICE <urn:x> {} }"})
     assert len(service.httpd.cache) == before
     query = "SELECT (COUNT(*) AS ?n) WHERE { ?s a ?o } # cached"
-    httpx.get(service.url + "/sparql", params={"query": query}, headers=JSON)
+    HTTP.get(service.url + "/sparql", params={"query": query}, headers=JSON)
     assert len(service.httpd.cache) == before + 1

@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
+from tests.loopback import HTTP
 import pytest
 
 from akke_graph.serve.conneg import content_type
@@ -49,7 +50,7 @@ def server(request: pytest.FixtureRequest, published_release: Path) -> Iterator[
 
 def _get(server: tuple[WebServer, str], path: str, accept: str | None = None) -> httpx.Response:
     web, base_path = server
-    return httpx.get(web.url + base_path + path, headers={"Accept": accept} if accept else {})
+    return HTTP.get(web.url + base_path + path, headers={"Accept": accept} if accept else {})
 
 
 @pytest.mark.parametrize("accept,ext", [
@@ -63,7 +64,7 @@ def test_entities_negotiate(server: tuple[WebServer, str], published_release: Pa
     assert r.status_code == 303, r.text
     assert r.headers["location"].endswith(f"{server[1]}{ENTITY}.{ext}")
     assert "accept" in r.headers.get("vary", "").lower()
-    doc = httpx.get(httpx.URL(server[0].url).join(r.headers["location"]))
+    doc = HTTP.get(httpx.URL(server[0].url).join(r.headers["location"]))
     assert doc.status_code == 200 and doc.content == (published_release / f"{ENTITY}.{ext}").read_bytes()
     assert _same_type(doc.headers["content-type"], content_type(Path(f"x.{ext}")))
 
@@ -85,7 +86,7 @@ def test_the_ontology_negotiates(server: tuple[WebServer, str], accept: str | No
     r = _get(server, "ontology", accept)
     assert r.status_code == 303 and r.headers["location"].endswith(server[1] + target)
     assert "accept" in r.headers.get("vary", "").lower()
-    doc = httpx.get(httpx.URL(server[0].url).join(r.headers["location"]))
+    doc = HTTP.get(httpx.URL(server[0].url).join(r.headers["location"]))
     assert doc.status_code == 200
 
 

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import httpx
+from tests.loopback import HTTP
 
 from akke_graph.oxigraph_server import free_port
 
@@ -62,7 +63,7 @@ class WebServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"{self.name} exited: {self.errors()}")
             try:
-                httpx.get(self.url + "/", timeout=1)
+                HTTP.get(self.url + "/", timeout=1)
                 return self
             except httpx.TransportError:
                 time.sleep(0.05)
