@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 import urllib.request
+from pathlib import Path
 
 import psutil
 
@@ -41,10 +42,14 @@ def test_server_started_from_a_short_lived_thread_outlives_it() -> None:
         box["s"].stop()
 
 
-def test_no_orphan_when_the_owner_is_killed() -> None:
-    code = ("from akke_graph.oxigraph_server import OxigraphServer; import time; "
-            "s = OxigraphServer.temporary().start(); print(s.pid, flush=True); time.sleep(60)")
-    owner = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+def test_no_orphan_when_the_owner_is_killed(tmp_path: Path) -> None:
+    # The store folder is the test's: the killed owner cannot remove a temporary one of its own.
+    code = ("import sys, time; from pathlib import Path; "
+            "from akke_graph.oxigraph_server import OxigraphServer; "
+            "s = OxigraphServer(location=Path(sys.argv[1])).start(); print(s.pid, flush=True); "
+            "time.sleep(60)")
+    owner = subprocess.Popen([sys.executable, "-c", code, str(tmp_path / "store")],
+                             stdout=subprocess.PIPE, text=True)
     child = int(owner.stdout.readline())
     assert alive(child)
     os.kill(owner.pid, signal.SIGKILL)
