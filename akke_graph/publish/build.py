@@ -18,7 +18,7 @@ from akke_graph import __version__
 from akke_graph.config import Config, normalise_base
 from akke_graph.errors import InputError, PublishError
 from akke_graph.load import LoadedGraph, rdf_files
-from akke_graph.publish.authority import CC_BY
+from akke_graph.publish.authority import CC_BY, frequency
 from akke_graph.publish.catalog import ReleaseInfo, file_kind, write_catalog
 from akke_graph.publish.checksums import SUMS, digest_files, release_files, write_sha256sums
 from akke_graph.publish.dumps import CONTEXT_PATH, DUMPS, ntriples, write_dumps
@@ -276,6 +276,7 @@ def publish(config: Config, options: PublishOptions, progress: Progress | None =
         normalise_base(options.base_iri)   # a bad IRI is an error before anything is loaded
     if options.version is not None:
         check_version(options.version)
+    frequency(config.update_frequency)   # a bad update-frequency too: not after the pages are written
     previous = options.previous.resolve() if options.previous else None
     if previous is not None:
         from akke_graph.publish.diff import release_dump

@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlsplit, urlunsplit
 
-import httpx
 import pytest
 
+from tests.loopback import HTTP
 from tests.publish.conftest import ServedRelease
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -132,7 +132,14 @@ class Visit:
         self.context.close()
 
 
-def check_pages(browser: object, base: str, width: int) -> None:
+@pytest.fixture(scope="module")
+def statuses() -> dict[str, int]:
+    """The status each link answered with: the sites here do not change while the module runs,
+    so a link the pages share at both widths is asked for once."""
+    return {}
+
+
+def check_pages(browser: object, base: str, width: int, statuses: dict[str, int]) -> None:
     links: set[str] = set()
     with Visit(browser, width) as visit:
         for path in PAGES:
@@ -141,25 +148,28 @@ def check_pages(browser: object, base: str, width: int) -> None:
             assert scroll <= client, f"{path} at {width} px: {scroll} px wide in a {client} px window"
             links |= visit.links()
         assert not visit.errors, visit.errors
-    with httpx.Client(timeout=120) as client:
-        broken = [(url, answer.status_code) for url in sorted(links)
-                  if (answer := client.get(url)).status_code != 200]
+    for url in sorted(links - statuses.keys()):
+        statuses[url] = HTTP.get(url, timeout=120).status_code
+    broken = [(url, statuses[url]) for url in sorted(links) if statuses[url] != 200]
     assert not broken, broken
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_static_pages_load_fit_and_link(browser: object, static_site: str, width: int) -> None:
-    check_pages(browser, static_site, width)
+def test_static_pages_load_fit_and_link(browser: object, static_site: str, width: int,
+                                        statuses: dict[str, int]) -> None:
+    check_pages(browser, static_site, width, statuses)
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_served_pages_load_fit_and_link(browser: object, served_release: ServedRelease, width: int) -> None:
-    check_pages(browser, served_release.url + "/", width)
+def test_served_pages_load_fit_and_link(browser: object, served_release: ServedRelease, width: int,
+                                        statuses: dict[str, int]) -> None:
+    check_pages(browser, served_release.url + "/", width, statuses)
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_served_default_pages_load_fit_and_link(browser: object, served_default: str, width: int) -> None:
-    check_pages(browser, served_default, width)
+def test_served_default_pages_load_fit_and_link(browser: object, served_default: str, width: int,
+                                                statuses: dict[str, int]) -> None:
+    check_pages(browser, served_default, width, statuses)
 
 
 def finds_turku(results: list[tuple[str, str]], name: str) -> bool:

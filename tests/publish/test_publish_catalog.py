@@ -22,6 +22,7 @@ from akke_graph.shacl.shapes import load_shapes_graph
 from akke_graph.store import OxigraphStore
 from akke_graph.terms import DCAT, DCTERMS, OWL, PROV, RDF, SKOS, VOID, XSD
 from akke_graph.shacl.validate import validate_graph
+from tests.conftest import copy_seed_project
 from tests.publish.conftest import PORTAL_SETTINGS, configure
 
 SPDX = "http://spdx.org/rdf/terms#"
@@ -239,11 +240,12 @@ def test_configured_publisher_endpoint_and_contact_email(portal_release: Path) -
     assert ox.NamedNode(base + "catalog#distribution-sparql") in values(store, base + "catalog#dataset", DCAT + "distribution")
 
 
-def test_a_bad_update_frequency_is_a_configuration_error(project_copy: Path, run_cli) -> None:
-    configure(project_copy, **{"update-frequency": "every now and then"})
+def test_a_bad_update_frequency_is_a_configuration_error(tmp_path: Path, run_cli) -> None:
+    project_copy = configure(copy_seed_project(tmp_path / "project"), **{"update-frequency": "every now and then"})
     result = run_cli("publish", "--out", str(project_copy / "dist"), cwd=project_copy)
     assert result.exit_code == 2, result.stderr
     assert "update-frequency" in result.stderr and "IRREG" in result.stderr and "Traceback" not in result.stderr
+    assert "loading the graph" not in result.stderr and not (project_copy / "dist").exists()   # said first
 
 
 # --- the official DCAT-AP 3.0.1 shapes ----------------------------------------------------------

@@ -10,12 +10,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
-from rdflib.compare import isomorphic
+from rdflib.compare import IsomorphicGraph, to_isomorphic
 
 from akke_graph.publish.dumps import CONTEXT_PATH, DUMPS
 from akke_graph.terms import PROV, to_rdflib
 
-from .conftest import EPOCH
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -34,35 +33,48 @@ def expected_graph(loaded) -> rdflib.Graph:
     return graph
 
 
+def digest(graph: rdflib.Graph) -> int:
+    """rdflib's canonical hash of a graph, blank nodes included: two graphs are isomorphic when
+    their digests are equal (what ``rdflib.compare.isomorphic`` compares)."""
+    return to_isomorphic(graph).graph_digest()
+
+
 @pytest.fixture(scope="module")
 def expected(loaded) -> rdflib.Graph:
     return expected_graph(loaded)
 
 
+@pytest.fixture(scope="module")
+def expected_digest(expected: rdflib.Graph) -> int:
+    """The expected graph's digest, computed once for every dump compared with it."""
+    return digest(expected)
+
+
 @pytest.mark.parametrize("fmt", DUMPS, ids=lambda f: f.key)
-def test_dump_parses_back_isomorphic_with_rdflib(release: Path, expected: rdflib.Graph, fmt) -> None:
+def test_dump_parses_back_isomorphic_with_rdflib(release: Path, expected: rdflib.Graph, expected_digest: int,
+                                                fmt) -> None:
     path = release / fmt.path
     if fmt.key == "trig":
         dataset = rdflib.Dataset()
         dataset.parse(path, format="trig")
-        parsed = rdflib.Graph()
+        parsed = IsomorphicGraph()
         for s, p, o, _ in dataset.quads():
             parsed.add((s, p, o))
     else:
-        parsed = rdflib.Graph().parse(path, format=RDFLIB_FORMATS[fmt.key])
+        parsed = IsomorphicGraph().parse(path, format=RDFLIB_FORMATS[fmt.key])
     assert len(parsed) == len(expected)
-    assert isomorphic(parsed, expected)
+    assert digest(parsed) == expected_digest
 
 
 @pytest.mark.parametrize("fmt", DUMPS, ids=lambda f: f.key)
-def test_dump_parses_back_isomorphic_with_pyoxigraph(release: Path, expected: rdflib.Graph, fmt) -> None:
+def test_dump_parses_back_isomorphic_with_pyoxigraph(release: Path, expected_digest: int, fmt) -> None:
     quads = list(ox.parse(path=str(release / fmt.path), format=OX_FORMATS[fmt.key]))
     store = ox.Store()
     store.extend(quads)
-    parsed = rdflib.Graph()
+    parsed = IsomorphicGraph()
     for q in quads:
         parsed.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
-    assert isomorphic(parsed, expected)
+    assert digest(parsed) == expected_digest
     assert len(store) == len(quads)
 
 
@@ -99,15 +111,6 @@ def test_trig_keeps_one_named_graph_per_source_file_with_its_sources(release: Pa
         if source.is_data:
             named = dataset.graph(rdflib.URIRef(graph))
             assert list(named.objects(rdflib.URIRef(graph), rdflib.URIRef(PROV + "wasDerivedFrom"))), graph
-
-
-def test_two_releases_of_the_same_graph_have_identical_dumps(release: Path, tmp_path: Path, run_cli) -> None:
-    out = tmp_path / "again"
-    result = run_cli("publish", "--out", str(out), "--version", "1.0.0", env={"SOURCE_DATE_EPOCH": EPOCH})
-    assert result.exit_code == 0, result.stderr
-    for fmt in DUMPS:
-        assert (out / fmt.path).read_bytes() == (release / fmt.path).read_bytes(), fmt.path
-    assert (out / "catalog.ttl").read_bytes() == (release / "catalog.ttl").read_bytes()
 
 
 def test_ontology_and_shapes_ship_as_their_own_files(release: Path, config) -> None:

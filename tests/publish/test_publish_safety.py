@@ -1,6 +1,7 @@
 """A release is written whole or not at all: a graph with a violation publishes nothing (exit 1);
 a publish killed part-way leaves the previous release exactly as it was; a folder that is not a
-release is never replaced."""
+release is never replaced. None of this needs the imported records: the publishes here are of the
+seed project (a third of the graph), the previous release published once and copied per test."""
 
 from __future__ import annotations
 
@@ -14,26 +15,35 @@ from pathlib import Path
 
 import pytest
 
+from akke_graph.config import load_config
 from akke_graph.errors import NonConformantError, PublishError
 from akke_graph.publish.release import PAUSE_ENV, STEPS, Run
+from tests.conftest import copy_seed_project
 
-from .conftest import EPOCH, ROOT, sha256sum_ok, snapshot
+from .conftest import EPOCH, ROOT, _publish, sha256sum_ok, snapshot
 
 BAD_CASE = ROOT / "tests/cases/invalid/wp-no-project.ttl"
 
 
-@pytest.fixture()
-def previous_release(tmp_path: Path, run_cli) -> Path:
-    out = tmp_path / "dist"
-    result = run_cli("publish", "--out", str(out), "--version", "1.0.0")
-    assert result.exit_code == 0, result.stderr
+@pytest.fixture(scope="module")
+def seed_release(seed_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed project's release 1.0.0, published once; tests change only copies of it."""
+    out = tmp_path_factory.mktemp("seed-release") / "dist"
+    _publish(load_config(seed_project), out, version="1.0.0")
     return out
 
 
-def start_publish(out: Path, *extra: str, pause: float = 0.4) -> subprocess.Popen:
+@pytest.fixture()
+def previous_release(seed_release: Path, tmp_path: Path) -> Path:
+    """A copy of the seed project's release 1.0.0, alone in the test's folder."""
+    return Path(shutil.copytree(seed_release, tmp_path / "dist", symlinks=True))
+
+
+def start_publish(project: Path, out: Path, *extra: str, pause: float = 0.4) -> subprocess.Popen:
     env = {**os.environ, PAUSE_ENV: str(pause), "AKKE_GRAPH_LANG": "en", "SOURCE_DATE_EPOCH": EPOCH}
-    return subprocess.Popen([sys.executable, "-m", "akke_graph", "publish", "--out", str(out), "--version", "2.0.0",
-                             *extra], cwd=ROOT, env=env, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    return subprocess.Popen([sys.executable, "-m", "akke_graph", "--project", str(project), "publish", "--out", str(out),
+                             "--version", "2.0.0", *extra], cwd=ROOT, env=env, stderr=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
 
 
 def wait_for_step(proc: subprocess.Popen, step: str, timeout: float = 300) -> None:
@@ -55,9 +65,10 @@ def wait_for_step(proc: subprocess.Popen, step: str, timeout: float = 300) -> No
 @pytest.mark.parametrize("step, extra", [("validate", ()), ("dumps", ()), ("pages", ()), ("index", ()),
                                          ("checksums", ()), ("dumps", ("--dumps-only",)),
                                          ("catalog", ("--dumps-only",))])
-def test_killed_publish_leaves_the_previous_release_intact(previous_release: Path, step: str, extra: tuple, run_cli) -> None:
+def test_killed_publish_leaves_the_previous_release_intact(previous_release: Path, step: str, extra: tuple,
+                                                          seed_project: Path, publish_into) -> None:
     before = snapshot(previous_release)
-    proc = start_publish(previous_release, *extra)
+    proc = start_publish(seed_project, previous_release, *extra)
     try:
         wait_for_step(proc, step)
     finally:
@@ -68,16 +79,15 @@ def test_killed_publish_leaves_the_previous_release_intact(previous_release: Pat
     # Whatever was half-built is a hidden folder beside the release, removed by the next run.
     siblings = [p.name for p in previous_release.parent.iterdir() if p != previous_release]
     assert all(name.startswith(".dist.tmp-") for name in siblings), siblings
-    result = run_cli("publish", "--out", str(previous_release), "--version", "2.0.0")
-    assert result.exit_code == 0, result.stderr
+    publish_into(seed_project, previous_release, version="2.0.0")     # the next run
     assert [p.name for p in previous_release.parent.iterdir()] == ["dist"]
     assert '"version": "2.0.0"' in (previous_release / "release.json").read_text(encoding="utf-8")
     assert sha256sum_ok(previous_release)
 
 
-def test_terminated_publish_cleans_up_after_itself(previous_release: Path) -> None:
+def test_terminated_publish_cleans_up_after_itself(previous_release: Path, seed_project: Path) -> None:
     before = snapshot(previous_release)
-    proc = start_publish(previous_release)
+    proc = start_publish(seed_project, previous_release)
     wait_for_step(proc, "pages")
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=30) != 0
@@ -85,7 +95,8 @@ def test_terminated_publish_cleans_up_after_itself(previous_release: Path) -> No
     assert [p.name for p in previous_release.parent.iterdir()] == ["dist"]
 
 
-def test_graph_with_a_violation_publishes_nothing(project_copy: Path, tmp_path: Path, run_cli) -> None:
+def test_graph_with_a_violation_publishes_nothing(tmp_path: Path, run_cli) -> None:
+    project_copy = copy_seed_project(tmp_path / "project")
     shutil.copy(BAD_CASE, project_copy / "data" / BAD_CASE.name)
     out = tmp_path / "out" / "dist"
     result = run_cli("--project", str(project_copy), "publish", "--out", str(out))
@@ -95,9 +106,10 @@ def test_graph_with_a_violation_publishes_nothing(project_copy: Path, tmp_path: 
     assert not out.parent.exists() or not any(out.parent.iterdir())
 
 
-def test_graph_with_a_violation_leaves_the_previous_release(project_copy: Path, tmp_path: Path, run_cli) -> None:
-    out = tmp_path / "dist"
-    assert run_cli("--project", str(project_copy), "publish", "--out", str(out)).exit_code == 0
+def test_graph_with_a_violation_leaves_the_previous_release(previous_release: Path, tmp_path: Path,
+                                                           run_cli) -> None:
+    project_copy = copy_seed_project(tmp_path / "project")
+    out = previous_release
     before = snapshot(out)
     shutil.copy(BAD_CASE, project_copy / "data" / BAD_CASE.name)
     result = run_cli("--project", str(project_copy), "publish", "--out", str(out))
@@ -175,10 +187,11 @@ def _small_files_only() -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (64 << 10, 64 << 10))
 
 
-def test_a_write_that_fails_leaves_the_previous_release(previous_release: Path) -> None:
+def test_a_write_that_fails_leaves_the_previous_release(previous_release: Path, seed_project: Path) -> None:
     before = snapshot(previous_release)
     env = {**os.environ, "AKKE_GRAPH_LANG": "en", "SOURCE_DATE_EPOCH": EPOCH}
-    done = subprocess.run([sys.executable, "-m", "akke_graph", "publish", "--out", str(previous_release),
+    done = subprocess.run([sys.executable, "-m", "akke_graph", "--project", str(seed_project), "publish",
+                           "--out", str(previous_release),
                            "--version", "2.0.0"], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=600, preexec_fn=_small_files_only)
     assert done.returncode == 2, done.stderr
