@@ -288,7 +288,8 @@ class Trickler:
     """A loopback server that answers every request a byte at a time, for ever: in the status
     line and headers ("headers"), or in an endless body ("body"), or that reads the request
     body a byte at a time and never answers ("slow-read"). The bytes come every 10 ms, far
-    faster than any timeout the tests give, so no wait for bytes ever times out: only a timeout
+    faster than any timeout the tests give (which stay long enough for a busy machine's client
+    to connect at all), so no wait for bytes ever times out: only a timeout
     on the whole request can end one (the slow reader reads at full speed once the client has
     given up, what was still in flight, up to the client's hang-up). Each connection's
     ``closed`` event is set when the client hung up; ``accepted`` when one was accepted."""
@@ -383,8 +384,8 @@ CLIENTS = {"httpx": httpx_client, "sparqlwrapper": sparqlwrapper_client}
 def test_a_timeout_bounds_the_whole_request(trickler, client: str, mode: str) -> None:
     server = trickler(mode)
     with pytest.raises(EndpointError) as raised:
-        CLIENTS[client](server.url, HttpPolicy(timeout=0.25, retries=0))
-    assert "did not answer within 0.25 s (timeout)" in str(raised.value)
+        CLIENTS[client](server.url, HttpPolicy(timeout=1, retries=0))
+    assert "did not answer within 1 s (timeout)" in str(raised.value)
     assert server.all_closed() and len(server.connections) == 1
 
 
@@ -394,8 +395,8 @@ def test_retries_end_by_the_deadline(trickler, client: str) -> None:
     and every connection is closed by the client."""
     server = trickler("body")
     with pytest.raises(EndpointError) as raised:
-        CLIENTS[client](server.url, HttpPolicy(timeout=0.2, retries=20, backoff=0.05, deadline=0.6))
-    assert "the 0.6 s allowed for retries are up" in str(raised.value)
+        CLIENTS[client](server.url, HttpPolicy(timeout=0.5, retries=20, backoff=0.1, deadline=2))
+    assert "the 2 s allowed for retries are up" in str(raised.value)
     assert "(timeout)" in str(raised.value)
     assert server.all_closed() and 1 <= len(server.connections) < 21
 
@@ -407,9 +408,9 @@ def test_cli_timeout_bounds_the_whole_request(trickler, cli, seed_project: Path,
     args = {"push": ["push", "--endpoint", server.url],
             "query": ["query", "--file", str(seed_project / "queries" / "organisations.rq"),
                       "--endpoint", server.url]}[command]
-    result = cli(*args, "--timeout", "0.25", "--retries", "0", project=seed_project)
+    result = cli(*args, "--timeout", "1", "--retries", "0", project=seed_project)
     assert result.exit_code == 2, result.output
-    assert "did not answer within 0.25 s (timeout)" in result.output
+    assert "did not answer within 1 s (timeout)" in result.output
     assert f"127.0.0.1:{server.url.split(':')[2]}" in result.output
     assert "Traceback" not in result.output
     assert server.all_closed()
