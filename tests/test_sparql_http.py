@@ -22,7 +22,6 @@ from akke_graph.sparql_http import Attempt, Clock, Failing, GaveUp, HttpPolicy, 
 from akke_graph.sparql_http.client import HttpClient
 from akke_graph.sparql_http.query import post_query
 
-ROOT = Path(__file__).resolve().parents[1]
 
 
 class FakeClock:
@@ -288,9 +287,12 @@ def test_messages_in_finnish(stand_in) -> None:
 class Trickler:
     """A loopback server that answers every request a byte at a time, for ever: in the status
     line and headers ("headers"), or in an endless body ("body"), or that reads the request
-    body a byte at a time and never answers ("slow-read"). The bytes come faster than any
-    timeout the tests give, so no wait for bytes ever times out: only a timeout on the whole
-    request can end one (the slow reader only reads faster once the client has given up). Each connection's ``closed`` event is set when the client hung up."""
+    body a byte at a time and never answers ("slow-read"). The bytes come every 10 ms, far
+    faster than any timeout the tests give (which stay long enough for a busy machine's client
+    to connect at all), so no wait for bytes ever times out: only a timeout
+    on the whole request can end one (the slow reader reads at full speed once the client has
+    given up, what was still in flight, up to the client's hang-up). Each connection's
+    ``closed`` event is set when the client hung up; ``accepted`` when one was accepted."""
 
     def __init__(self, mode: str) -> None:
         self.mode = mode
@@ -299,6 +301,7 @@ class Trickler:
         self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/query"
         self.stopped = threading.Event()
         self.drain = threading.Event()
+        self.accepted = threading.Event()
         threading.Thread(target=self._accept, daemon=True).start()
 
     def _accept(self) -> None:
@@ -309,6 +312,7 @@ class Trickler:
                 return
             closed = threading.Event()
             self.connections.append(closed)
+            self.accepted.set()
             threading.Thread(target=self._trickle, args=(conn, closed), daemon=True).start()
 
     def _trickle(self, conn: socket.socket, closed: threading.Event) -> None:
@@ -321,7 +325,7 @@ class Trickler:
                     head = b"HTTP/1.1 200 OK\r\n"
                     conn.sendall(head + (b"Content-Type: application/sparql-results+json\r\n\r\n"
                                          if self.mode == "body" else b"X-Trickle: "))
-                while not self.stopped.is_set() and not hung_up.poll(50):
+                while not self.stopped.is_set() and not hung_up.poll(0 if self.draining else 10):
                     if self.mode != "slow-read":
                         conn.sendall(b" ")
                     elif not self.drain.is_set():
@@ -333,12 +337,17 @@ class Trickler:
         finally:
             closed.set()
 
+    @property
+    def draining(self) -> bool:
+        """A slow reader reading what is in flight: each read waits for bytes or the hang-up."""
+        return self.mode == "slow-read" and self.drain.is_set()
+
     def all_closed(self) -> bool:
-        """Whether every connection made was closed by the client (waiting on each event; the
-        bound is only against a test that would hang). A slow reader first reads at full speed
-        what is still in flight: the client's hang-up comes after it."""
+        """Whether a connection was made and every one was closed by the client (waiting on
+        each event; the bound is only against a test that would hang). A slow reader first
+        reads at full speed what is still in flight: the client's hang-up comes after it."""
         self.drain.set()
-        return bool(self.connections) and all(c.wait(120) for c in self.connections)
+        return self.accepted.wait(120) and all(c.wait(120) for c in self.connections)
 
     def close(self) -> None:
         self.stopped.set()
@@ -393,12 +402,13 @@ def test_retries_end_by_the_deadline(trickler, client: str) -> None:
 
 
 @pytest.mark.parametrize("command", ["push", "query"])
-def test_cli_timeout_bounds_the_whole_request(trickler, cli, command: str) -> None:
+def test_cli_timeout_bounds_the_whole_request(trickler, cli, seed_project: Path, command: str) -> None:
+    """On the seed project: what is pushed or asked does not matter to the timeout."""
     server = trickler("body")
     args = {"push": ["push", "--endpoint", server.url],
-            "query": ["query", "--file", str(ROOT / "queries" / "organisations.rq"),
+            "query": ["query", "--file", str(seed_project / "queries" / "organisations.rq"),
                       "--endpoint", server.url]}[command]
-    result = cli(*args, "--timeout", "1", "--retries", "0", project=ROOT)
+    result = cli(*args, "--timeout", "1", "--retries", "0", project=seed_project)
     assert result.exit_code == 2, result.output
     assert "did not answer within 1 s (timeout)" in result.output
     assert f"127.0.0.1:{server.url.split(':')[2]}" in result.output

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import copy_seed_project
+
 CASES = Path(__file__).parent / "cases"
 SEED = Path(__file__).parent / "seed-card-fi.txt"          # the seed, as ../shared/seed gives it
 SEED_EN = Path(__file__).parent / "seed-card-en.txt"       # the same card in the publisher's English words
@@ -25,3 +27,10 @@ def run(cli: Any) -> Callable[..., Any]:
         return result
 
     return invoke
+
+
+@pytest.fixture()
+def seed_copy(tmp_path: Path) -> Path:
+    """A private copy of the seed project (no imported records) that a test may change: for
+    imports whose outcome does not depend on the records imported before."""
+    return copy_seed_project(tmp_path / "project")

@@ -2,7 +2,9 @@
 project: the seed card changes nothing in today's graph and rebuilds every Finnish fact of the seed
 without its data files; its English card adds labels to the same entities; tables (CSV and xlsx)
 import once and then change nothing; candidates go through ``link accept`` and the next import
-follows the review; a mapping of its own reads a table with other headers."""
+follows the review; a mapping of its own reads a table with other headers. The tables go into a
+copy of the seed project (``seed_copy``): what a table's rows become does not depend on the
+records imported before; the cards, which are about today's graph, into a copy of the project."""
 
 from __future__ import annotations
 
@@ -100,28 +102,28 @@ def test_the_english_card_of_todays_graph_adds_only_what_it_says_anew(project_co
     assert len(titles) == 2
 
 
-def test_a_table_imports_once_and_then_changes_nothing(project_copy: Path, run) -> None:
+def test_a_table_imports_once_and_then_changes_nothing(seed_copy: Path, run) -> None:
     table = CASES / "finnish-date.csv"
-    first = run(project_copy, "import", "table", str(table))
+    first = run(seed_copy, "import", "table", str(table))
     assert first.exit_code == 0 and "1 created" in first.output
-    written = files(project_copy)
-    second = run(project_copy, "import", "table", str(table))
+    written = files(seed_copy)
+    second = run(seed_copy, "import", "table", str(table))
     assert second.exit_code == 0 and "1 unchanged" in second.output and "nothing to write" in second.output
-    assert files(project_copy) == written
+    assert files(seed_copy) == written
 
 
-def test_dry_run_writes_nothing_and_json_says_what_would_change(project_copy: Path, run) -> None:
-    before = files(project_copy)
-    result = run(project_copy, "import", "table", str(CASES / "finnish-date.csv"), "--dry-run", "--format", "json")
+def test_dry_run_writes_nothing_and_json_says_what_would_change(seed_copy: Path, run) -> None:
+    before = files(seed_copy)
+    result = run(seed_copy, "import", "table", str(CASES / "finnish-date.csv"), "--dry-run", "--format", "json")
     assert result.exit_code == 0
     report = json.loads(result.output)
     assert report["dryRun"] is True and report["counts"]["created"] == 1
     assert list(report["files"].values()) == ["created"]
     assert report["rows"][0]["created"][0].endswith("/project/testihanke")
-    assert files(project_copy) == before
+    assert files(seed_copy) == before
 
 
-def test_an_xlsx_sheet_with_excel_dates_and_numbers(project_copy: Path, tmp_path: Path, run) -> None:
+def test_an_xlsx_sheet_with_excel_dates_and_numbers(seed_copy: Path, tmp_path: Path, run) -> None:
     from openpyxl import Workbook
 
     book = Workbook()
@@ -134,49 +136,49 @@ def test_an_xlsx_sheet_with_excel_dates_and_numbers(project_copy: Path, tmp_path
                   dt.datetime(2022, 1, 1), dt.date(2022, 12, 31), None, "Granted by the council."])
     path = tmp_path / "taulukko.xlsx"
     book.save(path)
-    result = run(project_copy, "import", "table", str(path))
+    result = run(seed_copy, "import", "table", str(path))
     assert result.exit_code == 0, result.output
-    text = (project_copy / "data/sources/example.org/taulukko.ttl").read_text(encoding="utf-8")
+    text = (seed_copy / "data/sources/example.org/taulukko.ttl").read_text(encoding="utf-8")
     assert '"12000"^^xsd:decimal' in text and '"20000"^^xsd:decimal' in text
     assert '"2022-01-01"^^xsd:date' in text and '"Sheet project"@en' in text
     assert "taulukko.xlsx" in text
-    assert "1 unchanged" in run(project_copy, "import", "table", str(path)).output
+    assert "1 unchanged" in run(seed_copy, "import", "table", str(path)).output
 
 
-def test_a_reviewed_candidate_is_followed_by_the_next_import(project_copy: Path, tmp_path: Path, run) -> None:
+def test_a_reviewed_candidate_is_followed_by_the_next_import(seed_copy: Path, tmp_path: Path, run) -> None:
     table = CASES / "similar-name.csv"
     candidates = tmp_path / "candidates.sssom.tsv"
-    first = run(project_copy, "import", "table", str(table), "--candidates", str(candidates))
+    first = run(seed_copy, "import", "table", str(table), "--candidates", str(candidates))
     assert first.exit_code == 1 and candidates.is_file()
     assert "turku-science-park" in candidates.read_text(encoding="utf-8")
-    accepted = run(project_copy, "link", "accept", str(candidates), "--reviewer", "Test Reviewer")
+    accepted = run(seed_copy, "link", "accept", str(candidates), "--reviewer", "Test Reviewer")
     assert accepted.exit_code == 0 and "matches.ttl" in accepted.output
-    second = run(project_copy, "import", "table", str(table), "--candidates", str(candidates))
+    second = run(seed_copy, "import", "table", str(table), "--candidates", str(candidates))
     assert second.exit_code == 0, second.output
     assert "1 matched" in second.output
-    members = select(project_copy, """SELECT ?o WHERE { ?m org:organization
+    members = select(seed_copy, """SELECT ?o WHERE { ?m org:organization
         <https://w3id.org/akke/id/project/testihanke> ; org:member ?o }""")
     assert members == [("https://w3id.org/akke/id/organisation/turku-science-park",)]
-    assert run(project_copy, "validate").exit_code == 0
+    assert run(seed_copy, "validate").exit_code == 0
 
 
-def test_a_rejected_candidate_makes_a_new_organisation(project_copy: Path, tmp_path: Path, run) -> None:
+def test_a_rejected_candidate_makes_a_new_organisation(seed_copy: Path, tmp_path: Path, run) -> None:
     candidates = tmp_path / "candidates.sssom.tsv"
-    run(project_copy, "import", "table", str(CASES / "similar-name.csv"), "--candidates", str(candidates))
+    run(seed_copy, "import", "table", str(CASES / "similar-name.csv"), "--candidates", str(candidates))
     lines = candidates.read_text(encoding="utf-8").splitlines()
     header = next(i for i, line in enumerate(lines) if line.startswith("subject_id"))
     lines[header] += "\tpredicate_modifier"
     lines[header + 1:] = [line + "\tNot" for line in lines[header + 1:]]
     candidates.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    assert run(project_copy, "link", "accept", str(candidates), "--reviewer", "Test Reviewer").exit_code == 0
-    second = run(project_copy, "import", "table", str(CASES / "similar-name.csv"))
+    assert run(seed_copy, "link", "accept", str(candidates), "--reviewer", "Test Reviewer").exit_code == 0
+    second = run(seed_copy, "import", "table", str(CASES / "similar-name.csv"))
     assert second.exit_code == 0, second.output
-    names = select(project_copy, """SELECT ?n WHERE { <https://w3id.org/akke/id/organisation/turku-science-parkki>
+    names = select(seed_copy, """SELECT ?n WHERE { <https://w3id.org/akke/id/organisation/turku-science-parkki>
         skos:prefLabel ?n }""")
     assert names == [("Turku Science Parkki",)]
 
 
-def test_a_mapping_of_its_own_reads_other_headers(project_copy: Path, tmp_path: Path, run) -> None:
+def test_a_mapping_of_its_own_reads_other_headers(seed_copy: Path, tmp_path: Path, run) -> None:
     table = tmp_path / "lista.csv"
     table.write_text("Lähde;Hanke;Hakija;Myönnetty (€);Alkaa;Päättyy\n"
                      "https://example.org/lista;Omahanke;Turun kaupunki;1 500;1.1.2023;31.12.2023\n", encoding="utf-8")
@@ -185,10 +187,10 @@ def test_a_mapping_of_its_own_reads_other_headers(project_copy: Path, tmp_path: 
                        "  Hanke: {field: title, language: fi}\n  Hakija: {field: applicant}\n"
                        "  Myönnetty (€): {field: amount}\n  Alkaa: {field: start}\n  Päättyy: {field: end}\n"
                        "rules:\n  - {field: status, column: Hanke, pattern: '.', value: granted}\n", encoding="utf-8")
-    assert run(project_copy, "import", "table", str(table)).exit_code == 2
-    result = run(project_copy, "import", "table", str(table), "--mapping", str(mapping))
+    assert run(seed_copy, "import", "table", str(table)).exit_code == 2
+    result = run(seed_copy, "import", "table", str(table), "--mapping", str(mapping))
     assert result.exit_code == 0, result.output
-    text = (project_copy / "data/sources/example.org/lista.ttl").read_text(encoding="utf-8")
+    text = (seed_copy / "data/sources/example.org/lista.ttl").read_text(encoding="utf-8")
     assert '"1500"^^xsd:decimal' in text and "role:applicant" in text
 
 
@@ -207,14 +209,14 @@ def test_the_shipped_tables_are_recognised_by_their_header(project_root: Path) -
         assert recognise(header, "table").name == name
 
 
-def test_drafts_that_would_break_the_graph_write_nothing(project_copy: Path, run) -> None:
+def test_drafts_that_would_break_the_graph_write_nothing(seed_copy: Path, run) -> None:
     """The whole graph is validated with the drafts in it: when it does not conform, the report
     says why (in the command's language) and no file is written."""
     broken = Path(__file__).resolve().parents[1] / "cases" / "invalid" / "business-id-check-digit.ttl"
-    (project_copy / "data" / "broken.ttl").write_text(broken.read_text(encoding="utf-8"), encoding="utf-8")
-    before = files(project_copy)
-    result = run(project_copy, "import", "table", str(CASES / "finnish-date.csv"))
+    (seed_copy / "data" / "broken.ttl").write_text(broken.read_text(encoding="utf-8"), encoding="utf-8")
+    before = files(seed_copy)
+    result = run(seed_copy, "import", "table", str(CASES / "finnish-date.csv"))
     assert result.exit_code == 1, result.output
     assert "nothing was written" in result.output and "check digit" in result.output.lower(), result.output
     assert "finnish-date.csv" in result.output
-    assert files(project_copy) == before
+    assert files(seed_copy) == before

@@ -109,12 +109,14 @@ def ontology_graph(loaded: LoadedGraph) -> str:
 
 
 @pytest.fixture(scope="session")
-def published_release(tmp_path_factory: pytest.TempPathFactory, validated: LoadedGraph) -> Path:
-    """A release written by publish itself (pages, queries page, .htaccess, nginx.conf)."""
+def published_release(tmp_path_factory: pytest.TempPathFactory, validated: LoadedGraph,
+                      seed_loaded: LoadedGraph) -> Path:
+    """A release written by publish itself (pages, queries page, .htaccess, nginx.conf), of the
+    seed project: how a release is served does not depend on the imported records."""
     from akke_graph.publish import PublishOptions, publish
 
     out = tmp_path_factory.mktemp("published") / "release"
-    publish(validated.config, PublishOptions(out=out, lang="en", version="test"))
+    publish(seed_loaded.config, PublishOptions(out=out, lang="en", version="test"))
     return out
 
 

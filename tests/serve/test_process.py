@@ -54,12 +54,14 @@ def oxigraphs_on(folder: Path) -> list[psutil.Process]:
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
-def test_process_tree_gone_after_signal(sig: int, validated: LoadedGraph, project_root: Path,
+def test_process_tree_gone_after_signal(sig: int, validated: LoadedGraph, seed_project: Path,
                                         release_dir: Path, tmp_path: Path) -> None:
+    """On the seed project (which processes there are does not depend on the imported records).
+    The timeout stays at 2 s: a health probe past it would replace the engine too."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     # a grace period no busy machine reaches: the replaced process is certainly still retiring
-    proc = start_serve(project_root, "--port", str(port), "--timeout", "2", "--grace", "600",
+    proc = start_serve(seed_project, "--port", str(port), "--timeout", "2", "--grace", "600",
                        "--release", str(release_dir), "--store-dir", str(tmp_path / "store"))
     try:
         wait_healthy(proc, url)
@@ -80,12 +82,12 @@ def test_process_tree_gone_after_signal(sig: int, validated: LoadedGraph, projec
             proc.wait()
 
 
-def test_port_in_use_fails_cleanly(validated: LoadedGraph, project_root: Path, tmp_path: Path) -> None:
+def test_port_in_use_fails_cleanly(validated: LoadedGraph, seed_project: Path, tmp_path: Path) -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        proc = start_serve(project_root, "--port", str(port), "--store-dir", str(tmp_path / "store"))
+        proc = start_serve(seed_project, "--port", str(port), "--store-dir", str(tmp_path / "store"))
         _, err = proc.communicate(timeout=300)
     assert proc.returncode == 2 and f"cannot listen on 127.0.0.1:{port}" in err
     assert "Traceback" not in err

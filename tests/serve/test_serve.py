@@ -4,6 +4,8 @@ timeout stopped; the release with content negotiation (303 / 406); /health; acce
 
 from __future__ import annotations
 
+import time
+
 import httpx
 from tests.loopback import HTTP
 import pyoxigraph as ox
@@ -86,19 +88,24 @@ def test_updates_are_refused(service, validated: LoadedGraph) -> None:
     assert int(count.json()["results"]["bindings"][0]["n"]["value"]) == len(validated.store)
 
 
-def test_query_past_the_timeout_is_stopped(service) -> None:
+def test_query_past_the_timeout_is_stopped(service, monkeypatch: pytest.MonkeyPatch) -> None:
     """A query that cannot end within the timeout (a join of a billion rows, sorted) gets a 503
-    and its process is replaced at once; the old process is stopped after its grace period."""
+    and its process is replaced at once; the old process is stopped after its grace period.
+    The query can never end, so a short timeout and grace period stop it as surely as long ones
+    (and spare the seconds of a core it keeps busy)."""
     old = service.upstream.current
     process = old.process
     assert process is not None
-    r = HTTP.get(service.url + "/sparql", params={"query": SLOW}, timeout=120)
-    assert r.status_code == 503 and "past the timeout of 3 s" in r.text
+    with monkeypatch.context() as short:
+        short.setattr(service.httpd, "timeout_s", 0.25)
+        short.setattr(service.upstream, "grace_s", 0.1)
+        r = HTTP.get(service.url + "/sparql", params={"query": SLOW}, timeout=120)
+    assert r.status_code == 503 and "past the timeout of 0.25 s" in r.text
     assert service.upstream.current is not old  # a fresh Oxigraph took over at once
     ok = HTTP.get(service.url + "/sparql", params={"query": "ASK {}"},
                    headers={"Accept": "application/sparql-results+json"})
     assert ok.json()["boolean"] is True
-    # stopped once its other queries had their time (the grace period: timeout + 1 s)
+    # stopped once its other queries had their time (the grace period)
     assert process.wait(timeout=120) is not None
     assert "ran past the timeout" in service.log_buffer.getvalue()
 
@@ -177,40 +184,63 @@ def test_health_and_access_log(service, validated: LoadedGraph) -> None:
     assert lines and '"GET /health HTTP/1.1" 200' in lines[-1] and lines[-1].endswith("ms")
 
 
-def test_store_folder_is_built_whole(validated: LoadedGraph, tmp_path) -> None:
+def test_store_folder_is_built_whole(validated: LoadedGraph, seed_loaded: LoadedGraph, tmp_path) -> None:
+    """On the seed graph: how the folder is built does not depend on the imported records."""
     from akke_graph.serve import SparqlService
 
     folder = tmp_path / "store"
     for _ in range(2):  # a second start rebuilds the same folder
-        with SparqlService.from_loaded(validated, store_dir=folder, port=0) as svc:
+        with SparqlService.from_loaded(seed_loaded, store_dir=folder, port=0) as svc:
             r = HTTP.get(svc.url + "/sparql", headers={"Accept": "application/sparql-results+json"},
                           params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"})
-            assert int(r.json()["results"]["bindings"][0]["n"]["value"]) == len(validated.store)
+            assert int(r.json()["results"]["bindings"][0]["n"]["value"]) == len(seed_loaded.store)
     assert (folder / "CURRENT").is_file()
     other = tmp_path / "notes"
     other.mkdir()
     (other / "keep.txt").write_text("mine")
     with pytest.raises(ServeError, match="not an Oxigraph store folder"):
-        SparqlService.from_loaded(validated, store_dir=other, port=0)
+        SparqlService.from_loaded(seed_loaded, store_dir=other, port=0)
     assert (other / "keep.txt").read_text() == "mine"
 
 
-def test_long_answers_stream_whole(patient_service) -> None:
-    big = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 40000"
-    r = HTTP.get(patient_service.url + "/sparql", params={"query": big}, timeout=120,
+def test_long_answers_stream_whole(service, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An answer longer than what is read whole before the first byte goes out (made 64 KiB
+    here) is streamed chunked, whole; the timeout is one no answer of the tests comes near."""
+    monkeypatch.setattr(service.httpd, "buffer_limit", 64 << 10)
+    monkeypatch.setattr(service.httpd, "timeout_s", 600.0)
+    big = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 4000"
+    r = HTTP.get(service.url + "/sparql", params={"query": big}, timeout=120,
                   headers={"Accept": "application/sparql-results+json"})
     assert r.status_code == 200 and r.headers.get("transfer-encoding") == "chunked"
-    assert len(r.content) > 4 << 20 and len(r.json()["results"]["bindings"]) == 40000
+    assert len(r.content) > 4 * (64 << 10) and len(r.json()["results"]["bindings"]) == 4000
+
+
+class Clock:
+    """``time`` for the upstream module, whose clock a test moves past any deadline."""
+
+    def __init__(self) -> None:
+        self.ahead = 0.0
+
+    def monotonic(self) -> float:
+        return time.monotonic() + self.ahead
 
 
 def test_long_answers_are_cut_at_the_timeout(service, monkeypatch: pytest.MonkeyPatch) -> None:
     """An answer that cannot end within the timeout (a billion rows), streaming after its first
-    64 KiB, is cut: the client sees an incomplete answer, never a silently short one."""
+    64 KiB, is cut: the client sees an incomplete answer, never a silently short one. The
+    deadline passes when the test moves the upstream's clock, once the answer is streaming."""
+    from akke_graph.serve import upstream
+
+    clock = Clock()
+    monkeypatch.setattr(upstream, "time", clock)
     monkeypatch.setattr(service.httpd, "buffer_limit", 64 << 10)
+    monkeypatch.setattr(service.httpd, "timeout_s", 600.0)
+    monkeypatch.setattr(service.upstream, "grace_s", 0.1)
     endless = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     with HTTP.stream("GET", service.url + "/sparql", params={"query": endless}, timeout=120,
                       headers={"Accept": "text/tab-separated-values"}) as r:
         assert r.status_code == 200 and r.headers.get("transfer-encoding") == "chunked"
+        clock.ahead = 3600.0    # the 600 s are up
         with pytest.raises(httpx.TransportError):
             for _ in r.iter_bytes():
                 pass
