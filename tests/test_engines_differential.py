@@ -88,3 +88,37 @@ def test_the_engines_agree_on_dates(config: Config, tmp_path, shipped_results: l
     assert [r.key() for r in native.results if r not in on_period] == shipped_results
     assert {((r.path_text or "").rsplit("#", 1)[-1].rstrip(">"), r.component.rsplit("#", 1)[-1])
             for r in on_period} == expected
+
+
+def test_pyshacl_parses_each_sparql_text_once(seed_loaded: LoadedGraph) -> None:
+    """pyshacl writes a query's PREFIX lines in the order of a set, which changes with each shapes
+    graph; the reference engine still parses each SPARQL text once per process, not once per
+    validation."""
+    from akke_graph.shacl.reference import _prepare
+
+    validate_graph(seed_loaded, engine="pyshacl")
+    before = _prepare.cache_info()
+    validate_graph(seed_loaded, engine="pyshacl")   # a shapes graph of its own
+    after = _prepare.cache_info()
+    assert after.misses == before.misses and after.hits > before.hits
+
+
+def test_the_prefix_order_does_not_change_a_query() -> None:
+    """The one text a prologue's orders are parsed as means what each of them means in rdflib, a
+    prefix declared twice included (the later IRI holds)."""
+    from rdflib import Graph, Literal, URIRef
+
+    from akke_graph.shacl.reference import _canonical, to_rdflib_graph
+
+    body = "SELECT ?o WHERE { a:x b:p ?o }"
+    one = f"PREFIX b: <http://b/>\nPREFIX a: <http://a/>\n{body}"
+    other = f"  prefix a:<http://a/> PREFIX b: <http://b/>\n{body}"
+    again = f"PREFIX a: <http://old/> PREFIX b: <http://b/> PREFIX a: <http://a/> {body}"
+    assert _canonical(one) == _canonical(other) == _canonical(again)
+    assert _canonical(body) == body
+    plain, prepared = Graph(), to_rdflib_graph([])
+    for graph in (plain, prepared):
+        graph.add((URIRef("http://a/x"), URIRef("http://b/p"), Literal(1)))
+        graph.add((URIRef("http://old/x"), URIRef("http://b/p"), Literal(2)))
+    for text in (one, other, again):
+        assert [r[0].value for r in prepared.query(text)] == [r[0].value for r in plain.query(text)] == [1]
