@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import parse_qs, urlparse
 
-from tests.loopback import HTTP
 import pytest
 
 from akke_graph.oxigraph_server import OxigraphServer, free_port
 from registry_standins import PrhStandIn
+from tests.loopback import HTTP
 
 HERE = Path(__file__).resolve().parent
 

@@ -15,11 +15,11 @@ from typing import Iterator
 from urllib.parse import urlencode
 
 import httpx
-from tests.loopback import HTTP
 import pyoxigraph as ox
 import pytest
 
 from tests.publish.conftest import ROOT, ServedRelease
+from tests.loopback import HTTP
 
 GRLC_PYTHON = Path(os.environ.get("AKKE_GRLC_PYTHON", ROOT / ".grlc-venv" / "bin" / "python"))
 LAUNCHER = Path(__file__).with_name("grlc_server.py")

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import io
 
-from tests.loopback import HTTP
 import pytest
 
 from tests.publish.conftest import ServedRelease
+from tests.loopback import HTTP
 
 
 @pytest.mark.parametrize("query, name", [("Turun", "Turun kaupunki"), ("0204819-8", "Turun kaupunki"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from tests.loopback import HTTP
 import pyoxigraph as ox
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
@@ -10,6 +9,7 @@ from akke_graph.load import LoadedGraph
 from akke_graph.query.params import bind, substitute_text
 from akke_graph.query import CannedQuery, run_query
 from akke_graph.store import Store
+from tests.loopback import HTTP
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 

@@ -8,12 +8,12 @@ import io
 
 import html5lib
 import httpx
-from tests.loopback import HTTP
 import pyoxigraph as ox
 import pytest
 
 from akke_graph.load import LoadedGraph
 
+from tests.loopback import HTTP
 from .helpers import canonical, store_graph
 
 RDF = {"text/turtle": ox.RdfFormat.TURTLE, "application/ld+json": ox.RdfFormat.JSON_LD,

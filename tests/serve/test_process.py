@@ -12,13 +12,13 @@ import time
 from pathlib import Path
 
 import httpx
-from tests.loopback import HTTP
 import psutil
 import pytest
 
 from akke_graph.load import LoadedGraph
 from akke_graph.oxigraph_server import free_port
 
+from tests.loopback import HTTP
 from .test_serve import SLOW
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tests.loopback import HTTP
 import pytest
 
 from akke_graph.config import Config
@@ -20,6 +19,7 @@ from akke_graph.query.check import (
     service_allowed,
 )
 
+from tests.loopback import HTTP
 from .stub import RecordingEndpoint
 
 # {S} is the stub endpoint's URL, {B} its base (ending in /), {P} its port. Each is a SERVICE

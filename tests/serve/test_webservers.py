@@ -12,11 +12,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
-from tests.loopback import HTTP
 import pytest
 
 from akke_graph.serve.conneg import content_type
 
+from tests.loopback import HTTP
 from .webservers import APACHE, MISSING, NGINX, Apache, Nginx, WebServer, web_root
 
 pytestmark = pytest.mark.webserver

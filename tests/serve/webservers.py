@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 
 import httpx
-from tests.loopback import HTTP
 
 from akke_graph.oxigraph_server import free_port
+from tests.loopback import HTTP
 
 
 def find(name: str) -> str | None:
