@@ -121,7 +121,24 @@ def published_release(tmp_path_factory: pytest.TempPathFactory, validated: Loade
 
 
 @pytest.fixture(scope="session")
+def seed_validated(seed_loaded: LoadedGraph) -> LoadedGraph:
+    """The seed project's graph (tests/conftest.py), once the validation gate exists: for push
+    tests whose property is about the push, not the shipped data."""
+    pytest.importorskip("akke_graph.shacl.validate", reason=NO_VALIDATE)
+    return seed_loaded
+
+
+@pytest.fixture(scope="session")
 def version_b(loaded: LoadedGraph) -> OxigraphStore:
+    return second_version(loaded)
+
+
+@pytest.fixture(scope="session")
+def seed_version_b(seed_loaded: LoadedGraph) -> OxigraphStore:
+    return second_version(seed_loaded)
+
+
+def second_version(loaded: LoadedGraph) -> OxigraphStore:
     """A second version of the graph: one triple fewer in the first graph, one more in the
     ontology's (which holds blank nodes)."""
     store = OxigraphStore()

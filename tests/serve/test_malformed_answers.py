@@ -120,19 +120,19 @@ def check_message(output: str, port: int, problem: str, exit_code: int) -> None:
 
 @pytest.mark.parametrize("case", PUSH_CASES, ids=[c.name for c in PUSH_CASES])
 def test_push_says_what_was_wrong(case: Bad, oxigraph_server: OxigraphServer, fault_proxy,
-                                  validated: LoadedGraph, version_b: OxigraphStore,
-                                  project_root: Path, invoke) -> None:
-    push_store(version_b, PushTarget.from_options(oxigraph_server.query_url, gsp=oxigraph_server.store_url),
+                                  seed_validated: LoadedGraph, seed_version_b: OxigraphStore,
+                                  seed_project: Path, invoke) -> None:
+    push_store(seed_version_b, PushTarget.from_options(oxigraph_server.query_url, gsp=oxigraph_server.store_url),
                policy=HttpPolicy(retries=0))
     proxy = fault_proxy(server_name=None if case.store == "oxigraph" else "FaultProxy")
-    body = case.body.replace("{graph}", validated.store.graphs()[0])
+    body = case.body.replace("{graph}", seed_validated.store.graphs()[0])
     payload = body.encode("utf-8", "surrogateescape")
     proxy.faults.append(Fault(case.action, lambda r, kind=case.kind: r.kind == kind, times=1,
                               answer=(200, case.content_type, payload)))
-    result = invoke(project_root, "push", "--endpoint", proxy.url("/query"), "--gsp", proxy.url("/store"))
+    result = invoke(seed_project, "push", "--endpoint", proxy.url("/query"), "--gsp", proxy.url("/store"))
     check_message(result.output, proxy.port, case.problem, result.exit_code)
     assert any(r.kind == case.kind for r in proxy.seen)
-    assert holds(oxigraph_server.query_url, version_b)   # nothing was replaced
+    assert holds(oxigraph_server.query_url, seed_version_b)   # nothing was replaced
 
 
 QUERY_CASES = [  # a SELECT: a kind of request left out above (the problems said the same way)

@@ -67,14 +67,14 @@ def test_round_trip_and_push_twice_replaces(oxigraph_server: OxigraphServer, loa
     assert leftovers(oxigraph_server) == []
 
 
-def test_into_one_graph(oxigraph_server: OxigraphServer, loaded: LoadedGraph) -> None:
-    report = push_store(loaded.store, target(oxigraph_server), into_graph="https://example.org/g/akke",
+def test_into_one_graph(oxigraph_server: OxigraphServer, seed_loaded: LoadedGraph) -> None:
+    report = push_store(seed_loaded.store, target(oxigraph_server), into_graph="https://example.org/g/akke",
                         policy=FAST)
-    distinct = {(q.subject, q.predicate, q.object) for q in loaded.store.quads()}
+    distinct = {(q.subject, q.predicate, q.object) for q in seed_loaded.store.quads()}
     assert report.graphs == {"https://example.org/g/akke": len(distinct)}
     assert counts(oxigraph_server.query_url) == {"https://example.org/g/akke": len(distinct)}
     with pytest.raises(ConfigError, match="not an absolute IRI"):
-        push_store(loaded.store, target(oxigraph_server), into_graph="not an iri")
+        push_store(seed_loaded.store, target(oxigraph_server), into_graph="not an iri")
 
 
 class Watcher:
@@ -150,14 +150,14 @@ PATIENT = HttpPolicy(retries=2, backoff=0.05, timeout=600, deadline=3600)
 
 
 def test_readers_see_old_or_new_never_half(oxigraph_server: OxigraphServer, fault_proxy,
-                                          loaded: LoadedGraph, version_b: OxigraphStore) -> None:
+                                          seed_loaded: LoadedGraph, seed_version_b: OxigraphStore) -> None:
     """Six pushes replace the graph in turn; the change of each is held at the proxy. Before it
     reaches the store readers see the old version, after it the new one, and a reader polling
     all the while sees one or the other, never a mix."""
-    graphs = sorted(set(loaded.store.graphs()) | set(version_b.graphs()))
-    versions = [loaded.store, version_b]
+    graphs = sorted(set(seed_loaded.store.graphs()) | set(seed_version_b.graphs()))
+    versions = [seed_loaded.store, seed_version_b]
     expected = [{g: n for g in graphs if (n := sum(1 for _ in s.quads(g)))} for s in versions]
-    push_store(loaded.store, target(oxigraph_server), policy=FAST)
+    push_store(seed_loaded.store, target(oxigraph_server), policy=FAST)
     proxy = fault_proxy()
     proxy.faults.append(Fault("hold", when=is_delta))
     through = PushTarget.from_options(proxy.url("/query"), gsp=proxy.url("/store"))
@@ -178,7 +178,7 @@ def test_readers_see_old_or_new_never_half(oxigraph_server: OxigraphServer, faul
 
     with Watcher(look):
         assert step_through(proxy, writer, at) == 6
-    assert holds(oxigraph_server.query_url, loaded.store)
+    assert holds(oxigraph_server.query_url, seed_loaded.store)
 
 
 def is_upload(r: Request) -> bool:
@@ -250,27 +250,27 @@ FAULTS = [
 
 @pytest.mark.parametrize("case", FAULTS, ids=[c.name for c in FAULTS])
 def test_faults_leave_old_or_new_graph(case: Case, oxigraph_server: OxigraphServer, fault_proxy,
-                                       validated: LoadedGraph, version_b: OxigraphStore,
-                                       project_root: Path, run_push) -> None:
-    push_store(version_b, target(oxigraph_server), policy=FAST)  # the old version, "B"
+                                       seed_validated: LoadedGraph, seed_version_b: OxigraphStore,
+                                       seed_project: Path, run_push) -> None:
+    push_store(seed_version_b, target(oxigraph_server), policy=FAST)  # the old version, "B"
     proxy = fault_proxy(stall_s=20, server_name=None if case.mode == "delta" else "FaultProxy")
     if case.faults == "refuse":
         proxy.refuse()
     else:
         proxy.faults.extend(Fault(f.action, f.when, f.times) for f in case.faults)
     gsp = ["--gsp", proxy.url("/store")] if case.mode != "update" else []
-    result = run_push(project_root, "--endpoint", proxy.url("/query"), *gsp, *case.options)
+    result = run_push(seed_project, "--endpoint", proxy.url("/query"), *gsp, *case.options)
     assert result.exit_code == case.exit_code, result.output
     assert re.search(case.message, result.output, flags=re.S), result.output
     if case.exit_code:
         assert f"127.0.0.1:{proxy.port}" in result.output  # the message names the endpoint
         assert "Traceback" not in result.output
-    expected = validated.store if case.final == "A" else version_b
+    expected = seed_validated.store if case.final == "A" else seed_version_b
     assert holds(oxigraph_server.query_url, expected), case.name
     if case.name == "stall-move":   # left, as the message said, for the next push
         assert leftovers(oxigraph_server)
-        assert push_store(validated.store, target(oxigraph_server), policy=FAST).leftovers
-        assert leftovers(oxigraph_server) == [] and holds(oxigraph_server.query_url, validated.store)
+        assert push_store(seed_validated.store, target(oxigraph_server), policy=FAST).leftovers
+        assert leftovers(oxigraph_server) == [] and holds(oxigraph_server.query_url, seed_validated.store)
     elif case.faults != "refuse":
         assert leftovers(oxigraph_server) == []
         methods = {r.method for r in proxy.seen if r.is_upload}
@@ -295,55 +295,55 @@ FIRST_PUSH_FAULTS = [
 
 @pytest.mark.parametrize("case", FIRST_PUSH_FAULTS, ids=[c.name for c in FIRST_PUSH_FAULTS])
 def test_first_push_faults_leave_nothing_or_new_graph(case: Case, oxigraph_server: OxigraphServer, fault_proxy,
-                                                      validated: LoadedGraph, project_root: Path, run_push) -> None:
+                                                      seed_validated: LoadedGraph, seed_project: Path, run_push) -> None:
     """Into an empty store the upload goes straight to the graphs, each request committed whole
     (no MOVE): after a fault each graph is absent or complete, never half."""
     proxy = fault_proxy(stall_s=20)
     proxy.faults.extend(Fault(f.action, f.when, f.times) for f in case.faults)
-    result = run_push(project_root, "--endpoint", proxy.url("/query"), "--gsp", proxy.url("/store"), *case.options)
+    result = run_push(seed_project, "--endpoint", proxy.url("/query"), "--gsp", proxy.url("/store"), *case.options)
     assert result.exit_code == case.exit_code, result.output
     assert re.search(case.message, result.output, flags=re.S), result.output
     assert not any(r.is_move for r in proxy.seen)
     if case.final == "A":
-        assert holds(oxigraph_server.query_url, validated.store), case.name
+        assert holds(oxigraph_server.query_url, seed_validated.store), case.name
     else:
         assert counts(oxigraph_server.query_url) == {}, case.name
 
 
 def test_first_push_is_one_bulk_load_and_the_second_sends_the_change(
-        oxigraph_server: OxigraphServer, fault_proxy, validated: LoadedGraph,
-        version_b: OxigraphStore) -> None:
+        oxigraph_server: OxigraphServer, fault_proxy, seed_validated: LoadedGraph,
+        seed_version_b: OxigraphStore) -> None:
     proxy = fault_proxy()
     through = PushTarget.from_options(proxy.url("/query"), gsp=proxy.url("/store"))
-    first = push_store(version_b, through, policy=FAST)
+    first = push_store(seed_version_b, through, policy=FAST)
     assert "replace" not in first.phases and not any(r.is_move for r in proxy.seen)
     # Oxigraph 0.5's bulk loader, which commits each request whole
     assert [r.target for r in proxy.seen if r.is_upload] == ["/store?no_transaction="]
     proxy.seen.clear()
-    second = push_store(validated.store, through, policy=FAST)
+    second = push_store(seed_validated.store, through, policy=FAST)
     # B lacks one triple of the first graph, and has one more in the ontology's, which holds
     # blank nodes and so goes in whole (dropped first); the first graph gets its triple back.
-    last = ontology_graph(validated)
+    last = ontology_graph(seed_validated)
     assert second.method == "delta"
-    assert second.changes == (1 + sum(1 for _ in validated.store.quads(last)), 0)
+    assert second.changes == (1 + sum(1 for _ in seed_validated.store.quads(last)), 0)
     assert [r for r in proxy.seen if r.is_upload or r.is_move] == []
     (delta,) = [r for r in proxy.seen if r.is_delta]
     assert f"DROP SILENT GRAPH <{last}>" in delta.text and "urn:test:version" not in delta.text
-    assert holds(oxigraph_server.query_url, validated.store)
+    assert holds(oxigraph_server.query_url, seed_validated.store)
     proxy.seen.clear()
-    again = push_store(validated.store, through, policy=FAST)
+    again = push_store(seed_validated.store, through, policy=FAST)
     assert again.changes == (0, 0) and "nothing to send" in again.to_text()
     assert not any(r.is_delta for r in proxy.seen)
     assert "verify" not in again.phases   # the read compared every triple: no count query after it
 
 
 def test_first_push_in_batches_leaves_each_graph_absent_or_complete(
-        oxigraph_server: OxigraphServer, fault_proxy, validated: LoadedGraph,
+        oxigraph_server: OxigraphServer, fault_proxy, seed_validated: LoadedGraph,
         monkeypatch: pytest.MonkeyPatch) -> None:
     """A first push sends whole graphs per POST, several POSTs at once. When one POST fails for
     good, its graphs are absent and the others' complete; pushing again loads what is missing."""
     monkeypatch.setattr(upload, "POST_BATCH_TRIPLES", 100)
-    store = validated.store
+    store = seed_validated.store
     expected = {g: sum(1 for _ in store.quads(g)) for g in store.graphs()}
     doomed = store.graphs()[len(expected) // 2]
     proxy = fault_proxy()
@@ -363,14 +363,14 @@ def test_first_push_in_batches_leaves_each_graph_absent_or_complete(
 
 @pytest.mark.parametrize("server_name", ["Oxigraph/0.4.11", "Oxigraph/0.6.0", "Oxigraph/dev"])
 def test_other_oxigraph_series_get_a_transaction_per_request(
-        oxigraph_server: OxigraphServer, fault_proxy, validated: LoadedGraph, server_name: str) -> None:
+        oxigraph_server: OxigraphServer, fault_proxy, seed_validated: LoadedGraph, server_name: str) -> None:
     """Before 0.5, Oxigraph's in-memory bulk loader committed quad by quad; later series are not
     verified: no bulk load there."""
     proxy = fault_proxy(server_name=server_name)
     through = PushTarget.from_options(proxy.url("/query"), gsp=proxy.url("/store"))
-    push_store(validated.store, through, policy=FAST)
+    push_store(seed_validated.store, through, policy=FAST)
     assert [r.target for r in proxy.seen if r.is_upload] == ["/store"]
-    assert holds(oxigraph_server.query_url, validated.store)
+    assert holds(oxigraph_server.query_url, seed_validated.store)
 
 
 @pytest.mark.parametrize("on_disk", [True, False], ids=["on-disk", "in-memory"])
@@ -411,45 +411,45 @@ def test_first_push_readers_see_each_graph_absent_or_complete(on_disk: bool,
 
 @pytest.mark.parametrize("oxigraph", [True, False], ids=["oxigraph", "other-store"])
 def test_dry_run_reports_and_sends_nothing(oxigraph_server: OxigraphServer, fault_proxy,
-                                           validated: LoadedGraph, version_b: OxigraphStore,
+                                           seed_validated: LoadedGraph, seed_version_b: OxigraphStore,
                                            oxigraph: bool) -> None:
     proxy = fault_proxy(server_name=None if oxigraph else "FaultProxy")
     through = PushTarget.from_options(proxy.url("/query"), gsp=proxy.url("/store"))
-    empty = push_store(validated.store, through, policy=FAST, dry_run=True)
+    empty = push_store(seed_validated.store, through, policy=FAST, dry_run=True)
     assert empty.dry_run and empty.held == {} and counts(oxigraph_server.query_url) == {}
-    assert empty.changes == ((len(validated.store), 0) if oxigraph else None)
-    push_store(version_b, target(oxigraph_server), policy=FAST)
+    assert empty.changes == ((len(seed_validated.store), 0) if oxigraph else None)
+    push_store(seed_version_b, target(oxigraph_server), policy=FAST)
     proxy.seen.clear()
-    report = push_store(validated.store, through, policy=FAST, dry_run=True)
+    report = push_store(seed_validated.store, through, policy=FAST, dry_run=True)
     assert not any(r.is_upload or r.is_move or r.is_delta or r.is_insert for r in proxy.seen)
-    assert holds(oxigraph_server.query_url, version_b)
+    assert holds(oxigraph_server.query_url, seed_version_b)
     assert report.held == counts(oxigraph_server.query_url)
-    last = ontology_graph(validated)      # as in the test above: B lacks one triple, and the
+    last = ontology_graph(seed_validated)      # as in the test above: B lacks one triple, and the
     if oxigraph:                          # ontology (blank nodes) goes in whole
-        assert report.changes == (1 + sum(1 for _ in validated.store.quads(last)), 0)
+        assert report.changes == (1 + sum(1 for _ in seed_validated.store.quads(last)), 0)
     text = report.to_text()
     assert text.startswith("dry run, nothing was sent") and "the store holds" in text, text
 
 
-def test_cli_dry_run(oxigraph_server: OxigraphServer, validated: LoadedGraph, project_root: Path, run_push) -> None:
-    result = run_push(project_root, "--endpoint", oxigraph_server.query_url, "--gsp",
+def test_cli_dry_run(oxigraph_server: OxigraphServer, seed_validated: LoadedGraph, seed_project: Path, run_push) -> None:
+    result = run_push(seed_project, "--endpoint", oxigraph_server.query_url, "--gsp",
                       oxigraph_server.store_url, "--dry-run")
     assert result.exit_code == 0, result.output
-    assert f"a push would send {len(validated.store)} triples in and 0 out" in result.output
+    assert f"a push would send {len(seed_validated.store)} triples in and 0 out" in result.output
     assert counts(oxigraph_server.query_url) == {}
 
 
 def test_other_stores_replace_by_move(oxigraph_server: OxigraphServer, fault_proxy,
-                                      validated: LoadedGraph, version_b: OxigraphStore) -> None:
+                                      seed_validated: LoadedGraph, seed_version_b: OxigraphStore) -> None:
     """A store that does not say it is Oxigraph gets temporary graphs and one MOVE: whether its
     update requests are transactions is unknown, a MOVE per graph is atomic in any store."""
-    push_store(version_b, target(oxigraph_server), policy=FAST)
+    push_store(seed_version_b, target(oxigraph_server), policy=FAST)
     proxy = fault_proxy(server_name="FaultProxy")
-    report = push_store(validated.store, PushTarget.from_options(proxy.url("/query"), gsp=proxy.url("/store")),
+    report = push_store(seed_validated.store, PushTarget.from_options(proxy.url("/query"), gsp=proxy.url("/store")),
                         policy=FAST)
     assert report.method == "gsp" and report.changes is None and "replace" in report.phases
     assert any(r.is_move for r in proxy.seen) and not any(r.is_delta for r in proxy.seen)
-    assert holds(oxigraph_server.query_url, validated.store)
+    assert holds(oxigraph_server.query_url, seed_validated.store)
 
 
 def bnode_version(loaded: LoadedGraph, label: str) -> OxigraphStore:
@@ -465,14 +465,14 @@ def bnode_version(loaded: LoadedGraph, label: str) -> OxigraphStore:
 
 @pytest.mark.parametrize("gsp", [True, False], ids=["graph-store-protocol", "sparql-update"])
 def test_delta_with_blank_nodes_and_awkward_literals(oxigraph_server: OxigraphServer,
-                                                    loaded: LoadedGraph, gsp: bool) -> None:
+                                                    seed_loaded: LoadedGraph, gsp: bool) -> None:
     """Graphs holding blank nodes are replaced whole; literals of every short form and escape
     compare equal across the store's TSV and the local N-Triples (nothing sent twice)."""
     awkward = [ox.Literal("tab\there, \"quoted\"\nnewline \\ ä €"), ox.Literal(42),
                ox.Literal(-1.5), ox.Literal(2.5e10), ox.Literal(True), ox.Literal("x", language="en-GB"),
                ox.Literal("0.10", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")),
                ox.Literal("2021-01-01", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date"))]
-    first = bnode_version(loaded, "yksi")
+    first = bnode_version(seed_loaded, "yksi")
     plain = ox.NamedNode(next(g for g in first.graphs()[1:] if not any(
         isinstance(t, ox.BlankNode) for q in first.quads(g) for t in (q.subject, q.object))))
     first.add([ox.Quad(ox.NamedNode("urn:test:awkward"), ox.NamedNode(f"urn:test:p{n}"), value, plain)
@@ -495,11 +495,11 @@ def test_delta_with_blank_nodes_and_awkward_literals(oxigraph_server: OxigraphSe
     assert counts(oxigraph_server.query_url) == {g: sum(1 for _ in second.quads(g)) for g in second.graphs()}
 
 
-def test_4xx_is_not_retried(oxigraph_server: OxigraphServer, fault_proxy, loaded: LoadedGraph) -> None:
+def test_4xx_is_not_retried(oxigraph_server: OxigraphServer, fault_proxy, seed_loaded: LoadedGraph) -> None:
     proxy = fault_proxy()
     proxy.faults.append(Fault("400", when=is_upload))
     with pytest.raises(EndpointError, match="answered HTTP 400"):
-        push_store(loaded.store, PushTarget.from_options(proxy.url("/query"), gsp=proxy.url("/store")),
+        push_store(seed_loaded.store, PushTarget.from_options(proxy.url("/query"), gsp=proxy.url("/store")),
                    policy=FAST)
     assert sum(1 for r in proxy.seen if r.is_upload) == 1
 
@@ -561,68 +561,68 @@ KILLS = [(mode, point) for n, (mode, kinds) in enumerate(OXIGRAPH_KILLS.items())
 @pytest.mark.parametrize("mode,point", KILLS, ids=[f"{m}-{p.id}" for m, p in KILLS])
 def test_a_killed_push_leaves_nothing_a_reader_sees_after_the_next(
         mode: str, point: KillPoint, oxigraph_server: OxigraphServer, fault_proxy,
-        validated: LoadedGraph, version_b: OxigraphStore, project_root: Path, tmp_path: Path) -> None:
+        seed_validated: LoadedGraph, seed_version_b: OxigraphStore, seed_project: Path, tmp_path: Path) -> None:
     """A push into Oxigraph killed (SIGKILL) while each kind of request it sends is held, the
     request then lost or delivered: readers see the old complete graphs, and after the next push
     no temporary graph, the new complete graphs, and no working folder of the killed push."""
-    old = None if mode == "first" else version_b
+    old = None if mode == "first" else seed_version_b
     if old is not None:
         push_store(old, target(oxigraph_server), policy=FAST)
     proxy = fault_proxy(server_name="FaultProxy" if mode == "move" else None)
     proxy.faults.append(Fault("hold"))
     kill_and_push_again(
         query_url=oxigraph_server.query_url, update_url=oxigraph_server.update_url,
-        direct=target(oxigraph_server), proxy=proxy, project=project_root, scratch=tmp_path,
+        direct=target(oxigraph_server), proxy=proxy, project=seed_project, scratch=tmp_path,
         args=["--endpoint", proxy.url("/query"), "--gsp", proxy.url("/store")], point=point,
-        old=old, new=validated.store, policy=FAST)
+        old=old, new=seed_validated.store, policy=FAST)
 
 
 @pytest.mark.parametrize("mode", list(OXIGRAPH_KILLS))
 def test_the_kill_points_cover_every_kind_of_request(mode: str, oxigraph_server: OxigraphServer,
-                                                     fault_proxy, validated: LoadedGraph,
-                                                     version_b: OxigraphStore, tmp_path: Path) -> None:
+                                                     fault_proxy, seed_validated: LoadedGraph,
+                                                     seed_version_b: OxigraphStore, tmp_path: Path) -> None:
     """The table above names every kind of request each way of pushing sends."""
     if mode != "first":
-        push_store(version_b, target(oxigraph_server), policy=FAST)
+        push_store(seed_version_b, target(oxigraph_server), policy=FAST)
     seed_leftover(oxigraph_server.update_url)
     proxy = fault_proxy(server_name="FaultProxy" if mode == "move" else None)
-    push_store(validated.store, PushTarget.from_options(proxy.url("/query"), gsp=proxy.url("/store")),
+    push_store(seed_validated.store, PushTarget.from_options(proxy.url("/query"), gsp=proxy.url("/store")),
                policy=FAST, scratch=tmp_path)
     assert {r.kind for r in proxy.seen} == {k.partition("#")[0] for k in OXIGRAPH_KILLS[mode]}
 
 
 def test_sigterm_drops_the_temporary_graphs_and_the_working_folder(
-        oxigraph_server: OxigraphServer, fault_proxy, validated: LoadedGraph,
-        version_b: OxigraphStore, project_root: Path, tmp_path: Path) -> None:
-    push_store(version_b, target(oxigraph_server), policy=FAST)
+        oxigraph_server: OxigraphServer, fault_proxy, seed_validated: LoadedGraph,
+        seed_version_b: OxigraphStore, seed_project: Path, tmp_path: Path) -> None:
+    push_store(seed_version_b, target(oxigraph_server), policy=FAST)
     proxy = fault_proxy(server_name="FaultProxy")
     proxy.faults.append(Fault("hold"))
-    process = push_process(project_root, tmp_path, "--endpoint", proxy.url("/query"),
+    process = push_process(seed_project, tmp_path, "--endpoint", proxy.url("/query"),
                            "--gsp", proxy.url("/store"))
     kill_at(proxy, process, KillPoint("upload", 2), lambda *_: None, sig=signal.SIGTERM)
     assert process.returncode == 128 + signal.SIGTERM
     assert process.stderr is not None and b"Traceback" not in process.stderr.read()
     assert temporaries(oxigraph_server.query_url) == {}
-    assert holds(oxigraph_server.query_url, version_b)
+    assert holds(oxigraph_server.query_url, seed_version_b)
     assert folders(tmp_path) == []
 
 
 def test_clean_removes_leftovers_and_says_how_many(oxigraph_server: OxigraphServer,
-                                                   version_b: OxigraphStore, project_root: Path,
+                                                   seed_version_b: OxigraphStore, seed_project: Path,
                                                    run_push) -> None:
-    push_store(version_b, target(oxigraph_server), policy=FAST)
+    push_store(seed_version_b, target(oxigraph_server), policy=FAST)
     seed_leftover(oxigraph_server.update_url)
     args = ("--endpoint", oxigraph_server.query_url, "--clean")
-    dry = run_push(project_root, *args, "--dry-run")
+    dry = run_push(seed_project, *args, "--dry-run")
     assert dry.exit_code == 0, dry.output
     assert "would remove 1 temporary graph (2 triples)" in dry.output and LEFTOVER in dry.output
     assert temporaries(oxigraph_server.query_url) == {LEFTOVER: 2}
-    result = run_push(project_root, *args)
+    result = run_push(seed_project, *args)
     assert result.exit_code == 0, result.output
     assert "removed 1 temporary graph (2 triples) left by pushes that did not finish" in result.output
     assert temporaries(oxigraph_server.query_url) == {}
-    assert holds(oxigraph_server.query_url, version_b)
-    again = run_push(project_root, *args)
+    assert holds(oxigraph_server.query_url, seed_version_b)
+    again = run_push(seed_project, *args)
     assert again.exit_code == 0 and "holds no temporary graph" in again.output
 
 

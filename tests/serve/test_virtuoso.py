@@ -40,8 +40,12 @@ def virtuoso_target(virtuoso: Virtuoso, mode: str) -> PushTarget:
 
 
 @pytest.mark.parametrize("mode", list(MODES))
-def test_push_round_trip(virtuoso: Virtuoso, loaded: LoadedGraph, version_b: OxigraphStore,
-                         mode: str) -> None:
+def test_push_round_trip(virtuoso: Virtuoso, mode: str, request: pytest.FixtureRequest) -> None:
+    """The shipped graph by each way of writing; the same ways with a password (which only
+    authenticate the same requests) with the seed graph."""
+    seed = "seed_" if MODES[mode][2] else ""
+    loaded: LoadedGraph = request.getfixturevalue(seed + "loaded")
+    version_b: OxigraphStore = request.getfixturevalue(seed + "version_b")
     target = virtuoso_target(virtuoso, mode)
     policy = POLICY
     push_store(loaded.store, target, policy=policy)
@@ -96,34 +100,34 @@ def virtuoso_proxy(virtuoso: Virtuoso) -> Iterator[FaultProxy]:
 @pytest.mark.parametrize("mode,point", KILLS, ids=[f"{m}-{p.id}" for m, p in KILLS])
 def test_a_killed_push_leaves_nothing_a_reader_sees_after_the_next(
         mode: str, point: KillPoint, virtuoso: Virtuoso, virtuoso_proxy: FaultProxy,
-        validated: LoadedGraph, version_b: OxigraphStore, project_root: Path, tmp_path: Path) -> None:
+        seed_validated: LoadedGraph, seed_version_b: OxigraphStore, seed_project: Path, tmp_path: Path) -> None:
     """A push into Virtuoso killed (SIGKILL) while each kind of request it sends is held, the
     request then lost or delivered: readers see the old complete graphs (the new ones once the
     MOVE went through), and after the next push no temporary graph, the new complete graphs,
     and no working folder of the killed push."""
     direct = virtuoso_target(virtuoso, "gsp")
-    push_store(version_b, direct, policy=POLICY)
+    push_store(seed_version_b, direct, policy=POLICY)
     gsp = MODES[mode][0]
     args = ["--endpoint", virtuoso_proxy.url("/sparql")] + (
         ["--gsp", virtuoso_proxy.url(gsp)] if gsp else [])
     kill_and_push_again(query_url=virtuoso.sparql, update_url=virtuoso.sparql, direct=direct,
-                        proxy=virtuoso_proxy, args=args, point=point, project=project_root,
-                        scratch=tmp_path, old=version_b, new=validated.store, policy=POLICY,
+                        proxy=virtuoso_proxy, args=args, point=point, project=seed_project,
+                        scratch=tmp_path, old=seed_version_b, new=seed_validated.store, policy=POLICY,
                         numbers_by_value=True)   # as the round trip: numbers in Virtuoso's datatypes
 
 
 @pytest.mark.parametrize("mode", list(VIRTUOSO_KILLS))
 def test_the_kill_points_cover_every_kind_of_request(mode: str, virtuoso: Virtuoso,
-                                                     validated: LoadedGraph,
-                                                     version_b: OxigraphStore, tmp_path: Path) -> None:
+                                                     seed_validated: LoadedGraph,
+                                                     seed_version_b: OxigraphStore, tmp_path: Path) -> None:
     """The table above names every kind of request each way of pushing sends."""
-    push_store(version_b, virtuoso_target(virtuoso, "gsp"), policy=POLICY)
+    push_store(seed_version_b, virtuoso_target(virtuoso, "gsp"), policy=POLICY)
     seed_leftover(virtuoso.sparql)
     proxy = FaultProxy("127.0.0.1", virtuoso.http_port)
     try:
         gsp = MODES[mode][0]
         through = PushTarget.from_options(proxy.url("/sparql"), gsp=proxy.url(gsp) if gsp else None)
-        push_store(validated.store, through, policy=POLICY, scratch=tmp_path)
+        push_store(seed_validated.store, through, policy=POLICY, scratch=tmp_path)
     finally:
         proxy.close()
     assert {r.kind for r in proxy.seen} == {k.partition("#")[0] for k in VIRTUOSO_KILLS[mode]}
