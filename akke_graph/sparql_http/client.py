@@ -6,6 +6,8 @@ registries' JSON APIs are built on it.
 
 from __future__ import annotations
 
+import functools
+import ssl
 from pathlib import Path
 from typing import Any, Callable, Collection, Generator, Iterator, Mapping, TypeVar
 
@@ -91,6 +93,13 @@ class FileBody:
 Content = str | bytes | FileBody | None
 
 
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """The process's one TLS context (httpx's defaults, SSL_CERT_FILE honoured): building one reads
+    the whole CA bundle, some 40 ms of CPU, which every client would otherwise pay again."""
+    return httpx.create_ssl_context()
+
+
 class HttpClient:
     """One connection pool, one policy, one kind of error (``error``, with ``hints`` by status);
     a ``limiter`` spaces the requests to a service that asks for politeness. The httpx client is
@@ -114,7 +123,7 @@ class HttpClient:
     @property
     def http(self) -> httpx.Client:
         if self._http is None:
-            self._http = bound_httpx(httpx.Client(**self._options))
+            self._http = bound_httpx(httpx.Client(verify=tls_context(), **self._options))
         return self._http
 
     @property
