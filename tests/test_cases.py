@@ -8,11 +8,13 @@ import json
 import re
 import shutil
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
 from akke_graph.config import Config, load_config
 from akke_graph.load import LoadedGraph, load
+from akke_graph.shacl.report import ValidationReport
 from akke_graph.shacl.validate import validate_graph
 from tests.conftest import copy_seed_project
 
@@ -43,6 +45,20 @@ def case_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def case_config(case_project: Path) -> Config:
     return load_config(case_project)
+
+
+@pytest.fixture(scope="module")
+def validated(case_config: Config) -> Callable[[Path], tuple[LoadedGraph, ValidationReport]]:
+    """A case loaded with the seed data and validated by the native engine, once per module (the
+    kinds of constraint and the engines' differential below read the same results)."""
+    done: dict[Path, tuple[LoadedGraph, ValidationReport]] = {}
+
+    def get(case: Path) -> tuple[LoadedGraph, ValidationReport]:
+        if case not in done:
+            loaded = load(case_config, [case_config.data_dir, in_project(case_config, case)])
+            done[case] = (loaded, validate_graph(loaded, engine="native"))
+        return done[case]
+    return get
 
 
 def in_project(config: Config, case: Path) -> Path:
@@ -96,28 +112,27 @@ def test_unreadable_case_is_an_error_with_file_and_line(case: Path, config, run_
     assert "Traceback" not in output
 
 
-def test_cases_cover_every_kind_of_constraint(case_config: Config) -> None:
+def test_cases_cover_every_kind_of_constraint(validated) -> None:
     """The engines are compared below on every kind of constraint the shapes can report (the
     kinds the synthetic national graph injects, compared at scale in the slow differential)."""
     from akke_graph.synthetic.generate import DEFAULT_SEED, injected_violations
 
     found = set()
     for case in case_files("invalid"):
-        loaded = load(case_config, [case_config.data_dir, in_project(case_config, case)])
-        found |= {r.component for r in validate_graph(loaded).results}
+        found |= {r.component for r in validated(case)[1].results}
     assert {v.component for v in injected_violations(7_000, DEFAULT_SEED)} <= found
 
 
-def assert_engines_agree(loaded: LoadedGraph) -> None:
-    native = validate_graph(loaded, engine="native")
+def assert_engines_agree(loaded: LoadedGraph, native: ValidationReport | None = None) -> None:
+    native = native or validate_graph(loaded, engine="native")
     reference = validate_graph(loaded, engine="pyshacl")
     assert not native.outcome.delegated
     assert [r.key() for r in native.results] == [r.key() for r in reference.results]
 
 
 @pytest.mark.parametrize("case", case_files("valid") + case_files("invalid"), ids=lambda p: p.stem)
-def test_engines_agree(case: Path, case_config: Config) -> None:
-    assert_engines_agree(load(case_config, [case_config.data_dir, in_project(case_config, case)]))
+def test_engines_agree(case: Path, validated) -> None:
+    assert_engines_agree(*validated(case))
 
 
 def test_engines_agree_on_the_shipped_graph(loaded: LoadedGraph) -> None:
